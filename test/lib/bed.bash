@@ -413,12 +413,10 @@ EOF2
         [ "$f" = app ] && user=app pw=$BED_APP_PW
         (
             umask 077
-            printf '[client]\nuser=%s\npassword=%s\nhost=%s\nport=%s\nprotocol=tcp\n\n' \
-                "$user" "$pw" "$host" "$port"
-            printf '[mmha]\nuser=%s\npassword=%s\nhost=%s\nport=%s\nprotocol=tcp\n' \
-                "$user" "$pw" "$host" "$port"
-        ) >"$s/$f.cnf"
-        chmod 0600 "$s/$f.cnf"
+            printf '[%s]\nuser=%s\npassword=%s\nhost=%s\nport=%s\nprotocol=tcp\n\n' \
+                client "$user" "$pw" "$host" "$port" \
+                mmha "$user" "$pw" "$host" "$port" >"$s/$f.cnf"
+        )
     done
 }
 
@@ -599,8 +597,9 @@ bed_start() {
     _bed_write_env
     (
         umask 077
-        printf '[client]\nuser=repl\npassword=%s\n' "$BED_REPL_PW"
-    ) >"$BED_DIR/repl.cnf"
+        printf '[client]\nuser=repl\npassword=%s\n' "$BED_REPL_PW" \
+            >"$BED_DIR/repl.cnf"
+    )
 
     if [ "$netns" = 1 ]; then
         NETNS_DIR=$BED_DIR/netns
@@ -663,6 +662,13 @@ bed_start() {
 _bed_wait_gone() {
     local pid=$1 secs=$2
     wait_until "$secs" "! _bed_alive_pid $pid" 2>/dev/null
+}
+
+# bed_running i: server i's mariadbd process is alive (not a zombie).
+bed_running() {
+    local pid
+    pid=$(bed_pid "$1") || return 1
+    _bed_alive_pid "$pid"
 }
 
 # bed_kill i: kill -9 server i and wait until it is gone.

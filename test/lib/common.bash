@@ -16,6 +16,11 @@ case ":$PATH:" in
 esac
 export PATH
 
+# Every suite uses `run -N`.
+if declare -F bats_require_minimum_version >/dev/null; then
+    bats_require_minimum_version 1.5.0
+fi
+
 # load_bats_libs: bats-support and bats-assert (from BATS_LIB_PATH).
 load_bats_libs() {
     bats_load_library bats-support
