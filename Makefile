@@ -1,0 +1,86 @@
+# mmha — build, test and install. See README.md.
+
+PREFIX   ?= /usr/local
+SBINDIR  ?= $(PREFIX)/sbin
+MANDIR   ?= $(PREFIX)/share/man
+OCF_ROOT ?= /usr/lib/ocf
+DESTDIR  ?=
+
+CC       ?= cc
+BUILD    ?= build
+WARN     := -Wall -Wextra -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes \
+            -Wwrite-strings -Wimplicit-fallthrough -Werror
+DEPCFLAGS = $(shell mariadb_config --cflags 2>/dev/null || mysql_config --cflags) \
+            $(shell pkg-config --cflags libqb libcpg libquorum 2>/dev/null)
+DBLIBS    = $(shell mariadb_config --libs 2>/dev/null || mysql_config --libs)
+QBLIBS    = $(shell pkg-config --libs libqb 2>/dev/null)
+CPGLIBS   = $(shell pkg-config --libs libcpg libquorum 2>/dev/null)
+OPT      ?= -O2 -g
+CFLAGS   ?= $(OPT)
+ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -D_GNU_SOURCE -Ihelpers/lib $(DEPCFLAGS)
+SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+             -fno-sanitize-recover=undefined
+
+LIB_SRC  := $(wildcard helpers/lib/*.c)
+LIB_OBJ  := $(patsubst helpers/lib/%.c,$(BUILD)/lib/%.o,$(LIB_SRC))
+LIB_HDR  := $(wildcard helpers/lib/*.h)
+TOOLS    := $(patsubst helpers/%.c,$(BUILD)/%,$(wildcard helpers/mmha-*.c))
+UNITS    := $(patsubst helpers/tests/%.c,$(BUILD)/tests/%,$(wildcard helpers/tests/test_*.c))
+AGENTS   := $(filter-out agents/lib,$(wildcard agents/*))
+MAN8     := $(wildcard docs/*.8)
+SHELL_FILES = $(shell git ls-files 'agents/*' 'test/*' 'bench/*' 'mk/*' '.ci/*' 2>/dev/null | \
+              while read -r f; do head -c 64 "$$f" 2>/dev/null | grep -q '^\#!.*sh' && echo "$$f"; done)
+
+.PHONY: all deps tools units sanitize lint check test demo install clean
+
+all: tools units
+
+tools: $(TOOLS)
+units: $(UNITS)
+
+$(BUILD)/lib/%.o: helpers/lib/%.c $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/libmmha.a: $(LIB_OBJ)
+	ar rcs $@ $^
+
+# mmha-guard is the only tool that talks to corosync.
+$(BUILD)/mmha-guard: LDEXTRA = $(CPGLIBS)
+$(BUILD)/%: helpers/%.c $(BUILD)/libmmha.a $(LIB_HDR)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libmmha.a $(LDEXTRA) $(DBLIBS) $(QBLIBS) $(LDFLAGS)
+
+$(BUILD)/tests/%: helpers/tests/%.c helpers/tests/unit.h $(BUILD)/libmmha.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Ihelpers/tests -o $@ $< $(BUILD)/libmmha.a $(DBLIBS) $(QBLIBS) $(LDFLAGS)
+
+# ASan + UBSan build of the same sources into build-san/.
+sanitize:
+	$(MAKE) BUILD=build-san CFLAGS="$(SAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" all
+
+deps:
+	@sh mk/deps.sh
+
+lint:
+	@sh mk/lint.sh
+
+# Everything CI runs: the summary line comes last from test/run.
+check: deps
+	$(MAKE) all
+	$(MAKE) sanitize
+	bash test/run
+
+# The main job: a local demo (see README.md).
+demo: deps all
+	bash test/demo
+
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(OCF_ROOT)/resource.d/mmha \
+	    $(DESTDIR)$(OCF_ROOT)/lib/mmha $(DESTDIR)$(MANDIR)/man8
+	install -m 0755 $(TOOLS) $(DESTDIR)$(SBINDIR)
+	for a in $(AGENTS); do install -m 0755 $$a $(DESTDIR)$(OCF_ROOT)/resource.d/mmha/; done
+	if [ -d agents/lib ]; then install -m 0644 agents/lib/*.sh $(DESTDIR)$(OCF_ROOT)/lib/mmha/; fi
+	if [ -n "$(MAN8)" ]; then install -m 0644 $(MAN8) $(DESTDIR)$(MANDIR)/man8; fi
+
+clean:
+	rm -rf build build-san

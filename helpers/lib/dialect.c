@@ -1,0 +1,238 @@
+/*
+ * The dialect table. Each row says: for this flavour, from this version on,
+ * key k is spelt so. A lookup takes the newest row not newer than the
+ * server. MySQL renamed replication words in steps (8.0.22 SHOW REPLICA
+ * STATUS and Source_* columns, 8.0.23 CHANGE REPLICATION SOURCE, 8.0.26
+ * SOURCE_POS_WAIT, 8.2 SHOW BINARY LOG STATUS; 8.4 removed the old words);
+ * MariaDB kept the old ones, which every 10.x/11.x accepts.
+ */
+#include "dialect.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct dialect_row {
+    enum mmha_sql key;
+    enum mmha_flavour flavour;
+    int major;
+    int minor;
+    int patch;
+    const char *text;
+};
+
+#define MARIA MMHA_FLAVOUR_MARIADB
+#define MYSQL MMHA_FLAVOUR_MYSQL
+
+static const struct dialect_row table[] = {
+    {MMHA_SQL_SHOW_REPLICA_STATUS, MARIA, 0, 0, 0, "SHOW SLAVE STATUS"},
+    {MMHA_SQL_SHOW_REPLICA_STATUS, MYSQL, 0, 0, 0, "SHOW SLAVE STATUS"},
+    {MMHA_SQL_SHOW_REPLICA_STATUS, MYSQL, 8, 0, 22, "SHOW REPLICA STATUS"},
+    {MMHA_SQL_SHOW_BINLOG_STATUS, MARIA, 0, 0, 0, "SHOW MASTER STATUS"},
+    {MMHA_SQL_SHOW_BINLOG_STATUS, MYSQL, 0, 0, 0, "SHOW MASTER STATUS"},
+    {MMHA_SQL_SHOW_BINLOG_STATUS, MYSQL, 8, 2, 0, "SHOW BINARY LOG STATUS"},
+    {MMHA_SQL_START_REPLICA, MARIA, 0, 0, 0, "START SLAVE"},
+    {MMHA_SQL_START_REPLICA, MYSQL, 0, 0, 0, "START SLAVE"},
+    {MMHA_SQL_START_REPLICA, MYSQL, 8, 0, 22, "START REPLICA"},
+    {MMHA_SQL_STOP_REPLICA, MARIA, 0, 0, 0, "STOP SLAVE"},
+    {MMHA_SQL_STOP_REPLICA, MYSQL, 0, 0, 0, "STOP SLAVE"},
+    {MMHA_SQL_STOP_REPLICA, MYSQL, 8, 0, 22, "STOP REPLICA"},
+    {MMHA_SQL_START_REPLICA_IO, MARIA, 0, 0, 0, "START SLAVE IO_THREAD"},
+    {MMHA_SQL_START_REPLICA_IO, MYSQL, 0, 0, 0, "START SLAVE IO_THREAD"},
+    {MMHA_SQL_START_REPLICA_IO, MYSQL, 8, 0, 22, "START REPLICA IO_THREAD"},
+    {MMHA_SQL_STOP_REPLICA_IO, MARIA, 0, 0, 0, "STOP SLAVE IO_THREAD"},
+    {MMHA_SQL_STOP_REPLICA_IO, MYSQL, 0, 0, 0, "STOP SLAVE IO_THREAD"},
+    {MMHA_SQL_STOP_REPLICA_IO, MYSQL, 8, 0, 22, "STOP REPLICA IO_THREAD"},
+    {MMHA_SQL_START_REPLICA_SQL, MARIA, 0, 0, 0, "START SLAVE SQL_THREAD"},
+    {MMHA_SQL_START_REPLICA_SQL, MYSQL, 0, 0, 0, "START SLAVE SQL_THREAD"},
+    {MMHA_SQL_START_REPLICA_SQL, MYSQL, 8, 0, 22, "START REPLICA SQL_THREAD"},
+    {MMHA_SQL_STOP_REPLICA_SQL, MARIA, 0, 0, 0, "STOP SLAVE SQL_THREAD"},
+    {MMHA_SQL_STOP_REPLICA_SQL, MYSQL, 0, 0, 0, "STOP SLAVE SQL_THREAD"},
+    {MMHA_SQL_STOP_REPLICA_SQL, MYSQL, 8, 0, 22, "STOP REPLICA SQL_THREAD"},
+    {MMHA_SQL_RESET_REPLICA_ALL, MARIA, 0, 0, 0, "RESET SLAVE ALL"},
+    {MMHA_SQL_RESET_REPLICA_ALL, MYSQL, 0, 0, 0, "RESET SLAVE ALL"},
+    {MMHA_SQL_RESET_REPLICA_ALL, MYSQL, 8, 0, 22, "RESET REPLICA ALL"},
+    {MMHA_SQL_CHANGE_SOURCE, MARIA, 0, 0, 0, "CHANGE MASTER TO"},
+    {MMHA_SQL_CHANGE_SOURCE, MYSQL, 0, 0, 0, "CHANGE MASTER TO"},
+    {MMHA_SQL_CHANGE_SOURCE, MYSQL, 8, 0, 23, "CHANGE REPLICATION SOURCE TO"},
+    {MMHA_SQL_SUPER_READ_ONLY_ON, MARIA, 0, 0, 0, ""},
+    {MMHA_SQL_SUPER_READ_ONLY_ON, MYSQL, 0, 0, 0, ""},
+    {MMHA_SQL_SUPER_READ_ONLY_ON, MYSQL, 5, 7, 8,
+     "SET GLOBAL super_read_only=1"},
+    {MMHA_SQL_SUPER_READ_ONLY_OFF, MARIA, 0, 0, 0, ""},
+    {MMHA_SQL_SUPER_READ_ONLY_OFF, MYSQL, 0, 0, 0, ""},
+    {MMHA_SQL_SUPER_READ_ONLY_OFF, MYSQL, 5, 7, 8,
+     "SET GLOBAL super_read_only=0"},
+    {MMHA_FN_POS_WAIT, MARIA, 0, 0, 0, "MASTER_POS_WAIT"},
+    {MMHA_FN_POS_WAIT, MYSQL, 0, 0, 0, "MASTER_POS_WAIT"},
+    {MMHA_FN_POS_WAIT, MYSQL, 8, 0, 26, "SOURCE_POS_WAIT"},
+    {MMHA_FN_GTID_WAIT, MARIA, 0, 0, 0, "MASTER_GTID_WAIT"},
+    {MMHA_FN_GTID_WAIT, MYSQL, 0, 0, 0, "WAIT_FOR_EXECUTED_GTID_SET"},
+    {MMHA_VAR_GTID_BINLOG, MARIA, 0, 0, 0, "@@GLOBAL.gtid_binlog_pos"},
+    {MMHA_VAR_GTID_BINLOG, MYSQL, 0, 0, 0, "@@GLOBAL.gtid_executed"},
+    {MMHA_VAR_GTID_APPLIED, MARIA, 0, 0, 0, "@@GLOBAL.gtid_slave_pos"},
+    {MMHA_VAR_GTID_APPLIED, MYSQL, 0, 0, 0, "@@GLOBAL.gtid_executed"},
+    {MMHA_VAR_GTID_CURRENT, MARIA, 0, 0, 0, "@@GLOBAL.gtid_current_pos"},
+    {MMHA_VAR_GTID_CURRENT, MYSQL, 0, 0, 0, "@@GLOBAL.gtid_executed"},
+    {MMHA_VAR_SERVER_UUID, MARIA, 0, 0, 0, ""},
+    {MMHA_VAR_SERVER_UUID, MYSQL, 0, 0, 0, "@@GLOBAL.server_uuid"},
+    {MMHA_OPT_SOURCE_HOST, MARIA, 0, 0, 0, "MASTER_HOST"},
+    {MMHA_OPT_SOURCE_HOST, MYSQL, 0, 0, 0, "MASTER_HOST"},
+    {MMHA_OPT_SOURCE_HOST, MYSQL, 8, 0, 23, "SOURCE_HOST"},
+    {MMHA_OPT_SOURCE_PORT, MARIA, 0, 0, 0, "MASTER_PORT"},
+    {MMHA_OPT_SOURCE_PORT, MYSQL, 0, 0, 0, "MASTER_PORT"},
+    {MMHA_OPT_SOURCE_PORT, MYSQL, 8, 0, 23, "SOURCE_PORT"},
+    {MMHA_OPT_SOURCE_USER, MARIA, 0, 0, 0, "MASTER_USER"},
+    {MMHA_OPT_SOURCE_USER, MYSQL, 0, 0, 0, "MASTER_USER"},
+    {MMHA_OPT_SOURCE_USER, MYSQL, 8, 0, 23, "SOURCE_USER"},
+    {MMHA_OPT_SOURCE_PASSWORD, MARIA, 0, 0, 0, "MASTER_PASSWORD"},
+    {MMHA_OPT_SOURCE_PASSWORD, MYSQL, 0, 0, 0, "MASTER_PASSWORD"},
+    {MMHA_OPT_SOURCE_PASSWORD, MYSQL, 8, 0, 23, "SOURCE_PASSWORD"},
+    {MMHA_OPT_SOURCE_LOG_FILE, MARIA, 0, 0, 0, "MASTER_LOG_FILE"},
+    {MMHA_OPT_SOURCE_LOG_FILE, MYSQL, 0, 0, 0, "MASTER_LOG_FILE"},
+    {MMHA_OPT_SOURCE_LOG_FILE, MYSQL, 8, 0, 23, "SOURCE_LOG_FILE"},
+    {MMHA_OPT_SOURCE_LOG_POS, MARIA, 0, 0, 0, "MASTER_LOG_POS"},
+    {MMHA_OPT_SOURCE_LOG_POS, MYSQL, 0, 0, 0, "MASTER_LOG_POS"},
+    {MMHA_OPT_SOURCE_LOG_POS, MYSQL, 8, 0, 23, "SOURCE_LOG_POS"},
+    {MMHA_OPT_SOURCE_CONNECT_RETRY, MARIA, 0, 0, 0, "MASTER_CONNECT_RETRY"},
+    {MMHA_OPT_SOURCE_CONNECT_RETRY, MYSQL, 0, 0, 0, "MASTER_CONNECT_RETRY"},
+    {MMHA_OPT_SOURCE_CONNECT_RETRY, MYSQL, 8, 0, 23, "SOURCE_CONNECT_RETRY"},
+    {MMHA_OPT_AUTO_POSITION_ON, MARIA, 0, 0, 0, "MASTER_USE_GTID=slave_pos"},
+    {MMHA_OPT_AUTO_POSITION_ON, MYSQL, 0, 0, 0, "MASTER_AUTO_POSITION=1"},
+    {MMHA_OPT_AUTO_POSITION_ON, MYSQL, 8, 0, 23, "SOURCE_AUTO_POSITION=1"},
+    {MMHA_OPT_AUTO_POSITION_OFF, MARIA, 0, 0, 0, "MASTER_USE_GTID=no"},
+    {MMHA_OPT_AUTO_POSITION_OFF, MYSQL, 0, 0, 0, "MASTER_AUTO_POSITION=0"},
+    {MMHA_OPT_AUTO_POSITION_OFF, MYSQL, 8, 0, 23, "SOURCE_AUTO_POSITION=0"},
+    {MMHA_COL_SOURCE_HOST, MARIA, 0, 0, 0, "Master_Host"},
+    {MMHA_COL_SOURCE_HOST, MYSQL, 0, 0, 0, "Master_Host"},
+    {MMHA_COL_SOURCE_HOST, MYSQL, 8, 0, 22, "Source_Host"},
+    {MMHA_COL_SOURCE_PORT, MARIA, 0, 0, 0, "Master_Port"},
+    {MMHA_COL_SOURCE_PORT, MYSQL, 0, 0, 0, "Master_Port"},
+    {MMHA_COL_SOURCE_PORT, MYSQL, 8, 0, 22, "Source_Port"},
+    {MMHA_COL_IO_RUNNING, MARIA, 0, 0, 0, "Slave_IO_Running"},
+    {MMHA_COL_IO_RUNNING, MYSQL, 0, 0, 0, "Slave_IO_Running"},
+    {MMHA_COL_IO_RUNNING, MYSQL, 8, 0, 22, "Replica_IO_Running"},
+    {MMHA_COL_SQL_RUNNING, MARIA, 0, 0, 0, "Slave_SQL_Running"},
+    {MMHA_COL_SQL_RUNNING, MYSQL, 0, 0, 0, "Slave_SQL_Running"},
+    {MMHA_COL_SQL_RUNNING, MYSQL, 8, 0, 22, "Replica_SQL_Running"},
+    {MMHA_COL_READ_FILE, MARIA, 0, 0, 0, "Master_Log_File"},
+    {MMHA_COL_READ_FILE, MYSQL, 0, 0, 0, "Master_Log_File"},
+    {MMHA_COL_READ_FILE, MYSQL, 8, 0, 22, "Source_Log_File"},
+    {MMHA_COL_READ_POS, MARIA, 0, 0, 0, "Read_Master_Log_Pos"},
+    {MMHA_COL_READ_POS, MYSQL, 0, 0, 0, "Read_Master_Log_Pos"},
+    {MMHA_COL_READ_POS, MYSQL, 8, 0, 22, "Read_Source_Log_Pos"},
+    {MMHA_COL_EXEC_FILE, MARIA, 0, 0, 0, "Relay_Master_Log_File"},
+    {MMHA_COL_EXEC_FILE, MYSQL, 0, 0, 0, "Relay_Master_Log_File"},
+    {MMHA_COL_EXEC_FILE, MYSQL, 8, 0, 22, "Relay_Source_Log_File"},
+    {MMHA_COL_EXEC_POS, MARIA, 0, 0, 0, "Exec_Master_Log_Pos"},
+    {MMHA_COL_EXEC_POS, MYSQL, 0, 0, 0, "Exec_Master_Log_Pos"},
+    {MMHA_COL_EXEC_POS, MYSQL, 8, 0, 22, "Exec_Source_Log_Pos"},
+    {MMHA_COL_SECONDS_BEHIND, MARIA, 0, 0, 0, "Seconds_Behind_Master"},
+    {MMHA_COL_SECONDS_BEHIND, MYSQL, 0, 0, 0, "Seconds_Behind_Master"},
+    {MMHA_COL_SECONDS_BEHIND, MYSQL, 8, 0, 22, "Seconds_Behind_Source"},
+    {MMHA_COL_LAST_IO_ERRNO, MARIA, 0, 0, 0, "Last_IO_Errno"},
+    {MMHA_COL_LAST_IO_ERRNO, MYSQL, 0, 0, 0, "Last_IO_Errno"},
+    {MMHA_COL_LAST_IO_ERROR, MARIA, 0, 0, 0, "Last_IO_Error"},
+    {MMHA_COL_LAST_IO_ERROR, MYSQL, 0, 0, 0, "Last_IO_Error"},
+    {MMHA_COL_LAST_SQL_ERRNO, MARIA, 0, 0, 0, "Last_SQL_Errno"},
+    {MMHA_COL_LAST_SQL_ERRNO, MYSQL, 0, 0, 0, "Last_SQL_Errno"},
+    {MMHA_COL_LAST_SQL_ERROR, MARIA, 0, 0, 0, "Last_SQL_Error"},
+    {MMHA_COL_LAST_SQL_ERROR, MYSQL, 0, 0, 0, "Last_SQL_Error"},
+    {MMHA_COL_AUTO_POSITION, MARIA, 0, 0, 0, "Using_Gtid"},
+    {MMHA_COL_AUTO_POSITION, MYSQL, 0, 0, 0, "Auto_Position"},
+    {MMHA_COL_RELAY_LOG_SPACE, MARIA, 0, 0, 0, "Relay_Log_Space"},
+    {MMHA_COL_RELAY_LOG_SPACE, MYSQL, 0, 0, 0, "Relay_Log_Space"},
+};
+
+#undef MARIA
+#undef MYSQL
+
+bool mmha_version_parse(const char *text, struct mmha_version *v)
+{
+    const char *p = text;
+    char *end = NULL;
+    long part[3] = {0, 0, 0};
+    int i;
+
+    if (text == NULL) {
+        return false;
+    }
+    /* Old MariaDB hands "5.5.5-" before its real version to old clients. */
+    if (strncmp(p, "5.5.5-", 6) == 0 && strstr(p, "MariaDB") != NULL) {
+        p += 6;
+    }
+    for (i = 0; i < 3; i++) {
+        if (*p < '0' || *p > '9') {
+            break;
+        }
+        part[i] = strtol(p, &end, 10);
+        p = end;
+        if (*p != '.') {
+            i++;
+            break;
+        }
+        p++;
+    }
+    if (i < 2) {
+        return false;
+    }
+    v->flavour = strstr(text, "MariaDB") != NULL ? MMHA_FLAVOUR_MARIADB
+                                                  : MMHA_FLAVOUR_MYSQL;
+    v->major = (int)part[0];
+    v->minor = (int)part[1];
+    v->patch = (int)part[2];
+    return true;
+}
+
+int mmha_version_cmp(const struct mmha_version *v, int major, int minor,
+                     int patch)
+{
+    if (v->major != major) {
+        return v->major < major ? -1 : 1;
+    }
+    if (v->minor != minor) {
+        return v->minor < minor ? -1 : 1;
+    }
+    if (v->patch != patch) {
+        return v->patch < patch ? -1 : 1;
+    }
+    return 0;
+}
+
+const char *mmha_sql_text(const struct mmha_version *v, enum mmha_sql key)
+{
+    const char *found = "";
+    size_t i;
+
+    /* Rows of one key are in ascending version order: the last match wins. */
+    for (i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+        const struct dialect_row *r = &table[i];
+
+        if (r->key == key && r->flavour == v->flavour &&
+            mmha_version_cmp(v, r->major, r->minor, r->patch) >= 0) {
+            found = r->text;
+        }
+    }
+    return found;
+}
+
+int mmha_gtid_wait_ok_value(const struct mmha_version *v)
+{
+    /* Both return 0 when reached; they differ on timeout (-1 vs 1). */
+    (void)v;
+    return 0;
+}
+
+bool mmha_has_super_read_only(const struct mmha_version *v)
+{
+    return mmha_sql_text(v, MMHA_SQL_SUPER_READ_ONLY_ON)[0] != '\0';
+}
+
+const char *mmha_version_name(const struct mmha_version *v, char *buf,
+                              unsigned len)
+{
+    snprintf(buf, len, "%s %d.%d.%d",
+             v->flavour == MMHA_FLAVOUR_MARIADB ? "MariaDB" : "MySQL",
+             v->major, v->minor, v->patch);
+    return buf;
+}

@@ -1,0 +1,97 @@
+/*
+ * The one dialect table: every SQL text that differs between MariaDB and
+ * MySQL versions is looked up here, by key, for the connected server's
+ * flavour and version. No helper spells a version-dependent statement.
+ */
+#ifndef MMHA_DIALECT_H
+#define MMHA_DIALECT_H
+
+#include <stdbool.h>
+
+enum mmha_flavour {
+    MMHA_FLAVOUR_MARIADB,
+    MMHA_FLAVOUR_MYSQL,
+};
+
+struct mmha_version {
+    enum mmha_flavour flavour;
+    int major;
+    int minor;
+    int patch;
+};
+
+enum mmha_sql {
+    /* statements */
+    MMHA_SQL_SHOW_REPLICA_STATUS,
+    MMHA_SQL_SHOW_BINLOG_STATUS,
+    MMHA_SQL_START_REPLICA,
+    MMHA_SQL_STOP_REPLICA,
+    MMHA_SQL_START_REPLICA_IO,
+    MMHA_SQL_STOP_REPLICA_IO,
+    MMHA_SQL_START_REPLICA_SQL,
+    MMHA_SQL_STOP_REPLICA_SQL,
+    MMHA_SQL_RESET_REPLICA_ALL,
+    MMHA_SQL_CHANGE_SOURCE,         /* "CHANGE MASTER TO" prefix */
+    MMHA_SQL_SUPER_READ_ONLY_ON,    /* "" where the server has none */
+    MMHA_SQL_SUPER_READ_ONLY_OFF,
+    /* functions and variables */
+    MMHA_FN_POS_WAIT,               /* (file, pos, timeout) */
+    MMHA_FN_GTID_WAIT,              /* (set, timeout) */
+    MMHA_VAR_GTID_BINLOG,           /* what this server's binlog holds */
+    MMHA_VAR_GTID_APPLIED,          /* what its replica threads applied */
+    MMHA_VAR_GTID_CURRENT,          /* the union: its own state */
+    MMHA_VAR_SERVER_UUID,           /* "" where the server has none */
+    /* CHANGE MASTER / CHANGE REPLICATION SOURCE options */
+    MMHA_OPT_SOURCE_HOST,
+    MMHA_OPT_SOURCE_PORT,
+    MMHA_OPT_SOURCE_USER,
+    MMHA_OPT_SOURCE_PASSWORD,
+    MMHA_OPT_SOURCE_LOG_FILE,
+    MMHA_OPT_SOURCE_LOG_POS,
+    MMHA_OPT_SOURCE_CONNECT_RETRY,
+    MMHA_OPT_AUTO_POSITION_ON,      /* complete "KEY=value" */
+    MMHA_OPT_AUTO_POSITION_OFF,
+    /* columns of the replica status row */
+    MMHA_COL_SOURCE_HOST,
+    MMHA_COL_SOURCE_PORT,
+    MMHA_COL_IO_RUNNING,
+    MMHA_COL_SQL_RUNNING,
+    MMHA_COL_READ_FILE,
+    MMHA_COL_READ_POS,
+    MMHA_COL_EXEC_FILE,
+    MMHA_COL_EXEC_POS,
+    MMHA_COL_SECONDS_BEHIND,
+    MMHA_COL_LAST_IO_ERRNO,
+    MMHA_COL_LAST_IO_ERROR,
+    MMHA_COL_LAST_SQL_ERRNO,
+    MMHA_COL_LAST_SQL_ERROR,
+    MMHA_COL_AUTO_POSITION,
+    MMHA_COL_RELAY_LOG_SPACE,
+    MMHA_SQL_COUNT
+};
+
+/*
+ * Parse SELECT VERSION() (or the handshake string): "10.11.6-MariaDB-log",
+ * "5.5.5-10.4.32-MariaDB", "8.0.36", "8.4.0-commercial", "5.7.44-log".
+ * Returns false when no version number can be read.
+ */
+bool mmha_version_parse(const char *text, struct mmha_version *v);
+
+/* Negative, zero or positive, as strcmp, on (major, minor, patch). */
+int mmha_version_cmp(const struct mmha_version *v, int major, int minor,
+                     int patch);
+
+/* The text for key on this server; never NULL ("" = not applicable). */
+const char *mmha_sql_text(const struct mmha_version *v, enum mmha_sql key);
+
+/* The value the GTID wait function returns when it reached the set. */
+int mmha_gtid_wait_ok_value(const struct mmha_version *v);
+
+/* Whether the server has super_read_only (MySQL 5.7.8 and later). */
+bool mmha_has_super_read_only(const struct mmha_version *v);
+
+/* "MariaDB 10.11.6" style name, into buf. */
+const char *mmha_version_name(const struct mmha_version *v, char *buf,
+                              unsigned len);
+
+#endif

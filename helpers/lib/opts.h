@@ -1,0 +1,83 @@
+/*
+ * Options every helper shares (connection, --timeout, --format, -v,
+ * --syslog) and bounded number parsing with messages that name the option.
+ */
+#ifndef MMHA_OPTS_H
+#define MMHA_OPTS_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "conn.h"
+#include "output.h"
+
+/* Long-only option codes, above any character. */
+enum mmha_common_opt {
+    MMHA_OPT_DEFAULTS_FILE = 0x1000,
+    MMHA_OPT_DEFAULTS_GROUP,
+    MMHA_OPT_FORMAT,
+    MMHA_OPT_HOST,
+    MMHA_OPT_PASSWORD,
+    MMHA_OPT_PORT,
+    MMHA_OPT_SOCKET,
+    MMHA_OPT_SYSLOG,
+    MMHA_OPT_TIMEOUT,
+    MMHA_OPT_USER,
+    MMHA_OPT_FIRST_OWN = 0x1100, /* a tool's own long options start here */
+};
+
+/* Put these first in a tool's struct option table. */
+#define MMHA_COMMON_LONGOPTS                                                 \
+    {"defaults-file", required_argument, NULL, MMHA_OPT_DEFAULTS_FILE},      \
+        {"defaults-group", required_argument, NULL, MMHA_OPT_DEFAULTS_GROUP}, \
+        {"format", required_argument, NULL, MMHA_OPT_FORMAT},                 \
+        {"help", no_argument, NULL, 'H'},                                     \
+        {"host", required_argument, NULL, MMHA_OPT_HOST},                     \
+        {"password", optional_argument, NULL, MMHA_OPT_PASSWORD},             \
+        {"port", required_argument, NULL, MMHA_OPT_PORT},                     \
+        {"socket", required_argument, NULL, MMHA_OPT_SOCKET},                 \
+        {"syslog", no_argument, NULL, MMHA_OPT_SYSLOG},                       \
+        {"timeout", required_argument, NULL, MMHA_OPT_TIMEOUT},               \
+        {"user", required_argument, NULL, MMHA_OPT_USER},                     \
+        {"verbose", no_argument, NULL, 'v'}
+
+struct mmha_common {
+    struct mmha_conn_opts conn;
+    int64_t timeout_ms; /* -1 = none given */
+    enum mmha_format format;
+    int verbose;
+    bool syslog;
+    bool help;
+};
+
+void mmha_common_defaults(struct mmha_common *c, int64_t timeout_ms);
+
+/*
+ * Handle one getopt result if it is a common option: 1 = handled,
+ * 0 = not a common option, -1 = bad value (message already logged; exit
+ * MMHA_EXIT_USAGE).
+ */
+int mmha_common_option(struct mmha_common *c, int opt, const char *arg);
+
+/* The one-line message for an unknown option or missing argument. */
+void mmha_bad_option(const char *tool, int optopt_value, char **argv);
+
+/*
+ * Numbers, each bounded, with "--name: ..." on error (returns false).
+ * Seconds accept a fraction ("2.5") and are returned in milliseconds.
+ */
+bool mmha_parse_int(const char *name, const char *s, int64_t min,
+                    int64_t max, int64_t *out);
+bool mmha_parse_seconds_ms(const char *name, const char *s, int64_t min_ms,
+                           int64_t max_ms, int64_t *out_ms);
+
+/* "FILE:POS" into file (len bytes) and pos; false if malformed. */
+bool mmha_parse_binlog_pos(const char *s, char *file, size_t len,
+                           uint64_t *pos);
+
+/* "HOST:PORT" (or "[v6]:PORT") into host and port. */
+bool mmha_parse_host_port(const char *s, char *host, size_t len,
+                          unsigned int *port);
+
+#endif

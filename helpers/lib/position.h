@@ -1,0 +1,65 @@
+/*
+ * What a server's binary log and replica threads say about where it is:
+ * read once, through the dialect table, by any helper that needs it.
+ */
+#ifndef MMHA_POSITION_H
+#define MMHA_POSITION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "conn.h"
+#include "output.h"
+
+enum { MMHA_NAME_MAX = 256, MMHA_GTID_MAX = 4096, MMHA_ERR_MAX = 1024 };
+
+/* The server's own binary log: where its next write will go. */
+struct mmha_binlog_pos {
+    bool binlog_on;
+    char file[MMHA_NAME_MAX];
+    uint64_t pos;
+    char gtid_binlog[MMHA_GTID_MAX];  /* MariaDB gtid_binlog_pos / MySQL
+                                         gtid_executed */
+    char gtid_current[MMHA_GTID_MAX]; /* MariaDB gtid_current_pos */
+    unsigned long server_id;
+    char server_uuid[64];             /* MySQL only */
+    bool read_only;
+    bool super_read_only;
+};
+
+/* The replica side: where it reads from and how far it applied. */
+struct mmha_replica_status {
+    bool configured; /* false: no source set at all */
+    char source_host[MMHA_NAME_MAX];
+    unsigned int source_port;
+    bool io_running;    /* "Yes" */
+    bool io_connecting; /* "Connecting" */
+    bool sql_running;
+    char read_file[MMHA_NAME_MAX];
+    uint64_t read_pos;
+    char exec_file[MMHA_NAME_MAX];
+    uint64_t exec_pos;
+    bool seconds_behind_null;
+    long long seconds_behind;
+    unsigned int last_io_errno;
+    char last_io_error[MMHA_ERR_MAX];
+    unsigned int last_sql_errno;
+    char last_sql_error[MMHA_ERR_MAX];
+    bool auto_position;
+    char gtid_applied[MMHA_GTID_MAX]; /* MariaDB gtid_slave_pos */
+    uint64_t relay_log_space;
+};
+
+/* 0 or the server's errno. */
+unsigned int mmha_binlog_pos_read(struct mmha_conn *c,
+                                  struct mmha_binlog_pos *p);
+unsigned int mmha_replica_status_read(struct mmha_conn *c,
+                                      struct mmha_replica_status *r);
+
+/* Write either as an output object under key (NULL = at this level). */
+void mmha_binlog_pos_out(struct mmha_out *o, const char *key,
+                         const struct mmha_binlog_pos *p);
+void mmha_replica_status_out(struct mmha_out *o, const char *key,
+                             const struct mmha_replica_status *r);
+
+#endif

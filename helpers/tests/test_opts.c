@@ -1,0 +1,110 @@
+/* Number, position and option parsing, and the deadline. */
+#include "deadline.h"
+#include "exitcode.h"
+#include "log.h"
+#include "opts.h"
+#include "unit.h"
+
+static void test_numbers(void)
+{
+    int64_t v = 0;
+
+    CHECK(mmha_parse_int("--n", "42", 0, 100, &v) && v == 42, "int ok");
+    CHECK(!mmha_parse_int("--n", "-1", 0, 100, &v), "int below range");
+    CHECK(!mmha_parse_int("--n", "101", 0, 100, &v), "int above range");
+    CHECK(!mmha_parse_int("--n", "4x", 0, 100, &v), "int trailing junk");
+    CHECK(!mmha_parse_int("--n", "", 0, 100, &v), "int empty");
+    CHECK(mmha_parse_seconds_ms("--t", "2.5", 0, 10000, &v) && v == 2500,
+          "seconds with fraction");
+    CHECK(mmha_parse_seconds_ms("--t", "10", 0, 10000, &v) && v == 10000,
+          "whole seconds");
+    CHECK(!mmha_parse_seconds_ms("--t", "-3", 0, 10000, &v),
+          "negative seconds refused");
+    CHECK(!mmha_parse_seconds_ms("--t", "abc", 0, 10000, &v),
+          "non-number seconds refused");
+    CHECK(!mmha_parse_seconds_ms("--t", "nan", 0, 10000, &v),
+          "nan seconds refused");
+}
+
+static void test_positions(void)
+{
+    char file[64];
+    char host[64];
+    uint64_t pos = 0;
+    unsigned int port = 0;
+
+    CHECK(mmha_parse_binlog_pos("mysql-bin.000003:1234", file, sizeof(file),
+                                &pos) &&
+              strcmp(file, "mysql-bin.000003") == 0 && pos == 1234,
+          "FILE:POS");
+    CHECK(!mmha_parse_binlog_pos("mysql-bin.000003", file, sizeof(file),
+                                 &pos),
+          "no colon refused");
+    CHECK(!mmha_parse_binlog_pos(":5", file, sizeof(file), &pos),
+          "empty file refused");
+    CHECK(!mmha_parse_binlog_pos("f:5x", file, sizeof(file), &pos),
+          "junk position refused");
+    CHECK(!mmha_parse_binlog_pos("f:-5", file, sizeof(file), &pos),
+          "negative position refused");
+    CHECK(mmha_parse_host_port("10.1.2.3:3306", host, sizeof(host), &port) &&
+              strcmp(host, "10.1.2.3") == 0 && port == 3306,
+          "HOST:PORT");
+    CHECK(mmha_parse_host_port("[::1]:3307", host, sizeof(host), &port) &&
+              strcmp(host, "::1") == 0 && port == 3307,
+          "[v6]:PORT");
+    CHECK(!mmha_parse_host_port("db1", host, sizeof(host), &port),
+          "no port refused");
+    CHECK(!mmha_parse_host_port("db1:0", host, sizeof(host), &port),
+          "port 0 refused");
+    CHECK(!mmha_parse_host_port("db1:70000", host, sizeof(host), &port),
+          "port too big refused");
+}
+
+static void test_common_options(void)
+{
+    struct mmha_common c;
+
+    mmha_common_defaults(&c, 5000);
+    CHECK(mmha_common_option(&c, MMHA_OPT_TIMEOUT, "1.5") == 1 &&
+              c.timeout_ms == 1500,
+          "--timeout parsed");
+    CHECK(mmha_common_option(&c, MMHA_OPT_TIMEOUT, "-1") == -1,
+          "--timeout negative refused");
+    CHECK(mmha_common_option(&c, MMHA_OPT_PASSWORD, "secret") == -1,
+          "--password refused");
+    CHECK(mmha_common_option(&c, MMHA_OPT_FORMAT, "shell") == 1 &&
+              c.format == MMHA_FORMAT_SHELL,
+          "--format shell");
+    CHECK(mmha_common_option(&c, MMHA_OPT_PORT, "0") == -1,
+          "--port 0 refused");
+    CHECK(mmha_common_option(&c, 'x', NULL) == 0, "other option passed on");
+}
+
+static void test_deadline(void)
+{
+    struct mmha_deadline d;
+    int64_t t0;
+
+    mmha_deadline_start(&d, 50);
+    CHECK(!mmha_deadline_passed(&d), "fresh deadline not passed");
+    CHECK(mmha_deadline_left_ms(&d) <= 50, "left within bound");
+    t0 = mmha_now_us();
+    CHECK(!mmha_deadline_sleep_ms(&d, 1000), "sleep stops at the deadline");
+    CHECK(mmha_now_us() - t0 < 200000, "sleep did not overrun");
+    CHECK(mmha_deadline_passed(&d), "deadline passed after sleep");
+    mmha_deadline_start(&d, -1);
+    CHECK(mmha_deadline_left_ms(&d) == INT64_MAX, "unbounded deadline");
+    CHECK_STR(mmha_exit_name(MMHA_EXIT_DEADLINE), "deadline-passed",
+              "exit code name");
+}
+
+int main(void)
+{
+    mmha_log_init("test_opts", 0, false);
+    /* The refusals above log on stderr; keep TAP on stdout clean. */
+    test_numbers();
+    test_positions();
+    test_common_options();
+    test_deadline();
+    return unit_done();
+}
