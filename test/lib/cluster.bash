@@ -337,7 +337,11 @@ EOT
     NETNS_DIR=$CLUSTER_DIR/netns
     NETNS_ID=
     netns_setup mc "$n" || { _cluster_err "netns_setup failed"; return 1; }
-    echo "$CLUSTER_DIR mc$NETNS_ID- $NETNS_BRIDGE" >>"$(_cluster_ledger)"
+    _CLUSTER_LAST="$CLUSTER_DIR mc$NETNS_ID- $NETNS_BRIDGE"
+    export _CLUSTER_LAST
+    if [ -n "${BATS_FILE_TMPDIR:-}" ]; then
+        echo "$_CLUSTER_LAST" >>"$BATS_FILE_TMPDIR/mmha-cluster-runs"
+    fi
     install -m 0755 "$_cluster_lib_dir/fence_mmha_test" "$CLUSTER_DIR/sbin/"
     for ((i = 1; i <= n; i++)); do
         _cluster_make_node_dir "$i" || return 1
@@ -357,17 +361,15 @@ EOT
     _cluster_note "cluster of $n nodes online in $(($(_cluster_now_ms) - t0)) ms"
 }
 
-# Runs started from this bats file (or shell), for cluster_leak_check.
-_cluster_ledger() {
-    if [ -n "${BATS_FILE_TMPDIR:-}" ]; then
-        printf '%s/mmha-cluster-runs\n' "$BATS_FILE_TMPDIR"
-    else
-        printf '%s.runs\n' "$CLUSTER_DIR"
-    fi
-}
-
 cluster_node() {
     printf 'node%s\n' "$1"
+}
+
+# cluster_subnet: the nodes' /24 without its last octet, e.g. 10.73.3
+# (free for VIPs: .100-.199; nodes are .1-.N, the host .254).
+cluster_subnet() {
+    _cluster_load || return 1
+    netns_subnet
 }
 
 cluster_addr() {
@@ -483,13 +485,16 @@ cluster_stop() {
 }
 
 # cluster_leak_check: no process and no namespace of any run this bats
-# file (or shell) started is left.  Processes of a run are found by its run
+# file started is left (outside bats: of the last run this shell started).  Processes of a run are found by its run
 # directory in their command line (init, unshare) or mounts (daemons).
 cluster_leak_check() {
-    local ledger rc=0 dir nsp br p id
-    ledger=$(_cluster_ledger 2>/dev/null)
-    [ -r "$ledger" ] || return 0
+    local rc=0 dir nsp br p id runs=${_CLUSTER_LAST:-}
+    if [ -n "${BATS_FILE_TMPDIR:-}" ] &&
+        [ -r "$BATS_FILE_TMPDIR/mmha-cluster-runs" ]; then
+        runs=$(cat "$BATS_FILE_TMPDIR/mmha-cluster-runs")
+    fi
     while read -r dir nsp br; do
+        [ -n "$dir" ] || continue
         id=${dir##*/}
         for p in /proc/[0-9]*; do
             if grep -qF "$id" "$p/cmdline" 2>/dev/null ||
@@ -511,7 +516,7 @@ cluster_leak_check() {
             _cluster_err "leak: run directory $dir"
             rc=1
         fi
-    done <"$ledger"
+    done <<<"$runs"
     return "$rc"
 }
 
