@@ -29,16 +29,13 @@ int mmha_exit_for_errno(unsigned int err)
     switch (err) {
     case ER_ACCESS_DENIED_ERROR:
     case ER_DBACCESS_DENIED_ERROR:
-    case ER_SPECIFIC_ACCESS_DENIED_ERROR:
-        return MMHA_EXIT_NOPERM;
+    case ER_SPECIFIC_ACCESS_DENIED_ERROR: return MMHA_EXIT_NOPERM;
     case CR_CONNECTION_ERROR:
     case CR_CONN_HOST_ERROR:
     case CR_UNKNOWN_HOST:
     case CR_SERVER_GONE_ERROR:
-    case CR_SERVER_LOST:
-        return MMHA_EXIT_UNAVAILABLE;
-    default:
-        return MMHA_EXIT_ERROR;
+    case CR_SERVER_LOST: return MMHA_EXIT_UNAVAILABLE;
+    default: return MMHA_EXIT_ERROR;
     }
 }
 
@@ -80,7 +77,7 @@ int mmha_connect(struct mmha_conn *c, const struct mmha_conn_opts *o,
         unsigned int e = mysql_errno(c->my);
 
         snprintf(err, errlen, "cannot connect to %s: %s",
-                 o->host != NULL ? o->host
+                 o->host != NULL     ? o->host
                  : o->socket != NULL ? o->socket
                                      : "the server of the option file",
                  mysql_error(c->my));
@@ -182,8 +179,8 @@ void mmha_row_free(struct mmha_row *r)
     memset(r, 0, sizeof(*r));
 }
 
-unsigned int mmha_query_value(struct mmha_conn *c, const char *sql,
-                              char *buf, size_t len, bool *isnull)
+unsigned int mmha_query_value(struct mmha_conn *c, const char *sql, char *buf,
+                              size_t len, bool *isnull)
 {
     struct mmha_row r;
     unsigned int e = mmha_query_row(c, sql, &r);

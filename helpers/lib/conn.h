@@ -63,8 +63,8 @@ unsigned int mmha_execf(struct mmha_conn *c, const char *fmt, ...)
  * set when isnull is not NULL). 0 or the server's errno; CR_NO_DATA (a
  * client error number) when there is no row.
  */
-unsigned int mmha_query_value(struct mmha_conn *c, const char *sql,
-                              char *buf, size_t len, bool *isnull);
+unsigned int mmha_query_value(struct mmha_conn *c, const char *sql, char *buf,
+                              size_t len, bool *isnull);
 
 /* The first row of a result; free with mmha_row_free. 0 or errno. */
 unsigned int mmha_query_row(struct mmha_conn *c, const char *sql,

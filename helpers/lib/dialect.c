@@ -177,7 +177,7 @@ bool mmha_version_parse(const char *text, struct mmha_version *v)
         return false;
     }
     v->flavour = strstr(text, "MariaDB") != NULL ? MMHA_FLAVOUR_MARIADB
-                                                  : MMHA_FLAVOUR_MYSQL;
+                                                 : MMHA_FLAVOUR_MYSQL;
     v->major = (int)part[0];
     v->minor = (int)part[1];
     v->patch = (int)part[2];
@@ -232,7 +232,7 @@ const char *mmha_version_name(const struct mmha_version *v, char *buf,
                               unsigned len)
 {
     snprintf(buf, len, "%s %d.%d.%d",
-             v->flavour == MMHA_FLAVOUR_MARIADB ? "MariaDB" : "MySQL",
-             v->major, v->minor, v->patch);
+             v->flavour == MMHA_FLAVOUR_MARIADB ? "MariaDB" : "MySQL", v->major,
+             v->minor, v->patch);
     return buf;
 }

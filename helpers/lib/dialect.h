@@ -31,16 +31,16 @@ enum mmha_sql {
     MMHA_SQL_START_REPLICA_SQL,
     MMHA_SQL_STOP_REPLICA_SQL,
     MMHA_SQL_RESET_REPLICA_ALL,
-    MMHA_SQL_CHANGE_SOURCE,         /* "CHANGE MASTER TO" prefix */
-    MMHA_SQL_SUPER_READ_ONLY_ON,    /* "" where the server has none */
+    MMHA_SQL_CHANGE_SOURCE,      /* "CHANGE MASTER TO" prefix */
+    MMHA_SQL_SUPER_READ_ONLY_ON, /* "" where the server has none */
     MMHA_SQL_SUPER_READ_ONLY_OFF,
     /* functions and variables */
-    MMHA_FN_POS_WAIT,               /* (file, pos, timeout) */
-    MMHA_FN_GTID_WAIT,              /* (set, timeout) */
-    MMHA_VAR_GTID_BINLOG,           /* what this server's binlog holds */
-    MMHA_VAR_GTID_APPLIED,          /* what its replica threads applied */
-    MMHA_VAR_GTID_CURRENT,          /* the union: its own state */
-    MMHA_VAR_SERVER_UUID,           /* "" where the server has none */
+    MMHA_FN_POS_WAIT,      /* (file, pos, timeout) */
+    MMHA_FN_GTID_WAIT,     /* (set, timeout) */
+    MMHA_VAR_GTID_BINLOG,  /* what this server's binlog holds */
+    MMHA_VAR_GTID_APPLIED, /* what its replica threads applied */
+    MMHA_VAR_GTID_CURRENT, /* the union: its own state */
+    MMHA_VAR_SERVER_UUID,  /* "" where the server has none */
     /* CHANGE MASTER / CHANGE REPLICATION SOURCE options */
     MMHA_OPT_SOURCE_HOST,
     MMHA_OPT_SOURCE_PORT,
@@ -49,7 +49,7 @@ enum mmha_sql {
     MMHA_OPT_SOURCE_LOG_FILE,
     MMHA_OPT_SOURCE_LOG_POS,
     MMHA_OPT_SOURCE_CONNECT_RETRY,
-    MMHA_OPT_AUTO_POSITION_ON,      /* complete "KEY=value" */
+    MMHA_OPT_AUTO_POSITION_ON, /* complete "KEY=value" */
     MMHA_OPT_AUTO_POSITION_OFF,
     /* columns of the replica status row */
     MMHA_COL_SOURCE_HOST,

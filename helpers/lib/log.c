@@ -8,16 +8,16 @@ void mmha_log_init(const char *name, int verbosity, bool to_syslog)
     int level = LOG_NOTICE + (verbosity > 2 ? 2 : verbosity);
 
     qb_log_init(name, LOG_DAEMON, LOG_INFO);
-    qb_log_ctl(QB_LOG_SYSLOG, QB_LOG_CONF_ENABLED, to_syslog ? QB_TRUE
-                                                              : QB_FALSE);
+    qb_log_ctl(QB_LOG_SYSLOG, QB_LOG_CONF_ENABLED,
+               to_syslog ? QB_TRUE : QB_FALSE);
     qb_log_ctl(QB_LOG_STDERR, QB_LOG_CONF_ENABLED, QB_TRUE);
-    qb_log_filter_ctl(QB_LOG_STDERR, QB_LOG_FILTER_ADD, QB_LOG_FILTER_FILE,
-                      "*", level);
+    qb_log_filter_ctl(QB_LOG_STDERR, QB_LOG_FILTER_ADD, QB_LOG_FILTER_FILE, "*",
+                      level);
     /* One line per message, named, so "tool: what went wrong" reads well. */
     qb_log_format_set(QB_LOG_STDERR, "%N: %b");
     if (to_syslog) {
-        qb_log_filter_ctl(QB_LOG_SYSLOG, QB_LOG_FILTER_ADD,
-                          QB_LOG_FILTER_FILE, "*", level);
+        qb_log_filter_ctl(QB_LOG_SYSLOG, QB_LOG_FILTER_ADD, QB_LOG_FILTER_FILE,
+                          "*", level);
     }
 }
 

@@ -15,10 +15,10 @@
 void mmha_log_init(const char *name, int verbosity, bool to_syslog);
 void mmha_log_fini(void);
 
-#define mmha_err(...) qb_log(LOG_ERR, __VA_ARGS__)
-#define mmha_warn(...) qb_log(LOG_WARNING, __VA_ARGS__)
+#define mmha_err(...)    qb_log(LOG_ERR, __VA_ARGS__)
+#define mmha_warn(...)   qb_log(LOG_WARNING, __VA_ARGS__)
 #define mmha_notice(...) qb_log(LOG_NOTICE, __VA_ARGS__)
-#define mmha_info(...) qb_log(LOG_INFO, __VA_ARGS__)
-#define mmha_debug(...) qb_log(LOG_DEBUG, __VA_ARGS__)
+#define mmha_info(...)   qb_log(LOG_INFO, __VA_ARGS__)
+#define mmha_debug(...)  qb_log(LOG_DEBUG, __VA_ARGS__)
 
 #endif

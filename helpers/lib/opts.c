@@ -16,8 +16,8 @@ void mmha_common_defaults(struct mmha_common *c, int64_t timeout_ms)
     c->format = MMHA_FORMAT_HUMAN;
 }
 
-bool mmha_parse_int(const char *name, const char *s, int64_t min,
-                    int64_t max, int64_t *out)
+bool mmha_parse_int(const char *name, const char *s, int64_t min, int64_t max,
+                    int64_t *out)
 {
     char *end = NULL;
     long long v;
@@ -45,8 +45,7 @@ bool mmha_parse_seconds_ms(const char *name, const char *s, int64_t min_ms,
 
     errno = 0;
     v = strtod(s, &end);
-    if (s[0] == '\0' || end == NULL || *end != '\0' || errno != 0 ||
-        v != v) {
+    if (s[0] == '\0' || end == NULL || *end != '\0' || errno != 0 || v != v) {
         mmha_err("%s: '%s' is not a number of seconds", name, s);
         return false;
     }
@@ -64,24 +63,16 @@ int mmha_common_option(struct mmha_common *c, int opt, const char *arg)
     int64_t n;
 
     switch (opt) {
-    case MMHA_OPT_DEFAULTS_FILE:
-        c->conn.defaults_file = arg;
-        return 1;
-    case MMHA_OPT_DEFAULTS_GROUP:
-        c->conn.group = arg;
-        return 1;
+    case MMHA_OPT_DEFAULTS_FILE: c->conn.defaults_file = arg; return 1;
+    case MMHA_OPT_DEFAULTS_GROUP: c->conn.group = arg; return 1;
     case MMHA_OPT_FORMAT:
         if (!mmha_format_parse(arg, &c->format)) {
             mmha_err("--format: '%s' is not one of human, shell, json", arg);
             return -1;
         }
         return 1;
-    case 'H':
-        c->help = true;
-        return 1;
-    case MMHA_OPT_HOST:
-        c->conn.host = arg;
-        return 1;
+    case 'H': c->help = true; return 1;
+    case MMHA_OPT_HOST: c->conn.host = arg; return 1;
     case MMHA_OPT_PASSWORD:
         /* A password in argv shows in ps(1) and shell history. */
         mmha_err("--password: not accepted on the command line; put it in "
@@ -93,26 +84,17 @@ int mmha_common_option(struct mmha_common *c, int opt, const char *arg)
         }
         c->conn.port = (unsigned int)n;
         return 1;
-    case MMHA_OPT_SOCKET:
-        c->conn.socket = arg;
-        return 1;
-    case MMHA_OPT_SYSLOG:
-        c->syslog = true;
-        return 1;
+    case MMHA_OPT_SOCKET: c->conn.socket = arg; return 1;
+    case MMHA_OPT_SYSLOG: c->syslog = true; return 1;
     case MMHA_OPT_TIMEOUT:
         if (!mmha_parse_seconds_ms("--timeout", arg, 1, 86400 * 1000,
                                    &c->timeout_ms)) {
             return -1;
         }
         return 1;
-    case MMHA_OPT_USER:
-        c->conn.user = arg;
-        return 1;
-    case 'v':
-        c->verbose++;
-        return 1;
-    default:
-        return 0;
+    case MMHA_OPT_USER: c->conn.user = arg; return 1;
+    case 'v': c->verbose++; return 1;
+    default: return 0;
     }
 }
 
@@ -130,8 +112,7 @@ void mmha_bad_option(const char *tool, int optopt_value, char **argv)
     }
 }
 
-bool mmha_parse_binlog_pos(const char *s, char *file, size_t len,
-                           uint64_t *pos)
+bool mmha_parse_binlog_pos(const char *s, char *file, size_t len, uint64_t *pos)
 {
     const char *colon = strrchr(s, ':');
     char *end = NULL;
@@ -174,8 +155,7 @@ bool mmha_parse_host_port(const char *s, char *host, size_t len,
     }
     errno = 0;
     v = strtol(colon + 1, &end, 10);
-    if (colon[1] == '\0' || *end != '\0' || errno != 0 || v < 1 ||
-        v > 65535) {
+    if (colon[1] == '\0' || *end != '\0' || errno != 0 || v < 1 || v > 65535) {
         return false;
     }
     memcpy(host, h, hl);

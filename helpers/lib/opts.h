@@ -28,19 +28,21 @@ enum mmha_common_opt {
 };
 
 /* Put these first in a tool's struct option table. */
-#define MMHA_COMMON_LONGOPTS                                                 \
-    {"defaults-file", required_argument, NULL, MMHA_OPT_DEFAULTS_FILE},      \
-        {"defaults-group", required_argument, NULL, MMHA_OPT_DEFAULTS_GROUP}, \
-        {"format", required_argument, NULL, MMHA_OPT_FORMAT},                 \
-        {"help", no_argument, NULL, 'H'},                                     \
-        {"host", required_argument, NULL, MMHA_OPT_HOST},                     \
-        {"password", optional_argument, NULL, MMHA_OPT_PASSWORD},             \
-        {"port", required_argument, NULL, MMHA_OPT_PORT},                     \
-        {"socket", required_argument, NULL, MMHA_OPT_SOCKET},                 \
-        {"syslog", no_argument, NULL, MMHA_OPT_SYSLOG},                       \
-        {"timeout", required_argument, NULL, MMHA_OPT_TIMEOUT},               \
-        {"user", required_argument, NULL, MMHA_OPT_USER},                     \
-        {"verbose", no_argument, NULL, 'v'}
+#define MMHA_COMMON_LONGOPTS                                                   \
+    {"defaults-file", required_argument, NULL, MMHA_OPT_DEFAULTS_FILE},        \
+        {"defaults-group", required_argument, NULL, MMHA_OPT_DEFAULTS_GROUP},  \
+        {"format", required_argument, NULL, MMHA_OPT_FORMAT},                  \
+        {"help", no_argument, NULL, 'H'},                                      \
+        {"host", required_argument, NULL, MMHA_OPT_HOST},                      \
+        {"password", optional_argument, NULL, MMHA_OPT_PASSWORD},              \
+        {"port", required_argument, NULL, MMHA_OPT_PORT},                      \
+        {"socket", required_argument, NULL, MMHA_OPT_SOCKET},                  \
+        {"syslog", no_argument, NULL, MMHA_OPT_SYSLOG},                        \
+        {"timeout", required_argument, NULL, MMHA_OPT_TIMEOUT},                \
+        {"user", required_argument, NULL, MMHA_OPT_USER},                      \
+    {                                                                          \
+        "verbose", no_argument, NULL, 'v'                                      \
+    }
 
 struct mmha_common {
     struct mmha_conn_opts conn;
@@ -67,8 +69,8 @@ void mmha_bad_option(const char *tool, int optopt_value, char **argv);
  * Numbers, each bounded, with "--name: ..." on error (returns false).
  * Seconds accept a fraction ("2.5") and are returned in milliseconds.
  */
-bool mmha_parse_int(const char *name, const char *s, int64_t min,
-                    int64_t max, int64_t *out);
+bool mmha_parse_int(const char *name, const char *s, int64_t min, int64_t max,
+                    int64_t *out);
 bool mmha_parse_seconds_ms(const char *name, const char *s, int64_t min_ms,
                            int64_t max_ms, int64_t *out_ms);
 

@@ -72,8 +72,7 @@ static void shell_key(const char *prefix, const char *key, char *buf,
 }
 
 /* The full key of a member of the current level, in shell or human form. */
-static void full_key(struct mmha_out *o, const char *key, char *buf,
-                     size_t len)
+static void full_key(struct mmha_out *o, const char *key, char *buf, size_t len)
 {
     if (o->format == MMHA_FORMAT_SHELL) {
         shell_key(top(o)->prefix, key, buf, len);
@@ -201,8 +200,8 @@ static void push(struct mmha_out *o, const char *key, bool is_list)
                  sep);
     } else if (o->format == MMHA_FORMAT_HUMAN) {
         /* list items read as kills[1].id */
-        snprintf(prefix, sizeof(prefix), "%.*s[%d].",
-                 plen > 0 ? plen - 1 : 0, parent->prefix, parent->count);
+        snprintf(prefix, sizeof(prefix), "%.*s[%d].", plen > 0 ? plen - 1 : 0,
+                 parent->prefix, parent->count);
     } else {
         snprintf(prefix, sizeof(prefix), "%.100s%d_", parent->prefix,
                  parent->count);

@@ -23,7 +23,7 @@ enum { MMHA_OUT_DEPTH = 8 };
 struct mmha_out_level {
     char prefix[128]; /* shell/human key prefix of this level */
     bool is_list;
-    int count;        /* members written so far */
+    int count; /* members written so far */
 };
 
 struct mmha_out {

@@ -15,8 +15,8 @@ static uint64_t to_u64(const char *s)
     return s != NULL ? strtoull(s, NULL, 10) : 0;
 }
 
-static unsigned int read_var(struct mmha_conn *c, enum mmha_sql key,
-                             char *buf, size_t len)
+static unsigned int read_var(struct mmha_conn *c, enum mmha_sql key, char *buf,
+                             size_t len)
 {
     const char *var = mmha_sql_text(&c->version, key);
     char sql[128];
@@ -58,13 +58,13 @@ unsigned int mmha_binlog_pos_read(struct mmha_conn *c,
                      sizeof(p->server_uuid));
     }
     if (e == 0) {
-        e = mmha_query_value(c, "SELECT @@GLOBAL.server_id", buf,
-                             sizeof(buf), NULL);
+        e = mmha_query_value(c, "SELECT @@GLOBAL.server_id", buf, sizeof(buf),
+                             NULL);
         p->server_id = strtoul(buf, NULL, 10);
     }
     if (e == 0) {
-        e = mmha_query_value(c, "SELECT @@GLOBAL.read_only", buf,
-                             sizeof(buf), NULL);
+        e = mmha_query_value(c, "SELECT @@GLOBAL.read_only", buf, sizeof(buf),
+                             NULL);
         p->read_only = strcmp(buf, "1") == 0;
     }
     if (e == 0 && mmha_has_super_read_only(&c->version)) {
@@ -84,8 +84,7 @@ unsigned int mmha_replica_status_read(struct mmha_conn *c,
     unsigned int e;
 
     memset(r, 0, sizeof(*r));
-    e = mmha_query_row(c, mmha_sql_text(v, MMHA_SQL_SHOW_REPLICA_STATUS),
-                       &row);
+    e = mmha_query_row(c, mmha_sql_text(v, MMHA_SQL_SHOW_REPLICA_STATUS), &row);
     if (e != 0) {
         return e;
     }
@@ -102,12 +101,12 @@ unsigned int mmha_replica_status_read(struct mmha_conn *c,
         r->sql_running = s != NULL && strcmp(s, "Yes") == 0;
         copy(r->read_file, sizeof(r->read_file),
              mmha_row_get(&row, mmha_sql_text(v, MMHA_COL_READ_FILE)));
-        r->read_pos = to_u64(
-            mmha_row_get(&row, mmha_sql_text(v, MMHA_COL_READ_POS)));
+        r->read_pos =
+            to_u64(mmha_row_get(&row, mmha_sql_text(v, MMHA_COL_READ_POS)));
         copy(r->exec_file, sizeof(r->exec_file),
              mmha_row_get(&row, mmha_sql_text(v, MMHA_COL_EXEC_FILE)));
-        r->exec_pos = to_u64(
-            mmha_row_get(&row, mmha_sql_text(v, MMHA_COL_EXEC_POS)));
+        r->exec_pos =
+            to_u64(mmha_row_get(&row, mmha_sql_text(v, MMHA_COL_EXEC_POS)));
         s = mmha_row_get(&row, mmha_sql_text(v, MMHA_COL_SECONDS_BEHIND));
         r->seconds_behind_null = s == NULL;
         r->seconds_behind = s != NULL ? strtoll(s, NULL, 10) : 0;
@@ -121,8 +120,8 @@ unsigned int mmha_replica_status_read(struct mmha_conn *c,
              mmha_row_get(&row, mmha_sql_text(v, MMHA_COL_LAST_SQL_ERROR)));
         s = mmha_row_get(&row, mmha_sql_text(v, MMHA_COL_AUTO_POSITION));
         /* MariaDB: Using_Gtid is No/Slave_Pos/Current_Pos; MySQL: 0/1. */
-        r->auto_position = s != NULL && strcmp(s, "No") != 0 &&
-                           strcmp(s, "0") != 0;
+        r->auto_position =
+            s != NULL && strcmp(s, "No") != 0 && strcmp(s, "0") != 0;
         r->relay_log_space = to_u64(
             mmha_row_get(&row, mmha_sql_text(v, MMHA_COL_RELAY_LOG_SPACE)));
     }

@@ -22,7 +22,7 @@ struct mmha_binlog_pos {
                                          gtid_executed */
     char gtid_current[MMHA_GTID_MAX]; /* MariaDB gtid_current_pos */
     unsigned long server_id;
-    char server_uuid[64];             /* MySQL only */
+    char server_uuid[64]; /* MySQL only */
     bool read_only;
     bool super_read_only;
 };

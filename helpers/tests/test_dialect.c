@@ -24,9 +24,8 @@ static void test_version_parse(void)
           "MariaDB handshake 5.5.5- prefix");
     CHECK(mmha_version_parse("11.4.2-MariaDB", &v) && v.major == 11,
           "MariaDB 11");
-    CHECK(mmha_version_parse("8.0.36", &v) &&
-              v.flavour == MMHA_FLAVOUR_MYSQL && v.major == 8 &&
-              v.minor == 0 && v.patch == 36,
+    CHECK(mmha_version_parse("8.0.36", &v) && v.flavour == MMHA_FLAVOUR_MYSQL &&
+              v.major == 8 && v.minor == 0 && v.patch == 36,
           "MySQL 8.0");
     CHECK(mmha_version_parse("8.4.0-commercial", &v) && v.minor == 4,
           "MySQL 8.4 with suffix");
@@ -62,8 +61,8 @@ static void test_statements(void)
               "SHOW MASTER STATUS", "MySQL 8.0 binlog status");
     CHECK_STR(mmha_sql_text(&maria, MMHA_SQL_SHOW_BINLOG_STATUS),
               "SHOW MASTER STATUS", "MariaDB binlog status");
-    CHECK_STR(mmha_sql_text(&m8022, MMHA_SQL_CHANGE_SOURCE),
-              "CHANGE MASTER TO", "MySQL 8.0.22 change master");
+    CHECK_STR(mmha_sql_text(&m8022, MMHA_SQL_CHANGE_SOURCE), "CHANGE MASTER TO",
+              "MySQL 8.0.22 change master");
     CHECK_STR(mmha_sql_text(&m8023, MMHA_SQL_CHANGE_SOURCE),
               "CHANGE REPLICATION SOURCE TO", "MySQL 8.0.23 change source");
     CHECK_STR(mmha_sql_text(&m84, MMHA_OPT_SOURCE_HOST), "SOURCE_HOST",
@@ -135,6 +134,7 @@ static void test_every_key_defined(void)
 
             if (t == NULL) {
                 missing++;
+                continue;
             }
             if (t[0] == '\0' && k != MMHA_SQL_SUPER_READ_ONLY_ON &&
                 k != MMHA_SQL_SUPER_READ_ONLY_OFF &&

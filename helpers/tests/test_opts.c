@@ -37,8 +37,7 @@ static void test_positions(void)
                                 &pos) &&
               strcmp(file, "mysql-bin.000003") == 0 && pos == 1234,
           "FILE:POS");
-    CHECK(!mmha_parse_binlog_pos("mysql-bin.000003", file, sizeof(file),
-                                 &pos),
+    CHECK(!mmha_parse_binlog_pos("mysql-bin.000003", file, sizeof(file), &pos),
           "no colon refused");
     CHECK(!mmha_parse_binlog_pos(":5", file, sizeof(file), &pos),
           "empty file refused");
@@ -75,8 +74,7 @@ static void test_common_options(void)
     CHECK(mmha_common_option(&c, MMHA_OPT_FORMAT, "shell") == 1 &&
               c.format == MMHA_FORMAT_SHELL,
           "--format shell");
-    CHECK(mmha_common_option(&c, MMHA_OPT_PORT, "0") == -1,
-          "--port 0 refused");
+    CHECK(mmha_common_option(&c, MMHA_OPT_PORT, "0") == -1, "--port 0 refused");
     CHECK(mmha_common_option(&c, 'x', NULL) == 0, "other option passed on");
 }
 

@@ -11,26 +11,26 @@
 static int unit_count;
 static int unit_failed;
 
-#define CHECK(cond, name)                                                    \
-    do {                                                                     \
-        unit_count++;                                                        \
-        if (cond) {                                                          \
-            printf("ok %d - %s\n", unit_count, (name));                      \
-        } else {                                                             \
-            unit_failed++;                                                   \
-            printf("not ok %d - %s (%s:%d: %s)\n", unit_count, (name),       \
-                   __FILE__, __LINE__, #cond);                               \
-        }                                                                    \
+#define CHECK(cond, name)                                                      \
+    do {                                                                       \
+        unit_count++;                                                          \
+        if (cond) {                                                            \
+            printf("ok %d - %s\n", unit_count, (name));                        \
+        } else {                                                               \
+            unit_failed++;                                                     \
+            printf("not ok %d - %s (%s:%d: %s)\n", unit_count, (name),         \
+                   __FILE__, __LINE__, #cond);                                 \
+        }                                                                      \
     } while (0)
 
-#define CHECK_STR(got, want, name)                                           \
-    do {                                                                     \
-        const char *g_ = (got);                                              \
-        const char *w_ = (want);                                             \
-        CHECK(g_ != NULL && strcmp(g_, w_) == 0, name);                      \
-        if (g_ == NULL || strcmp(g_, w_) != 0) {                             \
-            printf("#   got '%s', want '%s'\n", g_ ? g_ : "(null)", w_);     \
-        }                                                                    \
+#define CHECK_STR(got, want, name)                                             \
+    do {                                                                       \
+        const char *g_ = (got);                                                \
+        const char *w_ = (want);                                               \
+        CHECK(g_ != NULL && strcmp(g_, w_) == 0, name);                        \
+        if (g_ == NULL || strcmp(g_, w_) != 0) {                               \
+            printf("#   got '%s', want '%s'\n", g_ ? g_ : "(null)", w_);       \
+        }                                                                      \
     } while (0)
 
 static inline int unit_done(void)
