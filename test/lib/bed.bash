@@ -734,6 +734,10 @@ bed_stop() {
     _bed_load 2>/dev/null || return 0
     local i pid rc=0
     for i in $(seq 1 "$BED_N"); do
+        # A cut link makes shutdown wait on replication sockets: heal it.
+        if [ "${BED_NETNS:-0}" = 1 ]; then
+            NETNS_DIR=$BED_DIR/netns netns_link_up "$i" 2>/dev/null
+        fi
         pid=$(cat "$(_bed_s "$i")/pid" 2>/dev/null) || continue
         _bed_alive_pid "$pid" && kill -TERM "$pid"
     done
