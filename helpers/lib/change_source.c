@@ -1,0 +1,113 @@
+/* Building the statement that points a replica at a source. */
+#include "change_source.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void default_escape(void *ctx, char *buf, size_t len, const char *s)
+{
+    size_t n = 0;
+
+    (void)ctx;
+    for (; *s != '\0' && n + 2 < len; s++) {
+        if (*s == '\'' || *s == '\\') {
+            buf[n++] = *s == '\'' ? '\'' : '\\';
+        }
+        buf[n++] = *s;
+    }
+    buf[n] = '\0';
+}
+
+struct builder {
+    char *buf;
+    size_t len;
+    size_t used;
+    int items;
+    bool ok;
+};
+
+static void put(struct builder *b, const char *key, const char *value,
+                bool quote)
+{
+    size_t room = b->used < b->len ? b->len - b->used : 0;
+    int n = snprintf(b->buf + b->used, room, "%s%s%s%s%s%s",
+                     b->items > 0 ? ", " : " ", key, key[0] != '\0' ? "=" : "",
+                     quote ? "'" : "", value, quote ? "'" : "");
+
+    if (n < 0 || (size_t)n >= room) {
+        b->ok = false;
+        return;
+    }
+    b->used += (size_t)n;
+    b->items++;
+}
+
+static void put_str(struct builder *b, const struct mmha_version *v,
+                    enum mmha_sql key, const char *value, mmha_escape_fn escape,
+                    void *ctx)
+{
+    size_t need = 2 * strlen(value) + 1;
+    char *esc = calloc(1, need);
+
+    if (esc == NULL) {
+        b->ok = false;
+        return;
+    }
+    escape(ctx, esc, need, value);
+    put(b, mmha_sql_text(v, key), esc, true);
+    free(esc);
+}
+
+static void put_num(struct builder *b, const struct mmha_version *v,
+                    enum mmha_sql key, unsigned long long value)
+{
+    char num[32];
+
+    snprintf(num, sizeof(num), "%llu", value);
+    put(b, mmha_sql_text(v, key), num, false);
+}
+
+bool mmha_change_source_sql(const struct mmha_version *v,
+                            const struct mmha_change_source *cs,
+                            mmha_escape_fn escape, void *ctx, char *buf,
+                            size_t len)
+{
+    struct builder b = {buf, len, 0, 0, true};
+    int n;
+
+    if (escape == NULL) {
+        escape = default_escape;
+    }
+    n = snprintf(buf, len, "%s", mmha_sql_text(v, MMHA_SQL_CHANGE_SOURCE));
+    if (n < 0 || (size_t)n >= len) {
+        return false;
+    }
+    b.used = (size_t)n;
+    if (cs->host != NULL) {
+        put_str(&b, v, MMHA_OPT_SOURCE_HOST, cs->host, escape, ctx);
+    }
+    if (cs->port != 0) {
+        put_num(&b, v, MMHA_OPT_SOURCE_PORT, cs->port);
+    }
+    if (cs->user != NULL) {
+        put_str(&b, v, MMHA_OPT_SOURCE_USER, cs->user, escape, ctx);
+    }
+    if (cs->password != NULL) {
+        put_str(&b, v, MMHA_OPT_SOURCE_PASSWORD, cs->password, escape, ctx);
+    }
+    if (cs->connect_retry != 0) {
+        put_num(&b, v, MMHA_OPT_SOURCE_CONNECT_RETRY, cs->connect_retry);
+    }
+    /* A file position and GTID auto-position exclude each other. */
+    if (cs->log_file != NULL) {
+        put_str(&b, v, MMHA_OPT_SOURCE_LOG_FILE, cs->log_file, escape, ctx);
+        put_num(&b, v, MMHA_OPT_SOURCE_LOG_POS, cs->log_pos);
+        put(&b, "", mmha_sql_text(v, MMHA_OPT_AUTO_POSITION_OFF), false);
+    } else if (cs->auto_position == MMHA_AUTOPOS_ON) {
+        put(&b, "", mmha_sql_text(v, MMHA_OPT_AUTO_POSITION_ON), false);
+    } else if (cs->auto_position == MMHA_AUTOPOS_OFF) {
+        put(&b, "", mmha_sql_text(v, MMHA_OPT_AUTO_POSITION_OFF), false);
+    }
+    return b.ok && b.items > 0;
+}
