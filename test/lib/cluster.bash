@@ -261,9 +261,8 @@ _cluster_fence_do() {
 }
 
 _cluster_fence_watcher() {
-    trap - DEBUG ERR EXIT
-    set +eET
     local fdir=$CLUSTER_DIR/fence req id action target caller rc
+    _cluster_load || return 1
     while [ -d "$fdir" ]; do
         touch "$fdir/alive"
         if [ ! -e "$fdir/hold" ]; then
@@ -346,8 +345,11 @@ EOT
     for ((i = 1; i <= n; i++)); do
         _cluster_make_node_dir "$i" || return 1
     done
-    _cluster_fence_watcher </dev/null >>"$CLUSTER_DIR/fence/watcher.log" \
-        2>&1 3>&- &
+    # Its own bash process: the run directory in its command line (found
+    # by cluster_leak_check), no bats traps or errexit inherited.
+    bash -c '. "$1/cluster.bash" && CLUSTER_DIR=$2 _cluster_fence_watcher' \
+        mmha-fence-watcher "$_cluster_lib_dir" "$CLUSTER_DIR" </dev/null \
+        >>"$CLUSTER_DIR/fence/watcher.log" 2>&1 3>&- &
     echo $! >"$CLUSTER_DIR/fence/watcher.pid"
     for ((i = 1; i <= n; i++)); do
         _cluster_boot "$i" || return 1
@@ -358,7 +360,24 @@ EOT
         _cluster_err "cluster not online after ${CLUSTER_START_TIMEOUT}s"
         return 1
     fi
+    # Online is not settled: the stonith device may still be starting.
+    cluster_settle 30 || return 1
     _cluster_note "cluster of $n nodes online in $(($(_cluster_now_ms) - t0)) ms"
+}
+
+# cluster_settle [-n i] SECONDS: wait until node i (default 1) sees no
+# pending actions (crm_resource --wait), at most SECONDS.
+cluster_settle() {
+    local node=1
+    if [ "$1" = -n ]; then
+        node=$2
+        shift 2
+    fi
+    if ! cluster_exec "$node" crm_resource --wait --timeout="${1}s" \
+        >/dev/null; then
+        _cluster_err "cluster not settled after ${1}s"
+        return 1
+    fi
 }
 
 cluster_node() {
