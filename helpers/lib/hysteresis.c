@@ -44,8 +44,7 @@ enum mmha_hyst_reason mmha_hyst_step(const struct mmha_hyst_conf *c,
     if (dwell_left_ms != NULL) {
         *dwell_left_ms = 0;
     }
-    if (!in->replication_ok || !in->lag_known ||
-        in->lag_ms > c->max_lag_ms) {
+    if (!in->replication_ok || !in->lag_known || in->lag_ms > c->max_lag_ms) {
         set_readable(s, false, in->now_us);
         s->good_since_us = 0;
         if (!in->replication_ok) {
@@ -81,29 +80,22 @@ enum mmha_hyst_reason mmha_hyst_step(const struct mmha_hyst_conf *c,
 const char *mmha_hyst_reason_name(enum mmha_hyst_reason r)
 {
     switch (r) {
-    case MMHA_HYST_OK:
-        return "ok";
-    case MMHA_HYST_LAG_UNKNOWN:
-        return "lag_unknown";
-    case MMHA_HYST_REPL_BROKEN:
-        return "replication_broken";
-    case MMHA_HYST_OVER_MAX:
-        return "lag_over_max";
-    case MMHA_HYST_ABOVE_RECOVER:
-        return "lag_above_recover";
-    case MMHA_HYST_DWELL:
-        return "dwell";
+    case MMHA_HYST_OK: return "ok";
+    case MMHA_HYST_LAG_UNKNOWN: return "lag_unknown";
+    case MMHA_HYST_REPL_BROKEN: return "replication_broken";
+    case MMHA_HYST_OVER_MAX: return "lag_over_max";
+    case MMHA_HYST_ABOVE_RECOVER: return "lag_above_recover";
+    case MMHA_HYST_DWELL: return "dwell";
     }
     return "unknown";
 }
 
 int mmha_hyst_format(const struct mmha_hyst_state *s, char *buf, size_t len)
 {
-    return snprintf(buf, len,
-                    "%s\nreadable=%d\ngood_since_us=%" PRId64
-                    "\nchanged_us=%" PRId64 "\n",
-                    STATE_MAGIC, s->readable ? 1 : 0, s->good_since_us,
-                    s->changed_us);
+    return snprintf(
+        buf, len,
+        "%s\nreadable=%d\ngood_since_us=%" PRId64 "\nchanged_us=%" PRId64 "\n",
+        STATE_MAGIC, s->readable ? 1 : 0, s->good_since_us, s->changed_us);
 }
 
 static bool parse_i64(const char *v, int64_t *out)
@@ -120,7 +112,7 @@ static bool parse_i64(const char *v, int64_t *out)
     return true;
 }
 
-bool mmha_hyst_parse(const char *text, struct mmha_hyst_state *s)
+static bool parse_into(const char *text, struct mmha_hyst_state *s)
 {
     char copy[STATE_MAX];
     char *save = NULL;
@@ -160,7 +152,13 @@ bool mmha_hyst_parse(const char *text, struct mmha_hyst_state *s)
             return false;
         }
     }
-    if (seen != 7) {
+    return seen == 7;
+}
+
+bool mmha_hyst_parse(const char *text, struct mmha_hyst_state *s)
+{
+    /* All or nothing: a half-read state must not count as a memory. */
+    if (!parse_into(text, s)) {
         mmha_hyst_init(s);
         return false;
     }

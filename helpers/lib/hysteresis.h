@@ -36,12 +36,12 @@ struct mmha_hyst_input {
 };
 
 enum mmha_hyst_reason {
-    MMHA_HYST_OK,           /* readable */
-    MMHA_HYST_LAG_UNKNOWN,  /* no heartbeat and no Seconds_Behind_Master */
-    MMHA_HYST_REPL_BROKEN,  /* a replication thread is not running */
-    MMHA_HYST_OVER_MAX,     /* lag > max */
+    MMHA_HYST_OK,            /* readable */
+    MMHA_HYST_LAG_UNKNOWN,   /* no heartbeat and no Seconds_Behind_Master */
+    MMHA_HYST_REPL_BROKEN,   /* a replication thread is not running */
+    MMHA_HYST_OVER_MAX,      /* lag > max */
     MMHA_HYST_ABOVE_RECOVER, /* unreadable, lag between the thresholds */
-    MMHA_HYST_DWELL,        /* unreadable, below recover, dwell running */
+    MMHA_HYST_DWELL,         /* unreadable, below recover, dwell running */
 };
 
 /* A fresh state: unreadable, no dwell (a first good reading starts one). */
@@ -63,8 +63,7 @@ enum mmha_hyst_reason mmha_hyst_step(const struct mmha_hyst_conf *c,
 const char *mmha_hyst_reason_name(enum mmha_hyst_reason r);
 
 /* The state file text, and its parser (false: malformed). */
-int mmha_hyst_format(const struct mmha_hyst_state *s, char *buf,
-                     size_t len);
+int mmha_hyst_format(const struct mmha_hyst_state *s, char *buf, size_t len);
 bool mmha_hyst_parse(const char *text, struct mmha_hyst_state *s);
 
 /*
