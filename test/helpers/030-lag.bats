@@ -1,0 +1,341 @@
+#!/usr/bin/env bats
+# mmha-lag against two real servers: server 1 is the writer (beats),
+# server 2 the read-only reader (checks).
+
+load ../lib/bed
+
+# wait_until conditions are single-quoted on purpose: evaluated at each try.
+# shellcheck disable=SC2016
+
+setup_file() {
+    bed_start -n 2
+    bed_sql 2 "SET GLOBAL read_only=1"
+}
+
+teardown_file() {
+    local f
+    for f in "$BATS_FILE_TMPDIR"/*.pid; do
+        [ -r "$f" ] || continue
+        kill -TERM "$(cat "$f")" 2>/dev/null || true
+    done
+    bed_stop
+}
+
+setup() {
+    load_bats_libs
+    W=$(bed_cnf 1)
+    R=$(bed_cnf 2)
+}
+
+# now_ms: wall clock in milliseconds with a fraction.
+now_ms() {
+    local t=$EPOCHREALTIME
+    printf '%s\n' "${t%.*}${t#*.}" | awk '{ printf "%.3f\n", $1 / 1000 }'
+}
+
+# field KEY: a KEY=value of the last shell-format $output.
+field() {
+    printf '%s\n' "$output" | sed -n "s/^$1=//p"
+}
+
+# calc COND: awk arithmetic; status 0 when COND holds.
+calc() {
+    awk "BEGIN { x = ($1); print x; exit !(x) }"
+}
+
+# arith EXPR: print the value of an awk expression.
+arith() {
+    awk "BEGIN { printf \"%.3f\\n\", ($1) }"
+}
+
+# sql_lag: the lag definition, computed by the test itself on the reader.
+sql_lag() {
+    bed_sql 2 "SELECT TIMESTAMPDIFF(MICROSECOND, ts, UTC_TIMESTAMP(6)) / 1000
+        FROM mmha.heartbeat WHERE server_id <> @@server_id
+        ORDER BY epoch DESC, ts DESC LIMIT 1"
+}
+
+start_beat() {
+    mmha-lag beat --defaults-file "$W" --interval 100 \
+        --pidfile "$BATS_FILE_TMPDIR/beat.pid" \
+        >"$BATS_FILE_TMPDIR/beat.log" 2>&1 3>&- &
+    wait_until 5 "[ -s '$BATS_FILE_TMPDIR/beat.pid' ]"
+}
+
+beat_running() {
+    [ -s "$BATS_FILE_TMPDIR/beat.pid" ] &&
+        kill -0 "$(cat "$BATS_FILE_TMPDIR/beat.pid")" 2>/dev/null
+}
+
+@test "bad options: one clear line and exit 64" {
+    run -64 mmha-lag check --defaults-file "$R" --max-lag 500 \
+        --recover-lag 500
+    assert_output "mmha-lag: --recover-lag: 500 must be below --max-lag 500 (the gap is the hysteresis)"
+    run -64 mmha-lag check --max-lag 100 --recover-lag 900
+    assert_output --partial "--recover-lag: 900 must be below --max-lag 100"
+    run -64 mmha-lag check --bogus
+    assert_output "mmha-lag: --bogus: unknown option or missing value (see mmha-lag --help)"
+    run -64 mmha-lag
+    assert_output --partial "a subcommand is needed"
+    run -64 mmha-lag fly
+    assert_output "mmha-lag: fly: unknown subcommand; use beat or check"
+    run -64 mmha-lag beat --interval 0
+    assert_output --partial "--interval: 0 is out of range"
+    run -64 mmha-lag beat --max-lag 10
+    assert_output "mmha-lag: --max-lag: not an option of 'mmha-lag beat'"
+    run -64 mmha-lag check --once
+    assert_output "mmha-lag: --once: not an option of 'mmha-lag check'"
+    run -64 mmha-lag check --dwell -1
+    assert_output --partial "--dwell:"
+    run -64 mmha-lag check --node n1
+    assert_output --partial "only apply with --publish"
+    run -64 mmha-lag check --password=x
+    assert_output --partial "--password: not accepted"
+    run -0 mmha-lag --help
+    assert_line --index 0 --partial "usage: mmha-lag beat"
+}
+
+@test "missing option file 66, unreachable server 69" {
+    run -66 mmha-lag check --defaults-file "$BATS_TEST_TMPDIR/none.cnf"
+    assert_output --partial "cannot read it"
+    printf '[client]\nhost=127.0.0.1\nport=1\nuser=x\n' \
+        >"$BATS_TEST_TMPDIR/dead.cnf"
+    run -69 mmha-lag beat --once --defaults-file "$BATS_TEST_TMPDIR/dead.cnf"
+    assert_output --partial "cannot connect"
+}
+
+@test "no heartbeat row: falls back to Seconds_Behind_Master and says so" {
+    run -0 mmha-lag check --defaults-file "$R" --format shell
+    assert_line "SOURCE=seconds_behind_master"
+    assert_line "LAG_MS=0.000"
+    assert_line "IO_THREAD=Yes"
+    assert_line "SQL_THREAD=Yes"
+    # The reader never created the table (it would have written).
+    run -0 bed_sql 2 "SELECT COUNT(*) FROM information_schema.tables
+        WHERE table_schema = 'mmha'"
+    assert_output 0
+}
+
+@test "beat skips on a read-only server" {
+    run -0 mmha-lag beat --once --defaults-file "$R" --format shell
+    assert_line "SKIPPED=1"
+    assert_line "REASON=read_only"
+    run -0 bed_sql 2 "SELECT COUNT(*) FROM information_schema.tables
+        WHERE table_schema = 'mmha'"
+    assert_output 0
+    # Nor does the daemon.
+    run -124 timeout -s TERM 0.6 mmha-lag beat --defaults-file "$R" \
+        --interval 50
+    run -0 bed_sql 1 "SELECT COUNT(*) FROM information_schema.tables
+        WHERE table_schema = 'mmha'"
+    assert_output 0
+}
+
+@test "beat --once creates the table and its row replicates" {
+    run -0 mmha-lag beat --once --defaults-file "$W" --epoch 7 --format json
+    assert_output --partial '"skipped":false'
+    assert_output --partial '"epoch":7'
+    bed_sync
+    run -0 bed_sql 2 "SELECT server_id, epoch, ts > UTC_TIMESTAMP(6) -
+        INTERVAL 1 MINUTE FROM mmha.heartbeat"
+    assert_output "$(printf '1\t7\t1')"
+    run -0 mmha-lag check --defaults-file "$R" --format shell
+    assert_line "SOURCE=heartbeat"
+    assert_line "HEARTBEAT_EPOCH=7"
+}
+
+@test "check uses the row of the highest epoch" {
+    # A stale writer (server id 99) with a newer ts but a lower epoch.
+    bed_sql 1 "INSERT INTO mmha.heartbeat VALUES
+        (99, UTC_TIMESTAMP(6) + INTERVAL 1 HOUR, 'x', 4, 1)"
+    bed_sync
+    run -0 mmha-lag check --defaults-file "$R" --format shell
+    assert_line "HEARTBEAT_SERVER_ID=1"
+    bed_sql 1 "DELETE FROM mmha.heartbeat WHERE server_id = 99"
+    bed_sync
+}
+
+@test "SIGTERM stops the beat daemon within 1 s" {
+    start_beat
+    sleep 0.5
+    local pid t0 t1
+    pid=$(cat "$BATS_FILE_TMPDIR/beat.pid")
+    t0=$(now_ms)
+    kill -TERM "$pid"
+    wait_until 2 "! kill -0 $pid 2>/dev/null"
+    t1=$(now_ms)
+    run -0 calc "$t1 - $t0 < 1000"
+    run -1 test -e "$BATS_FILE_TMPDIR/beat.pid"
+    run -0 grep -c "stopped" "$BATS_FILE_TMPDIR/beat.log"
+
+    # Also while it backs off from a server that is not there.
+    printf '[client]\nhost=127.0.0.1\nport=1\nuser=x\n' \
+        >"$BATS_TEST_TMPDIR/dead.cnf"
+    mmha-lag beat --defaults-file "$BATS_TEST_TMPDIR/dead.cnf" \
+        >/dev/null 2>&1 3>&- &
+    pid=$!
+    sleep 1.5
+    run -0 kill -0 "$pid"
+    t0=$(now_ms)
+    kill -TERM "$pid"
+    wait_until 2 "! kill -0 $pid 2>/dev/null"
+    t1=$(now_ms)
+    run -0 calc "$t1 - $t0 < 1000"
+}
+
+@test "the daemon beats, and reconnects when the server restarts" {
+    start_beat
+    wait_until 5 '[ "$(bed_sql 1 "SELECT ts > UTC_TIMESTAMP(6) - INTERVAL 1 SECOND FROM mmha.heartbeat WHERE server_id=1")" = 1 ]'
+    bed_restart 1
+    bed_wait_replicating 2
+    run -0 beat_running
+    wait_until 10 '[ "$(bed_sql 1 "SELECT ts > UTC_TIMESTAMP(6) - INTERVAL 1 SECOND FROM mmha.heartbeat WHERE server_id=1")" = 1 ]'
+    run -0 grep -c "retrying" "$BATS_FILE_TMPDIR/beat.log"
+}
+
+@test "precision (a): readings apart by a measured interval, +-50 ms" {
+    beat_running || start_beat
+    wait_until 5 '[ "$(sql_lag | cut -d. -f1)" -lt 1000 ]'
+    bed_sql 2 "STOP SLAVE SQL_THREAD"
+    local a0 a1 b0 b1 la lb
+    a0=$(now_ms)
+    run -0 mmha-lag check --defaults-file "$R" --format shell
+    a1=$(now_ms)
+    la=$(field LAG_MS)
+    sleep 1.5
+    b0=$(now_ms)
+    run -0 mmha-lag check --defaults-file "$R" --format shell
+    b1=$(now_ms)
+    lb=$(field LAG_MS)
+    # Mid-points of each call against the difference of the readings.
+    run -0 arith "(($lb - $la) - (($b0 + $b1) / 2 - ($a0 + $a1) / 2))"
+    echo "difference of readings minus measured interval: $output ms"
+    run -0 calc "$output <= 50 && $output >= -50"
+}
+
+@test "precision (b): a reading is bracketed by the test's own computation" {
+    local lo hi got
+    lo=$(sql_lag)
+    run -0 mmha-lag check --defaults-file "$R" --format shell
+    got=$(field LAG_MS)
+    hi=$(sql_lag)
+    echo "before $lo, reading $got, after $hi"
+    run -0 calc "$lo <= $got + 0.001 && $got <= $hi + 0.001"
+}
+
+@test "precision (c): lag keeps growing past 3 s while Seconds_Behind_Master is NULL" {
+    wait_until 5 '[ "$(sql_lag | cut -d. -f1)" -gt 3000 ]'
+    run -0 mmha-lag check --defaults-file "$R" --format shell
+    assert_line "SOURCE=heartbeat"
+    assert_line "SQL_THREAD=No"
+    assert_line "SECONDS_BEHIND_MASTER="
+    assert_line "REPLICATION_OK=0"
+    assert_line "READABLE=0"
+    assert_line "REASON=replication_broken"
+    run -0 calc "$(field LAG_MS) > 3000"
+    bed_sql 2 "START SLAVE SQL_THREAD"
+    bed_wait_replicating 2
+}
+
+@test "--offset-from: offset between the servers, with its uncertainty" {
+    run -0 mmha-lag check --defaults-file "$R" --offset-from "$W" \
+        --format shell
+    local off err raw lag
+    off=$(field OFFSET_MS) err=$(field OFFSET_UNCERTAINTY_MS)
+    raw=$(field LAG_RAW_MS) lag=$(field LAG_MS)
+    echo "offset $off +- $err, raw $raw, corrected $lag"
+    # Same host, same clock: the offset is within its uncertainty + 1 ms.
+    run -0 calc "($off < 0 ? -$off : $off) <= $err + 1"
+    run -0 calc "$err > 0 && $err < 50"
+    run -0 calc "($lag - $raw - $off) < 0.002 && ($lag - $raw - $off) > -0.002"
+}
+
+# hold_row S: hold the heartbeat row locked on the reader for S seconds, so
+# the SQL thread waits (threads stay "Yes") while the lag grows.
+hold_row() {
+    bed_sql 2 "SET SESSION innodb_lock_wait_timeout=30; BEGIN;
+        SELECT * FROM mmha.heartbeat FOR UPDATE; DO SLEEP($1); COMMIT" \
+        >/dev/null 2>&1 3>&- &
+    HOLD_PID=$!
+}
+
+# hcheck: a check with hysteresis and a state file; sets R_READABLE etc.
+hcheck() {
+    run -0 mmha-lag check --defaults-file "$R" --format shell \
+        --max-lag 1500 --recover-lag 300 --dwell 2 \
+        --state-file "$BATS_FILE_TMPDIR/state"
+    R_READABLE=$(field READABLE) R_REASON=$(field REASON)
+    R_LAG=$(field LAG_MS)
+    echo "lag $R_LAG readable $R_READABLE $R_REASON"
+}
+
+@test "hysteresis: off above max-lag, back only after dwell below recover-lag" {
+    beat_running || start_beat
+    wait_until 5 '[ "$(sql_lag | cut -d. -f1)" -lt 300 ]'
+    rm -f "$BATS_FILE_TMPDIR/state"
+    hcheck
+    assert_equal "$R_READABLE" 0
+    assert_equal "$R_REASON" dwell
+    sleep 2.1
+    hcheck
+    assert_equal "$R_READABLE" 1
+    run -0 grep -q "^readable=1$" "$BATS_FILE_TMPDIR/state"
+
+    # A lag that climbs to ~1 s (between the thresholds) never flips it.
+    hold_row 1
+    local _
+    for _ in 1 2 3 4 5 6 7 8 9 10 11 12; do
+        hcheck
+        assert_equal "$R_READABLE" 1
+        sleep 0.1
+    done
+    wait "$HOLD_PID"
+
+    # Above max-lag: off, while the replication threads still run.
+    hold_row 3
+    wait_until 5 '[ "$(sql_lag | cut -d. -f1)" -gt 1600 ]'
+    hcheck
+    assert_equal "$R_READABLE" 0
+    assert_equal "$R_REASON" lag_over_max
+    wait "$HOLD_PID"
+    wait_until 5 '[ "$(sql_lag | cut -d. -f1)" -lt 300 ]'
+    local t0
+    t0=$(now_ms)
+    hcheck
+    assert_equal "$R_READABLE" 0
+    assert_equal "$R_REASON" dwell
+    # Still off during the dwell, on once it has passed.
+    while calc "$(now_ms) - $t0 < 1700" >/dev/null; do
+        hcheck
+        assert_equal "$R_READABLE" 0
+        sleep 0.2
+    done
+    sleep 0.5
+    hcheck
+    assert_equal "$R_READABLE" 1
+    assert_equal "$R_REASON" ok
+}
+
+@test "--publish calls attrd_updater with the right arguments" {
+    local rec=$BATS_TEST_TMPDIR/calls
+    PATH=$MMHA_TOP/test/lib/stand-ins:$PATH MMHA_RECORD_FILE=$rec \
+        run -0 mmha-lag check --defaults-file "$R" --format shell \
+        --publish mmha --dampen 5 --node node2
+    assert_line "PUBLISHED=1"
+    local lag
+    lag=$(field LAG_MS | awk '{ printf "%d", $1 + 0.5 }')
+    run -0 cat "$rec"
+    assert_line --index 0 "attrd_updater -n mmha-lag-ms -U $lag -d 5000ms -N node2"
+    assert_line --index 1 "attrd_updater -n mmha-readable -U 1 -N node2"
+    assert_equal "${#lines[@]}" 2
+
+    # A failing attrd_updater: the reading is still printed, exit 1.
+    rm -f "$rec"
+    PATH=$MMHA_TOP/test/lib/stand-ins:$PATH MMHA_RECORD_FILE=$rec \
+        MMHA_STANDIN_RC=1 run -1 mmha-lag check --defaults-file "$R" \
+        --format shell --publish mmha
+    assert_line "PUBLISHED=0"
+    assert_line --partial "attrd_updater -n mmha-lag-ms failed (status 1)"
+    run -0 cat "$rec"
+    assert_output --regexp "^attrd_updater -n mmha-lag-ms -U [0-9]+$"
+}
