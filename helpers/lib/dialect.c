@@ -142,6 +142,46 @@ static const struct dialect_row table[] = {
     {MMHA_COL_AUTO_POSITION, MYSQL, 0, 0, 0, "Auto_Position"},
     {MMHA_COL_RELAY_LOG_SPACE, MARIA, 0, 0, 0, "Relay_Log_Space"},
     {MMHA_COL_RELAY_LOG_SPACE, MYSQL, 0, 0, 0, "Relay_Log_Space"},
+    /* MariaDB has TIME_MS; MySQL whole seconds only. */
+    {MMHA_SQL_SESSIONS, MARIA, 0, 0, 0,
+     "SELECT ID, USER, HOST, COMMAND, CAST(TIME_MS AS UNSIGNED) AS AGE_MS,"
+     " STATE, LEFT(INFO, 512) AS INFO, '' AS LOCK_MODE"
+     " FROM information_schema.PROCESSLIST"},
+    {MMHA_SQL_SESSIONS, MYSQL, 0, 0, 0,
+     "SELECT ID, USER, HOST, COMMAND, TIME * 1000 AS AGE_MS,"
+     " STATE, LEFT(INFO, 512) AS INFO, '' AS LOCK_MODE"
+     " FROM information_schema.PROCESSLIST"},
+    /*
+     * MariaDB (10.4+): the backup-lock namespace of the metadata_lock_info
+     * plugin; MySQL: global and commit locks of performance_schema.
+     */
+    {MMHA_SQL_RO_LOCK_HOLDERS, MARIA, 0, 0, 0,
+     "SELECT p.ID, p.USER, p.HOST, p.COMMAND,"
+     " CAST(p.TIME_MS AS UNSIGNED) AS AGE_MS, p.STATE,"
+     " LEFT(p.INFO, 512) AS INFO, m.LOCK_MODE"
+     " FROM information_schema.METADATA_LOCK_INFO m"
+     " JOIN information_schema.PROCESSLIST p ON p.ID = m.THREAD_ID"
+     " WHERE m.LOCK_TYPE = 'Backup lock'"},
+    {MMHA_SQL_RO_LOCK_HOLDERS, MYSQL, 0, 0, 0,
+     "SELECT t.PROCESSLIST_ID AS ID, t.PROCESSLIST_USER AS USER,"
+     " t.PROCESSLIST_HOST AS HOST, t.PROCESSLIST_COMMAND AS COMMAND,"
+     " t.PROCESSLIST_TIME * 1000 AS AGE_MS, t.PROCESSLIST_STATE AS STATE,"
+     " LEFT(t.PROCESSLIST_INFO, 512) AS INFO,"
+     " CONCAT(m.OBJECT_TYPE, ' ', m.LOCK_TYPE) AS LOCK_MODE"
+     " FROM performance_schema.metadata_locks m"
+     " JOIN performance_schema.threads t ON t.THREAD_ID = m.OWNER_THREAD_ID"
+     " WHERE m.OBJECT_TYPE IN ('GLOBAL', 'COMMIT')"
+     " AND m.LOCK_STATUS = 'GRANTED' AND t.PROCESSLIST_ID IS NOT NULL"},
+    /* MariaDB 10.11 took READ_ONLY ADMIN out of SUPER. */
+    {MMHA_SQL_RO_BYPASS_GRANTEES, MARIA, 0, 0, 0,
+     "SELECT DISTINCT GRANTEE FROM information_schema.USER_PRIVILEGES"
+     " WHERE PRIVILEGE_TYPE IN ('SUPER', 'READ_ONLY ADMIN')"},
+    {MMHA_SQL_RO_BYPASS_GRANTEES, MARIA, 10, 11, 0,
+     "SELECT DISTINCT GRANTEE FROM information_schema.USER_PRIVILEGES"
+     " WHERE PRIVILEGE_TYPE = 'READ_ONLY ADMIN'"},
+    {MMHA_SQL_RO_BYPASS_GRANTEES, MYSQL, 0, 0, 0,
+     "SELECT DISTINCT GRANTEE FROM information_schema.USER_PRIVILEGES"
+     " WHERE PRIVILEGE_TYPE IN ('SUPER', 'CONNECTION_ADMIN')"},
 };
 
 #undef MARIA

@@ -67,6 +67,11 @@ enum mmha_sql {
     MMHA_COL_LAST_SQL_ERROR,
     MMHA_COL_AUTO_POSITION,
     MMHA_COL_RELAY_LOG_SPACE,
+    /* sessions and locks (mmha-readonly); columns ID, USER, HOST, COMMAND,
+       AGE_MS, STATE, INFO, LOCK_MODE */
+    MMHA_SQL_SESSIONS, /* every session of the server */
+    MMHA_SQL_RO_LOCK_HOLDERS, /* holders of locks a read lock waits on */
+    MMHA_SQL_RO_BYPASS_GRANTEES, /* accounts that write despite read_only */
     MMHA_SQL_COUNT
 };
 

@@ -118,6 +118,33 @@ static void test_columns_and_features(void)
               "MariaDB: no server_uuid");
 }
 
+static void test_session_queries(void)
+{
+    struct mmha_version maria = ver("10.11.6-MariaDB");
+    struct mmha_version maria106 = ver("10.6.16-MariaDB");
+    struct mmha_version m80 = ver("8.0.36");
+
+    CHECK(strstr(mmha_sql_text(&maria, MMHA_SQL_SESSIONS), "TIME_MS") != NULL,
+          "MariaDB: session age in ms");
+    CHECK(strstr(mmha_sql_text(&m80, MMHA_SQL_SESSIONS), "TIME * 1000") != NULL,
+          "MySQL: session age from seconds");
+    CHECK(strstr(mmha_sql_text(&maria, MMHA_SQL_RO_LOCK_HOLDERS),
+                 "METADATA_LOCK_INFO") != NULL,
+          "MariaDB: lock holders from metadata_lock_info");
+    CHECK(strstr(mmha_sql_text(&m80, MMHA_SQL_RO_LOCK_HOLDERS),
+                 "performance_schema.metadata_locks") != NULL,
+          "MySQL: lock holders from performance_schema");
+    CHECK(strstr(mmha_sql_text(&maria, MMHA_SQL_RO_BYPASS_GRANTEES),
+                 "'SUPER'") == NULL,
+          "MariaDB 10.11: SUPER no longer bypasses read_only");
+    CHECK(strstr(mmha_sql_text(&maria106, MMHA_SQL_RO_BYPASS_GRANTEES),
+                 "'SUPER'") != NULL,
+          "MariaDB 10.6: SUPER bypasses read_only");
+    CHECK(strstr(mmha_sql_text(&m80, MMHA_SQL_RO_BYPASS_GRANTEES),
+                 "CONNECTION_ADMIN") != NULL,
+          "MySQL: CONNECTION_ADMIN bypasses read_only");
+}
+
 static void test_every_key_defined(void)
 {
     const char *names[] = {"10.11.6-MariaDB", "5.7.44", "8.0.36", "8.4.0"};
@@ -152,6 +179,7 @@ int main(void)
     test_version_parse();
     test_statements();
     test_columns_and_features();
+    test_session_queries();
     test_every_key_defined();
     return unit_done();
 }
