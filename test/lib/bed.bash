@@ -752,7 +752,9 @@ bed_stop() {
     if [ "${BED_NETNS:-0}" = 1 ]; then
         NETNS_DIR=$BED_DIR/netns netns_teardown || rc=1
     fi
-    if [ "$rc" = 0 ] && [ "${BED_KEEP:-0}" != 1 ]; then
+    if [ "$rc" != 0 ]; then
+        echo "bed_stop: not clean, keeping $BED_DIR" >&2
+    elif [ "${BED_KEEP:-0}" != 1 ]; then
         rm -rf "$BED_DIR"
     fi
     unset BED_N

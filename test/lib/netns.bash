@@ -136,6 +136,13 @@ netns_link_up() {
     ip link set "mv$NETNS_ID$1" up
 }
 
+_netns_del_link() {
+    ip link show "$1" >/dev/null 2>&1 || return 0
+    ip link delete "$1" 2>/dev/null
+    ! ip link show "$1" >/dev/null 2>&1 ||
+        { echo "netns_teardown: cannot delete link $1" >&2; return 1; }
+}
+
 # netns_teardown: delete the namespaces and the bridge this set-up created
 # (deleting a namespace deletes its veth pair).
 netns_teardown() {
@@ -146,13 +153,11 @@ netns_teardown() {
         if ip netns list | grep -q "^$ns\\b"; then
             ip netns delete "$ns" || rc=1
         fi
-        if ip link show "mv$NETNS_ID$i" >/dev/null 2>&1; then
-            ip link delete "mv$NETNS_ID$i" || rc=1
-        fi
+        # The kernel drops the veth pair with the namespace, not always
+        # at once: only a link that outlives our own delete is a failure.
+        _netns_del_link "mv$NETNS_ID$i" || rc=1
     done
-    if ip link show "$NETNS_BRIDGE" >/dev/null 2>&1; then
-        ip link delete "$NETNS_BRIDGE" || rc=1
-    fi
+    _netns_del_link "$NETNS_BRIDGE" || rc=1
     rm -f "$NETNS_DIR/netns.env"
     unset NETNS_ID NETNS_PREFIX NETNS_COUNT NETNS_SUBNET NETNS_BRIDGE
     return "$rc"
