@@ -1,11 +1,10 @@
 #!/usr/bin/env bats
 # mmha-lag against two real servers: server 1 is the writer (beats),
 # server 2 the read-only reader (checks).
-
-load ../lib/bed
-
 # wait_until conditions are single-quoted on purpose: evaluated at each try.
 # shellcheck disable=SC2016
+
+load ../lib/bed
 
 setup_file() {
     bed_start -n 2
