@@ -366,7 +366,8 @@ EOT
 }
 
 # cluster_settle [-n i] SECONDS: wait until node i (default 1) sees no
-# pending actions (crm_resource --wait), at most SECONDS.
+# pending actions (crm_resource --wait; it polls in 2 s steps, so this
+# costs about 2 s even on a settled cluster).
 cluster_settle() {
     local node=1
     if [ "$1" = -n ]; then
