@@ -125,7 +125,7 @@ static void usage(FILE *f)
                "common options: [--defaults-file FILE] [--defaults-group G]\n"
                "                [--format human|shell|json] [--host HOST]\n"
                "                [--port PORT] [--socket PATH] [--syslog]\n"
-               "                [--timeout S] [--user USER] [-v]\n");
+               "                [--timeout S] [--user USER] [-v] [--help]\n");
 }
 
 static void on_stop(int sig)
