@@ -28,10 +28,10 @@
 
 enum {
     DEFAULT_TIMEOUT_MS = 30000,
-    POLL_MS = 100,          /* how often a wait looks at the replica */
-    SETTLE_MS = 500,        /* threads must stay up this long on repoint */
+    POLL_MS = 100,             /* how often a wait looks at the replica */
+    SETTLE_MS = 500,           /* threads must stay up this long on repoint */
     RESTORE_RESERVE_MS = 2000, /* kept back from repoint for a restore */
-    CONNECT_RETRY_S = 1,    /* a replica retries its source this often */
+    CONNECT_RETRY_S = 1,       /* a replica retries its source this often */
     SQL_MAX = 16384,
     MSG_MAX = 1200,
 };
@@ -47,12 +47,15 @@ enum own_opt {
     OPT_TO,
 };
 
+/* When main started: wait reports connect + check time from it. */
+static int64_t start_us;
+
 struct args {
     struct mmha_common common;
     const char *cmd;
-    const char *pos;       /* wait --pos */
-    const char *gtid;      /* wait --gtid SET */
-    bool gtid_auto;        /* repoint --gtid */
+    const char *pos;  /* wait --pos */
+    const char *gtid; /* wait --gtid SET */
+    bool gtid_auto;   /* repoint --gtid */
     bool drain;
     bool progress;
     const char *to;
@@ -101,8 +104,7 @@ static long long file_seq(const char *f, size_t *base_len)
  * Order of two binlog coordinates: <0, 0, >0; 2 when they cannot be
  * compared (different base names).
  */
-static int coord_cmp(const char *fa, uint64_t pa, const char *fb,
-                     uint64_t pb)
+static int coord_cmp(const char *fa, uint64_t pa, const char *fb, uint64_t pb)
 {
     size_t la = 0;
     size_t lb = 0;
@@ -124,8 +126,8 @@ static enum mmha_gtid_kind gtid_kind(const struct mmha_conn *c)
                                                       : MMHA_GTID_MYSQL;
 }
 
-static unsigned int read_var(struct mmha_conn *c, enum mmha_sql key,
-                             char *buf, size_t len)
+static unsigned int read_var(struct mmha_conn *c, enum mmha_sql key, char *buf,
+                             size_t len)
 {
     char sql[128];
 
@@ -135,8 +137,7 @@ static unsigned int read_var(struct mmha_conn *c, enum mmha_sql key,
 
 /* ------------------------------------------------------------ capture */
 
-static int cmd_capture(struct args *a, struct mmha_conn *c,
-                       struct mmha_out *o)
+static int cmd_capture(struct args *a, struct mmha_conn *c, struct mmha_out *o)
 {
     struct mmha_binlog_pos p;
     struct mmha_replica_status r;
@@ -152,8 +153,8 @@ static int cmd_capture(struct args *a, struct mmha_conn *c,
         return mmha_exit_for_errno(e);
     }
     (void)a;
-    mmha_out_str(o, "server", mmha_version_name(&c->version, name,
-                                                 sizeof(name)));
+    mmha_out_str(o, "server",
+                 mmha_version_name(&c->version, name, sizeof(name)));
     mmha_binlog_pos_out(o, NULL, &p);
     mmha_replica_status_out(o, "replica", &r);
     return MMHA_EXIT_OK;
@@ -263,8 +264,8 @@ static long long remaining(struct mmha_conn *c,
  * Whether replication is broken for a wait: an SQL error, a stopped SQL
  * thread, or an IO thread stopped on an error. 0 when it is fine.
  */
-static int replication_broken(const struct mmha_replica_status *r,
-                              char *msg, size_t len)
+static int replication_broken(const struct mmha_replica_status *r, char *msg,
+                              size_t len)
 {
     if (!r->configured) {
         snprintf(msg, len, "this server is not a replica");
@@ -295,8 +296,7 @@ struct progress {
 };
 
 static void progress_show(struct progress *p, const struct wait_target *t,
-                          const struct mmha_replica_status *r,
-                          long long left)
+                          const struct mmha_replica_status *r, long long left)
 {
     int64_t now = mmha_now_us();
     const char *unit = t->kind == TARGET_POS ? "bytes" : "transactions";
@@ -326,8 +326,8 @@ static void progress_show(struct progress *p, const struct wait_target *t,
                 TOOL ": waiting: %lld %s to apply, %.0f %s/s, ETA %.1f s\n",
                 left, unit, rate, unit, (double)left / rate);
     } else {
-        fprintf(stderr, TOOL ": waiting: %lld %s to apply, no progress\n",
-                left, unit);
+        fprintf(stderr, TOOL ": waiting: %lld %s to apply, no progress\n", left,
+                unit);
     }
 }
 
@@ -350,6 +350,7 @@ static void wait_out(struct mmha_out *o, const struct wait_target *t,
     mmha_out_int(o, "exec_pos", (long long)r->exec_pos);
     mmha_out_str(o, "gtid_applied", r->gtid_applied);
     mmha_out_double(o, "waited", (double)(mmha_now_us() - t0_us) / 1e6, 3);
+    mmha_out_double(o, "elapsed", (double)(mmha_now_us() - start_us) / 1e6, 4);
     mmha_out_str(o, "error", msg[0] != '\0' ? msg : NULL);
 }
 
@@ -514,8 +515,7 @@ static int cmd_wait(struct args *a, struct mmha_conn *c,
     w->started = false;
     if (rc == 0 && !reached) {
         if (w->err != 0) {
-            snprintf(msg, sizeof(msg), "the wait failed: %.1000s",
-                     w->errtext);
+            snprintf(msg, sizeof(msg), "the wait failed: %.1000s", w->errtext);
             rc = mmha_exit_for_errno(w->err);
         } else if (w->isnull || w->value < 0 ||
                    (t.kind == TARGET_GTID &&
@@ -584,8 +584,7 @@ static bool change_source(struct mmha_conn *c,
 
 /* Both threads up, no error, and still so after SETTLE_MS. */
 static int verify_running(struct mmha_conn *c, const struct mmha_deadline *d,
-                          struct mmha_replica_status *r, char *msg,
-                          size_t len)
+                          struct mmha_replica_status *r, char *msg, size_t len)
 {
     int64_t up_since = 0;
     unsigned int e;
@@ -597,8 +596,8 @@ static int verify_running(struct mmha_conn *c, const struct mmha_deadline *d,
             return mmha_exit_for_errno(e);
         }
         if (r->last_io_errno != 0 && !r->io_running) {
-            snprintf(msg, len, "replication IO error %u: %s",
-                     r->last_io_errno, r->last_io_error);
+            snprintf(msg, len, "replication IO error %u: %s", r->last_io_errno,
+                     r->last_io_error);
             return MMHA_EXIT_REPLICATION;
         }
         if (r->last_sql_errno != 0) {
@@ -725,8 +724,8 @@ static int cmd_repoint(struct args *a, struct mmha_conn *c,
         }
         mmha_conn_bound(c, d);
         restored = change_source(c, &back, rmsg, sizeof(rmsg));
-        if (restored && (old.io_running || old.io_connecting ||
-                         old.sql_running)) {
+        if (restored &&
+            (old.io_running || old.io_connecting || old.sql_running)) {
             mmha_exec(c, mmha_sql_text(&c->version, MMHA_SQL_START_REPLICA));
         }
         if (!restored) {
@@ -893,12 +892,8 @@ static const struct option longopts[] = {
 static int own_option(struct args *a, int opt, int argc, char **argv)
 {
     switch (opt) {
-    case OPT_AT:
-        a->at = optarg;
-        return 0;
-    case OPT_DRAIN:
-        a->drain = true;
-        return 0;
+    case OPT_AT: a->at = optarg; return 0;
+    case OPT_DRAIN: a->drain = true; return 0;
     case OPT_GTID:
         /* wait takes "--gtid SET"; repoint a bare "--gtid". */
         if (optarg == NULL && strcmp(a->cmd, "wait") == 0) {
@@ -914,23 +909,12 @@ static int own_option(struct args *a, int opt, int argc, char **argv)
             a->gtid_auto = true;
         }
         return 0;
-    case OPT_POS:
-        a->pos = optarg;
-        return 0;
-    case OPT_PROGRESS:
-        a->progress = true;
-        return 0;
-    case OPT_REFERENCE:
-        a->reference = optarg;
-        return 0;
-    case OPT_REPL_DEFAULTS_FILE:
-        a->repl_defaults = optarg;
-        return 0;
-    case OPT_TO:
-        a->to = optarg;
-        return 0;
-    default:
-        return -1;
+    case OPT_POS: a->pos = optarg; return 0;
+    case OPT_PROGRESS: a->progress = true; return 0;
+    case OPT_REFERENCE: a->reference = optarg; return 0;
+    case OPT_REPL_DEFAULTS_FILE: a->repl_defaults = optarg; return 0;
+    case OPT_TO: a->to = optarg; return 0;
+    default: return -1;
     }
 }
 
@@ -950,9 +934,8 @@ static bool check_args(const struct args *a)
         mmha_err("--pos, --gtid SET, --drain and --progress are for wait");
         return false;
     }
-    if (!is_repoint &&
-        (a->to != NULL || a->at != NULL || a->repl_defaults != NULL ||
-         a->gtid_auto)) {
+    if (!is_repoint && (a->to != NULL || a->at != NULL ||
+                        a->repl_defaults != NULL || a->gtid_auto)) {
         mmha_err("--to, --at, --gtid and --repl-defaults-file are for "
                  "repoint");
         return false;
@@ -1073,6 +1056,7 @@ int main(int argc, char **argv)
     bool out_open = false;
     int rc;
 
+    start_us = mmha_now_us();
     memset(&a, 0, sizeof(a));
     mmha_log_init(TOOL, count_verbose(argc, argv), false);
     rc = parse_args(&a, argc, argv);

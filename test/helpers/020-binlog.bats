@@ -3,10 +3,11 @@
 # backlog (MASTER_DELAY), a replication error ending a wait, repoint of a
 # third server in GTID and file/position mode, errant transactions.
 
-load ../lib/bed
 
 # bats sets $stderr for run --separate-stderr.
 # shellcheck disable=SC2154
+
+load ../lib/bed
 
 setup_file() {
     bed_start -n 3 -t mm -m gtid
