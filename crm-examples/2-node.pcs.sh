@@ -1,0 +1,59 @@
+#!/bin/sh
+# mmha: two MySQL/MariaDB masters replicating both ways, one writer
+# (the pcs version of 2-node.crm; read that file for the prerequisites).
+#
+# Run on one node:   sh 2-node.pcs.sh
+# Every command works on a copy of the CIB that is pushed once at the end,
+# so the cluster never sees half the configuration.
+# Addresses: 192.0.2.10 is the writer address, .11 and .12 the readers';
+# replace them with free addresses of the nodes' subnet.
+set -eu
+
+cib=$(mktemp -d)/cib.xml
+trap 'rm -rf "$(dirname "$cib")"' EXIT
+pcs cluster cib "$cib"
+
+# The database server on every node: a promotable clone, one writer.
+# notify=true is required (readers follow a new writer on post-promote
+# notifications); a failed writer is moved away at once.
+pcs -f "$cib" resource create mysql ocf:mmha:mysql-mm \
+    defaults_file=/etc/mysql/mmha.cnf \
+    repl_defaults_file=/etc/mysql/mmha-repl.cnf \
+    config=/etc/mysql/my.cnf catchup_policy=immediate \
+    op start timeout=120s interval=0 \
+    stop timeout=120s interval=0 \
+    promote timeout=60s interval=0 \
+    demote timeout=30s interval=0 \
+    notify timeout=60s interval=0 \
+    monitor role=Promoted interval=1s timeout=30s \
+    monitor role=Unpromoted interval=2s timeout=30s \
+    promotable ms-mysql \
+    promoted-max=1 promoted-node-max=1 clone-max=2 clone-node-max=1 \
+    notify=true interleave=true \
+    meta migration-threshold=1 failure-timeout=10s
+
+# The writer address: only with the writer, started after promote and
+# stopped before demote.
+pcs -f "$cib" resource create vip-writer ocf:heartbeat:IPaddr2 \
+    ip=192.0.2.10 cidr_netmask=24 op monitor interval=2s timeout=20s
+pcs -f "$cib" constraint colocation add vip-writer with Promoted ms-mysql \
+    INFINITY id=vip-writer-on-promoted
+pcs -f "$cib" constraint order promote ms-mysql "then" start vip-writer \
+    kind=Mandatory id=vip-writer-after-promote
+
+# Reader addresses: only where mysql-mm runs and publishes
+# mmha-readable=1, one per node while both are readable, both on the
+# writer when the other node is not.
+for r in 1 2; do
+    pcs -f "$cib" resource create "vip-reader$r" ocf:heartbeat:IPaddr2 \
+        ip="192.0.2.1$r" cidr_netmask=24 op monitor interval=2s timeout=20s
+    pcs -f "$cib" constraint location "vip-reader$r" rule \
+        id="vip-reader$r-readable" score=-INFINITY \
+        not_defined mmha-readable or mmha-readable ne 1
+    pcs -f "$cib" constraint colocation add "vip-reader$r" with ms-mysql \
+        INFINITY id="vip-reader$r-with-mysql"
+done
+pcs -f "$cib" constraint colocation add vip-reader2 with vip-reader1 \
+    -- -1000 id=vip-readers-apart
+
+pcs cluster cib-push "$cib" --config

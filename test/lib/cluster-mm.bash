@@ -1,0 +1,546 @@
+# shellcheck shell=bash
+# mysql-mm on the cluster bed: a real Pacemaker cluster (cluster.bash) whose
+# nodes each run a mariadbd managed by ocf:mmha:mysql-mm, configured from a
+# crm-examples/ file loaded as it is (only the example addresses replaced).
+#
+#   mm_start [-n 2|3] [--masters M] [--fencing on|off] [--pcs]
+#            [--example FILE] [--no-config] [--set 'crm-or-pcs command']...
+#   mm_writer / mm_vip writer|reader1.. / mm_sql i SQL / mm_app_sql ADDR SQL
+#   mm_client_start NAME [-n i] [writer-client args]... / mm_client_stop NAME
+#   mm_rocheck_start / mm_rocheck_stop
+#   mm_check_replication [SECONDS]
+#   mm_stop
+#
+# Every node sees the same paths, as on a real cluster, through private
+# binds in its mount namespace (cluster-node-init reads nodes/nodeI/binds
+# at every boot): /etc/mysql (its my.cnf and option files),
+# /var/lib/mysql (its datadir, copied from the bed's template), and a
+# snapshot of this tree's agents and helpers taken at mm_start over
+# /usr/lib/ocf/resource.d/mmha, /usr/lib/ocf/lib/mmha and /usr/local/sbin.
+# The host only gets the two empty OCF directories as mount points
+# (created once, idempotently); nothing is installed on it.
+
+_mm_lib_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=test/lib/cluster.bash
+. "$_mm_lib_dir/cluster.bash"
+# shellcheck source=test/lib/bed.bash
+. "$_mm_lib_dir/bed.bash"
+
+MM_TOP=$(cd "$_mm_lib_dir/../.." && pwd)
+MM_PY=/usr/bin/python3
+# The documentation addresses the examples use; replaced by the bed's.
+MM_EXAMPLE_NET=192.0.2
+: "${MM_CONFIG_TIMEOUT:=90}"
+
+_mm_note() {
+    { printf '# %s\n' "$*" >&3; } 2>/dev/null || printf '# %s\n' "$*" >&2
+}
+
+_mm_err() {
+    printf 'cluster-mm: %s\n' "$*" >&2
+}
+
+_mm_dir() {
+    printf '%s/mm\n' "$CLUSTER_DIR"
+}
+
+_mm_load() {
+    _cluster_load || return 1
+    # shellcheck disable=SC1091
+    . "$(_mm_dir)/mm.env"
+}
+
+# ---- preparation ---------------------------------------------------------
+
+# _mm_stage: snapshot agents and helpers for this run (other developers
+# may rebuild the tree while it runs).
+_mm_stage() {
+    local st a
+    st=$(_mm_dir)/stage
+    mkdir -p "$st/ocf" "$st/ocf-lib" "$st/sbin" || return 1
+    for a in "$MM_TOP"/agents/*; do
+        [ -f "$a" ] && install -m 0755 "$a" "$st/ocf/"
+    done
+    if compgen -G "$MM_TOP/agents/lib/*.sh" >/dev/null; then
+        install -m 0644 "$MM_TOP"/agents/lib/*.sh "$st/ocf-lib/"
+    fi
+    for a in "$MM_TOP"/build/mmha-*; do
+        [ -f "$a" ] && [ -x "$a" ] && install -m 0755 "$a" "$st/sbin/"
+    done
+    # Mount points on the host, empty unless mmha is installed there
+    # (a node's bind hides the installed copy from that node only).
+    install -d /usr/lib/ocf/resource.d/mmha /usr/lib/ocf/lib/mmha \
+        /usr/local/sbin
+}
+
+_mm_password() {
+    head -c 24 /dev/urandom | base64 | tr -d '/+=\n' | cut -c1-24
+}
+
+# _mm_write_cnf FILE USER PASSWORD [HOST [PORT]]: a 0600 client option file.
+_mm_write_cnf() {
+    (
+        umask 077
+        {
+            printf '[client]\nuser=%s\npassword=%s\n' "$2" "$3"
+            if [ -n "${4:-}" ]; then
+                printf 'host=%s\nport=%s\nprotocol=tcp\n' "$4" "${5:-3306}"
+            fi
+        } >"$1"
+    )
+}
+
+# _mm_node_files i: node i's /etc/mysql and datadir.
+_mm_node_files() {
+    local i=$1 base etc data addr tpl
+    base=$(cluster_datadir_base "$i") || return 1
+    etc=$base/etc-mysql data=$base/mysql
+    addr=$(cluster_addr "$i")
+    tpl=$(_bed_template) || return 1
+    install -d -m 0755 "$etc" "$etc/conf.d" || return 1
+    rm -rf "$data"
+    cp -a "$tpl/data" "$data" || return 1
+    chown -R mysql:mysql "$data"
+    cat >"$etc/my.cnf" <<EOF
+# my.cnf of bed node$i (test/lib/cluster-mm.bash): the same file on every
+# node but for server-id, gtid-domain-id, auto-increment-offset and
+# report-host, as on a real cluster.
+[client]
+socket=/run/mysqld/mysqld.sock
+
+[mariadbd]
+user=mysql
+socket=/run/mysqld/mysqld.sock
+datadir=/var/lib/mysql
+pid-file=/run/mysqld/mysqld.pid
+log-error=/var/lib/mysql/error.log
+port=3306
+bind-address=0.0.0.0
+report-host=$addr
+server-id=$i
+gtid-domain-id=$i
+log-bin=mariadb-bin
+relay-log=relay-bin
+log-slave-updates
+binlog-format=ROW
+auto-increment-increment=$MM_MASTERS
+auto-increment-offset=$i
+# A server restarted by anyone comes up read-only; the agent decides.
+read-only=1
+skip-slave-start
+skip-name-resolve
+performance-schema=0
+innodb-buffer-pool-size=32M
+innodb-log-file-size=16M
+innodb-flush-log-at-trx-commit=2
+sync-binlog=0
+EOF
+    chmod 0644 "$etc/my.cnf"
+    if [ -e "$MM_PLUGIN_DIR/metadata_lock_info.so" ]; then
+        echo "plugin-load-add=metadata_lock_info.so" >>"$etc/my.cnf"
+    fi
+    _mm_write_cnf "$etc/mmha.cnf" mmha "$MM_ADMIN_PW" || return 1
+    printf 'socket=/run/mysqld/mysqld.sock\n' >>"$etc/mmha.cnf"
+    _mm_write_cnf "$etc/mmha-repl.cnf" repl "$MM_REPL_PW" || return 1
+    _mm_bootstrap_users "$data" || return 1
+    {
+        printf '%s /etc/mysql\n' "$etc"
+        printf '%s /var/lib/mysql\n' "$data"
+        printf '%s/stage/ocf /usr/lib/ocf/resource.d/mmha\n' "$(_mm_dir)"
+        printf '%s/stage/ocf-lib /usr/lib/ocf/lib/mmha\n' "$(_mm_dir)"
+        printf '%s/stage/sbin /usr/local/sbin\n' "$(_mm_dir)"
+    } >"$(_cluster_ndir "$i")/binds"
+}
+
+# _mm_bootstrap_users DATADIR: users and the test database, written with
+# the server in bootstrap mode (one statement a line, no binary log).
+_mm_bootstrap_users() {
+    local h sql="FLUSH PRIVILEGES;"$'\n'
+    for h in localhost %; do
+        sql+="CREATE USER 'mmha'@'$h' IDENTIFIED BY '$MM_ADMIN_PW';"$'\n'
+        sql+="GRANT ALL PRIVILEGES ON *.* TO 'mmha'@'$h' WITH GRANT OPTION;"$'\n'
+        sql+="CREATE USER 'repl'@'$h' IDENTIFIED BY '$MM_REPL_PW';"$'\n'
+        sql+="GRANT REPLICATION SLAVE, REPLICATION CLIENT, SLAVE MONITOR ON *.* TO 'repl'@'$h';"$'\n'
+        sql+="CREATE USER 'app'@'$h' IDENTIFIED BY '$MM_APP_PW';"$'\n'
+        sql+="GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, INDEX, ALTER ON test.* TO 'app'@'$h';"$'\n'
+    done
+    sql+="CREATE DATABASE test;"$'\n'
+    printf '%s' "$sql" | "$BED_MARIADBD" --no-defaults --user=mysql \
+        --datadir="$1" --bootstrap --innodb-buffer-pool-size=32M \
+        --innodb-log-file-size=16M --log-error="$1/bootstrap.log" \
+        2>>"$1/bootstrap.log" || {
+        _mm_err "bootstrap of $1 failed:"
+        tail -5 "$1/bootstrap.log" >&2
+        return 1
+    }
+}
+
+# _mm_bind_now i: apply node i's binds in its running mount namespace
+# (a node booted before the binds file existed).
+_mm_bind_now() {
+    local i=$1 src dst
+    while read -r src dst; do
+        cluster_exec "$i" mount --bind "$src" "$dst" || return 1
+    done <"$(_cluster_ndir "$i")/binds"
+}
+
+# ---- configuration -------------------------------------------------------
+
+# mm_example_text FILE: the example with the bed's addresses in place of
+# the documentation ones (the only change made to it).
+mm_example_text() {
+    sed "s/\\b${MM_EXAMPLE_NET//./\\.}\\./$(cluster_subnet)./g" "$1"
+}
+
+# mm_load_example FILE: load a crm-examples file into the cluster as
+# users would: `crm configure load update` or `sh FILE` for pcs.
+mm_load_example() {
+    local f=$1 copy
+    copy=$(_mm_dir)/$(basename "$f")
+    mm_example_text "$f" >"$copy" || return 1
+    case $f in
+    *.crm) cluster_exec 1 crm -w configure load update "$copy" ;;
+    *.sh) cluster_exec 1 sh "$copy" ;;
+    *) _mm_err "unknown example type: $f"; return 2 ;;
+    esac
+}
+
+_mm_status_xml() {
+    cluster_exec "${1:-$(mm_any_node)}" crm_mon -1 --output-as=xml 2>/dev/null
+}
+
+# mm_any_node: a running node that is in the quorate partition if any.
+mm_any_node() {
+    local i
+    _cluster_load || return 1
+    for ((i = 1; i <= CLUSTER_N; i++)); do
+        _cluster_alive "$(_cluster_init_pid "$i")" || continue
+        [ -e "$(_cluster_ndir "$i")/partitioned" ] && continue
+        echo "$i"
+        return 0
+    done
+    return 1
+}
+
+# mm_promoted [i]: the nodes (names) where the mysql clone is Promoted,
+# as node i sees it.
+mm_promoted() {
+    _mm_status_xml "${1:-}" | awk '
+        /<resource id="mysql"/ || /<resource id="mysql:[0-9]+"/ {
+            inrsc = ($0 ~ /role="(Promoted|Master)"/) }
+        inrsc && /<node name=/ {
+            n = $0; sub(/.*<node name="/, "", n); sub(/".*/, "", n); print n }
+        /<\/resource>/ { inrsc = 0 }' | sort -u
+}
+
+# mm_writer: the index of the one Promoted node; fails unless exactly one.
+mm_writer() {
+    local p
+    p=$(mm_promoted "") || return 1
+    [ -n "$p" ] && [ "$(wc -l <<<"$p")" = 1 ] || return 1
+    echo "${p#node}"
+}
+
+# mm_vip NAME: the address of a VIP (writer, reader1, reader2, ...) as
+# the loaded example defines it.
+mm_vip() {
+    local n
+    case $1 in
+    writer) n=10 ;;
+    reader*) n=$((10 + ${1#reader})) ;;
+    *) return 2 ;;
+    esac
+    printf '%s.%s\n' "$(cluster_subnet)" "$n"
+}
+
+# mm_vip_started NAME: the node index holding the VIP resource vip-NAME
+# per Pacemaker (and the address really there).
+mm_vip_started() {
+    local node
+    node=$(cluster_vip_node "$(mm_vip "$1")") || return 1
+    [ "$(wc -l <<<"$node")" = 1 ] || return 1
+    echo "${node#node}"
+}
+
+# mm_wait_settled [SECONDS]: one Promoted, the writer VIP on it, every
+# reader VIP placed, no pending action.
+mm_wait_settled() {
+    local secs=${1:-$MM_CONFIG_TIMEOUT} deadline w v
+    _mm_load || return 1
+    deadline=$(($(_cluster_now_ms) + secs * 1000))
+    while :; do
+        if w=$(mm_writer 2>/dev/null) &&
+            [ "$(mm_vip_started writer 2>/dev/null)" = "$w" ]; then
+            local ok=1
+            for ((v = 1; v <= MM_READERS; v++)); do
+                mm_vip_started "reader$v" >/dev/null 2>&1 || ok=0
+            done
+            if [ "$ok" = 1 ] &&
+                cluster_exec "$(mm_any_node)" crm_resource --wait \
+                    --timeout=5s >/dev/null 2>&1; then
+                return 0
+            fi
+        fi
+        if [ "$(_cluster_now_ms)" -ge "$deadline" ]; then
+            _mm_err "not settled after ${secs}s"
+            cluster_exec "$(mm_any_node)" crm_mon -1 -A >&2
+            return 1
+        fi
+        sleep 0.3
+    done
+}
+
+# mm_start [-n N] [--masters M] [--fencing on|off] [--pcs] [--example F]
+#          [--no-config]
+mm_start() {
+    local n=2 masters='' fencing=on pcs=0 example='' config=1 t0 i
+    while [ $# -gt 0 ]; do
+        case $1 in
+        -n) n=$2; shift 2 ;;
+        --masters) masters=$2; shift 2 ;;
+        --fencing) fencing=$2; shift 2 ;;
+        --pcs) pcs=1; shift ;;
+        --example) example=$2; shift 2 ;;
+        --no-config) config=0; shift ;;
+        *) _mm_err "mm_start: unknown option $1"; return 2 ;;
+        esac
+    done
+    : "${masters:=$([ "$n" = 3 ] && echo 2 || echo "$n")}"
+    if [ -z "$example" ]; then
+        example=$MM_TOP/crm-examples/$n-node.crm
+        [ "$pcs" = 1 ] && example=$MM_TOP/crm-examples/$n-node.pcs.sh
+    fi
+    t0=$(_cluster_now_ms)
+    cluster_start -n "$n" --fencing "$fencing" || return 1
+    MM_MASTERS=$masters
+    MM_READERS=$(grep -c 'vip-reader[0-9]* .*IPaddr2' "$example" ||
+        echo 0)
+    MM_ADMIN_PW=$(_mm_password) MM_REPL_PW=$(_mm_password)
+    MM_APP_PW=$(_mm_password)
+    MM_PLUGIN_DIR=$("$BED_MARIADBD" --no-defaults --verbose --help \
+        2>/dev/null | awk '$1 == "plugin-dir" { print $2 }')
+    mkdir -p "$(_mm_dir)/logs" || return 1
+    _mm_write_cnf "$(_mm_dir)/app.cnf" app "$MM_APP_PW" || return 1
+    _mm_write_cnf "$(_mm_dir)/admin.cnf" mmha "$MM_ADMIN_PW" || return 1
+    cat >"$(_mm_dir)/mm.env" <<EOF
+MM_MASTERS=$masters
+MM_READERS=$MM_READERS
+MM_EXAMPLE=$example
+EOF
+    _mm_stage || return 1
+    for ((i = 1; i <= n; i++)); do
+        _mm_node_files "$i" || return 1
+        _mm_bind_now "$i" || return 1
+    done
+    _mm_note "nodes prepared in $(($(_cluster_now_ms) - t0)) ms"
+    [ "$config" = 1 ] || return 0
+    mm_load_example "$example" || return 1
+    mm_wait_settled "$MM_CONFIG_TIMEOUT" || return 1
+    _mm_note "mysql-mm cluster ($n nodes, $(basename "$example")) up in $(($(_cluster_now_ms) - t0)) ms"
+}
+
+# mm_stop: stop clients and checkers, then the cluster (mysqld stops with
+# its node's PID namespace if the agent did not stop it first).
+mm_stop() {
+    local f
+    [ -n "${CLUSTER_DIR:-}" ] && [ -d "$CLUSTER_DIR" ] || return 0
+    for f in "$(_mm_dir)"/logs/*.pid; do
+        [ -e "$f" ] && _mm_kill_pidfile "$f"
+    done
+    cluster_stop
+}
+
+# ---- SQL -----------------------------------------------------------------
+
+# mm_sql i SQL: as the admin user, over node i's own socket from inside
+# the node (works while the node is cut off from the host).
+mm_sql() {
+    local i=$1
+    shift
+    cluster_exec "$i" mariadb --defaults-file=/etc/mysql/mmha.cnf \
+        --connect-timeout=3 -N -B -e "$1"
+}
+
+# mm_app_sql ADDR SQL: as the application user over TCP from the host.
+mm_app_sql() {
+    mariadb --defaults-file="$(_mm_dir)/app.cnf" --host="$1" --port=3306 \
+        --protocol=tcp --connect-timeout=2 -N -B -e "$2"
+}
+
+# mm_slave_field i FIELD: one SHOW SLAVE STATUS field of node i.
+mm_slave_field() {
+    mm_sql "$1" "SHOW SLAVE STATUS\\G" 2>/dev/null |
+        sed -n "s/^ *$2: //p" | head -n 1
+}
+
+# mm_replicating i: both threads run on node i.
+mm_replicating() {
+    [ "$(mm_slave_field "$1" Slave_IO_Running)" = Yes ] &&
+        [ "$(mm_slave_field "$1" Slave_SQL_Running)" = Yes ]
+}
+
+# mm_check_replication [SECONDS]: every running non-writer node has both
+# replication threads running and sees a marker row written through the
+# writer VIP within SECONDS (default 5).
+mm_check_replication() {
+    local secs=${1:-5} w i marker rc=0 t0 vip
+    _mm_load || return 1
+    w=$(mm_writer) || { _mm_err "no single writer"; return 1; }
+    vip=$(mm_vip writer)
+    marker=m$(_cluster_now_ms)$RANDOM
+    mm_app_sql "$vip" "CREATE TABLE IF NOT EXISTS test.marker (
+        id VARCHAR(40) PRIMARY KEY, ts BIGINT) ENGINE=InnoDB;
+        INSERT INTO test.marker VALUES ('$marker', $(_cluster_now_ms))" || {
+        _mm_err "marker write through the writer VIP failed"
+        return 1
+    }
+    t0=$(_cluster_now_ms)
+    for ((i = 1; i <= CLUSTER_N; i++)); do
+        [ "$i" = "$w" ] && continue
+        _cluster_alive "$(_cluster_init_pid "$i")" || continue
+        if ! mm_replicating "$i"; then
+            _mm_err "node$i: replication threads not both running:"
+            mm_sql "$i" "SHOW SLAVE STATUS\\G" | grep -E \
+                'Master_Host|_Running:|Last_.*Error:' >&2
+            rc=1
+            continue
+        fi
+        if ! wait_until "$secs" "[ \"\$(mm_sql $i \"SELECT COUNT(*) FROM \
+test.marker WHERE id='$marker'\" 2>/dev/null)\" = 1 ]" 2>/dev/null; then
+            _mm_err "node$i: marker $marker not replicated in ${secs}s"
+            rc=1
+            continue
+        fi
+    done
+    [ "$rc" = 0 ] && _mm_note "replication checked: marker on every reader in $(($(_cluster_now_ms) - t0)) ms"
+    return "$rc"
+}
+
+# mm_checksum i TABLE: CHECKSUM TABLE value on node i.
+mm_checksum() {
+    mm_sql "$1" "CHECKSUM TABLE $2" | cut -f2
+}
+
+# ---- background tools (client, read-only checker) -----------------------
+
+_mm_kill_pidfile() {
+    local pid
+    pid=$(cat "$1" 2>/dev/null)
+    rm -f "$1"
+    _cluster_alive "$pid" || return 0
+    kill -TERM "$pid" 2>/dev/null
+    _cluster_wait_gone 5 "$pid" || kill -KILL "$pid" 2>/dev/null
+    _cluster_wait_gone 5 "$pid"
+}
+
+# _mm_bg NAME NODE cmd...: start cmd in the background on the host (NODE
+# empty) or inside node NODE; NAME.pid gets its host PID.
+_mm_bg() {
+    local name=$1 node=$2 logs pid child t
+    shift 2
+    logs=$(_mm_dir)/logs
+    if [ -z "$node" ]; then
+        "$@" </dev/null >>"$logs/$name.out" 2>&1 3>&- &
+        echo $! >"$logs/$name.pid"
+        return 0
+    fi
+    cluster_exec "$node" "$@" </dev/null >>"$logs/$name.out" 2>&1 3>&- &
+    pid=$!
+    # nsenter forks the command into the node's PID namespace: track the
+    # command itself (its host PID), which dies with the node.
+    for ((t = 0; t < 50; t++)); do
+        child=$(pgrep -P "$pid" | head -n 1)
+        [ -n "$child" ] && break
+        sleep 0.02
+    done
+    echo "${child:-$pid}" >"$logs/$name.pid"
+}
+
+# mm_client_start NAME [-n i] [writer-client options]: a writer-client
+# writing through the writer VIP (or --writer ADDR) and reading through
+# every reader VIP, logging to logs/NAME.log.
+mm_client_start() {
+    local name=$1 node='' v args=()
+    shift
+    _mm_load || return 1
+    if [ "${1:-}" = -n ]; then
+        node=$2
+        shift 2
+    fi
+    args=(--defaults-file "$(_mm_dir)/app.cnf"
+        --log "$(_mm_dir)/logs/$name.log" --tag "$name")
+    if [[ " $* " != *" --writer "* ]]; then
+        args+=(--writer "$(mm_vip writer)")
+        for ((v = 1; v <= MM_READERS; v++)); do
+            args+=(--reader "$(mm_vip "reader$v")")
+        done
+    fi
+    _mm_bg "$name" "$node" "$MM_PY" "$_mm_lib_dir/writer-client" \
+        "${args[@]}" "$@"
+    # Started when its first write is acknowledged (bounded).
+    wait_until 15 "grep -q ' ACK ' '$(_mm_dir)/logs/$name.log' 2>/dev/null"
+}
+
+# mm_client_stop NAME: stop it and print its summary line
+# ("acks=N errors=N max_gap_ms=N ...").
+mm_client_stop() {
+    local name=$1
+    _mm_kill_pidfile "$(_mm_dir)/logs/$name.pid"
+    mm_client_summary "$name"
+}
+
+mm_client_summary() {
+    "$MM_PY" "$_mm_lib_dir/writer-client" \
+        --analyze "$(_mm_dir)/logs/$1.log"
+}
+
+mm_client_log() {
+    printf '%s/logs/%s.log\n' "$(_mm_dir)" "$1"
+}
+
+# mm_client_lost NAME i: acknowledged ids of client NAME missing on node i
+# (one a line; empty output = nothing lost).
+mm_client_lost() {
+    local name=$1 i=$2 table=${3:-test.wc} tmp
+    tmp=$(_mm_dir)/logs/$name.present
+    mm_sql "$i" "SELECT id FROM $table WHERE tag='$name'" | sort -n \
+        >"$tmp" || return 1
+    awk '$2 == "ACK" { print $3 }' "$(mm_client_log "$name")" | sort -n |
+        comm -23 - "$tmp"
+}
+
+# mm_rocheck_start: read_only watched every 100 ms on every node from the
+# host (TCP) and from inside each node (its socket).
+mm_rocheck_start() {
+    local i targets=() logs
+    _mm_load || return 1
+    logs=$(_mm_dir)/logs
+    for ((i = 1; i <= CLUSTER_N; i++)); do
+        targets+=("node$i=$(cluster_addr "$i")")
+    done
+    _mm_bg rocheck-host "" "$MM_PY" "$_mm_lib_dir/ro-checker" \
+        --defaults-file "$(_mm_dir)/app.cnf" --log "$logs/ro-host.log" \
+        "${targets[@]}"
+    for ((i = 1; i <= CLUSTER_N; i++)); do
+        _cluster_alive "$(_cluster_init_pid "$i")" || continue
+        _mm_bg "rocheck-node$i" "$i" "$MM_PY" "$_mm_lib_dir/ro-checker" \
+            --defaults-file /etc/mysql/mmha.cnf --source "node$i" \
+            --log "$logs/ro-node$i.log" "node$i=/run/mysqld/mysqld.sock"
+    done
+}
+
+# mm_rocheck_stop: stop the checkers and print the analysis; status 1 when
+# two nodes were writable at the same instant.
+mm_rocheck_stop() {
+    local f logs
+    logs=$(_mm_dir)/logs
+    for f in "$logs"/rocheck-*.pid; do
+        [ -e "$f" ] && _mm_kill_pidfile "$f"
+    done
+    "$MM_PY" "$_mm_lib_dir/ro-checker" --analyze "$logs"/ro-*.log
+}
+
+# mm_timer_start / mm_elapsed_ms: scenario timings for the narration.
+mm_elapsed_ms() {
+    echo $(($(_cluster_now_ms) - $1))
+}
