@@ -121,9 +121,15 @@ vip_started_on() {
     cluster_wait -n "$survivor" 30 \
         "crm_mon -1 | grep -q 'Online: \\[ node1 node2 \\]'"
     echo "# crash $on -> rejoined in $(($(_mmha_now_ms) - t0)) ms" >&3
+    # The victim's stale VIP was deleted before it booted again: once
+    # settled, exactly one node holds the VIP (no stickiness: either).
+    cluster_settle -n "$survivor" 30
+    run -0 cluster_vip_node "$VIP"
+    assert_output --regexp '^node[12]$'
+    run -0 ping -c 1 -W 2 "$VIP"
 }
 
-@test "3-node cluster: partitioned node loses quorum, rejoins after heal" {
+@test "3-node cluster: partitioned node loses quorum, rejoins; crash + restart" {
     OWN_CLUSTER=1
     cluster_start -n 3 --fencing off
     run -0 cluster_online_nodes
@@ -146,4 +152,13 @@ vip_started_on() {
     echo "# heal -> node3 online again in $(($(_mmha_now_ms) - t0)) ms" >&3
     run -0 cluster_exec 3 corosync-quorumtool -s
     assert_output --regexp "Quorate: +Yes"
+
+    # Without fencing a crashed node is just OFFLINE until restarted.
+    cluster_crash 2
+    cluster_wait 15 "crm_mon -1 | grep -q 'OFFLINE: \\[ node2 \\]'"
+    run -1 cluster_exec 2 true
+    t0=$(_mmha_now_ms)
+    cluster_restart_node 2
+    cluster_wait 30 "crm_mon -1 | grep -q 'Online: \\[ node1 node2 node3 \\]'"
+    echo "# restart -> node2 online again in $(($(_mmha_now_ms) - t0)) ms" >&3
 }
