@@ -422,18 +422,25 @@ static void blocker_text(const struct mmha_readonly_report *r, char *buf,
 
 static void give_up_message(struct ro *x)
 {
-    char who[MMHA_RO_MSG_MAX];
+    char *m = x->r->message;
+    size_t len = sizeof(x->r->message);
+    int n = snprintf(m, len,
+                     "deadline passed after %lld ms without read_only=1; "
+                     "blocked by ",
+                     (long long)since_ms(x));
 
-    blocker_text(x->r, who, sizeof(who));
-    snprintf(x->r->message, sizeof(x->r->message),
-             "deadline passed after %lld ms without read_only=1; "
-             "blocked by %s",
-             (long long)since_ms(x),
-             who[0] != '\0' ? who
-             : x->lock_table
-                 ? "a session the lock table does not show"
-                 : "a session not found by statement (no lock table: load "
-                   "the metadata_lock_info plugin)");
+    if (n < 0 || (size_t)n >= len) {
+        return;
+    }
+    if (x->r->nblockers > 0) {
+        blocker_text(x->r, m + n, len - (size_t)n);
+    } else {
+        snprintf(m + n, len - (size_t)n, "%s",
+                 x->lock_table ? "a session the lock table does not show"
+                               : "a session not found by statement (no lock "
+                                 "table: load the metadata_lock_info "
+                                 "plugin)");
+    }
 }
 
 /* Loop until read_only=1 or the deadline: an mmha_exit code. */
