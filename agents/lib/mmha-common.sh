@@ -1,0 +1,372 @@
+# shellcheck shell=sh
+# OCF_RESKEY_* come from the agent; MMHA_* are read by it.
+# shellcheck disable=SC2154,SC2034
+#
+# mmha-common.sh: what the mysql-mm agent does to the world, in one place:
+# helper calls (mmha-readonly, mmha-binlog, mmha-lag), the mysqld process,
+# promotion scores, node attributes and the records kept in the CIB.
+# Sourced after ocf-shellfuncs and after the agent set its OCF_RESKEY_*.
+#
+# Helper output is read as KEY=value lines (--format shell), never eval'ed.
+#
+# Copyright the mmha contributors.  GPL-2.0-or-later.
+
+# ---------------------------------------------------------------- naming
+
+# The resource without its clone instance number: CIB record names.
+mmha_rsc() {
+    echo "${OCF_RESOURCE_INSTANCE%%:*}"
+}
+
+mmha_node() {
+    if [ -n "${OCF_RESKEY_CRM_meta_on_node:-}" ]; then
+        echo "$OCF_RESKEY_CRM_meta_on_node"
+    else
+        crm_node -n 2>/dev/null || uname -n
+    fi
+}
+
+# mmha_state_file SUFFIX: a per-resource file under HA_RSCTMP (cleared at
+# boot, so nothing stale survives a reboot).
+mmha_state_file() {
+    echo "${HA_RSCTMP:-/run/resource-agents}/mysql-mm-$(mmha_rsc).$1"
+}
+
+mmha_now_iso() {
+    date -u +%Y-%m-%dT%H:%M:%SZ
+}
+
+# ---------------------------------------------------------------- helpers
+
+# mmha_helper_bin NAME: the path of a helper (helper_dir or PATH).
+mmha_helper_bin() {
+    if [ -n "$OCF_RESKEY_helper_dir" ]; then
+        echo "$OCF_RESKEY_helper_dir/$1"
+    else
+        command -v "$1" || echo "$1"
+    fi
+}
+
+# mmha_helper NAME [SUBCOMMAND] ARGS...: run a helper against the local
+# server with the agent's option file (added last: a subcommand comes
+# first).  Output on stdout, diagnostics on stderr.
+mmha_helper() {
+    _mh_bin=$(mmha_helper_bin "$1")
+    shift
+    ocf_log debug "running $_mh_bin $*"
+    "$_mh_bin" "$@" --defaults-file "$OCF_RESKEY_defaults_file"
+}
+
+# mmha_sql SQL: the agent's only way to send SQL itself, for reads the
+# helpers do not cover.  Credentials from the option file, never argv.
+mmha_sql() {
+    _ms_client=$(command -v mariadb || command -v mysql) || return 5
+    "$_ms_client" --defaults-file="$OCF_RESKEY_defaults_file" \
+        --connect-timeout=5 -N -B -e "$1"
+}
+
+# mmha_ping: the server answers (access may still be denied).
+mmha_ping() {
+    _mp_admin=$(command -v mariadb-admin || command -v mysqladmin) || return 5
+    "$_mp_admin" --defaults-file="$OCF_RESKEY_defaults_file" \
+        --connect-timeout=2 ping >/dev/null 2>&1
+}
+
+# mmha_read_kv TEXT: set MMHA_<KEY> for every KEY=value line of a helper's
+# shell output.  Only keys made of [A-Z0-9_] are taken.
+mmha_read_kv() {
+    while IFS='=' read -r _k _v; do
+        case "$_k" in
+        '' | *[!A-Z0-9_]*) continue ;;
+        esac
+        # The key is a checked identifier; the value is assigned, not run.
+        # shellcheck disable=SC2034
+        case "$_k" in
+        BINLOG_FILE) MMHA_BINLOG_FILE=$_v ;;
+        BINLOG_POS) MMHA_BINLOG_POS=$_v ;;
+        GTID_BINLOG) MMHA_GTID_BINLOG=$_v ;;
+        GTID_CURRENT) MMHA_GTID_CURRENT=$_v ;;
+        SERVER_ID) MMHA_SERVER_ID=$_v ;;
+        READ_ONLY) MMHA_READ_ONLY=$_v ;;
+        REPLICA_CONFIGURED) MMHA_R_CONFIGURED=$_v ;;
+        REPLICA_SOURCE_HOST) MMHA_R_SOURCE_HOST=$_v ;;
+        REPLICA_SOURCE_PORT) MMHA_R_SOURCE_PORT=$_v ;;
+        REPLICA_IO_RUNNING) MMHA_R_IO=$_v ;;
+        REPLICA_SQL_RUNNING) MMHA_R_SQL=$_v ;;
+        REPLICA_LAST_IO_ERRNO) MMHA_R_IO_ERRNO=$_v ;;
+        REPLICA_LAST_IO_ERROR) MMHA_R_IO_ERROR=$_v ;;
+        REPLICA_LAST_SQL_ERRNO) MMHA_R_SQL_ERRNO=$_v ;;
+        REPLICA_LAST_SQL_ERROR) MMHA_R_SQL_ERROR=$_v ;;
+        LAG_MS) MMHA_LAG_MS=$_v ;;
+        READABLE) MMHA_READABLE=$_v ;;
+        ERRANT_COUNT) MMHA_ERRANT_COUNT=$_v ;;
+        esac
+    done <<EOF
+$1
+EOF
+}
+
+mmha_kv_reset() {
+    MMHA_BINLOG_FILE=''
+    MMHA_BINLOG_POS=''
+    MMHA_GTID_BINLOG=''
+    MMHA_GTID_CURRENT=''
+    MMHA_SERVER_ID=''
+    MMHA_READ_ONLY=''
+    MMHA_R_CONFIGURED=''
+    MMHA_R_SOURCE_HOST=''
+    MMHA_R_SOURCE_PORT=''
+    MMHA_R_IO=''
+    MMHA_R_SQL=''
+    MMHA_R_IO_ERROR=''
+    MMHA_R_SQL_ERROR=''
+    MMHA_LAG_MS=''
+    MMHA_READABLE=''
+    MMHA_ERRANT_COUNT=''
+    MMHA_R_IO_ERRNO=0
+    MMHA_R_SQL_ERRNO=0
+}
+
+# mmha_capture [TIMEOUT_S]: read the local server's position and
+# replication state into MMHA_* (mmha-binlog capture).
+mmha_capture() {
+    mmha_kv_reset
+    _mc_out=$(mmha_helper mmha-binlog capture --timeout "${1:-5}" \
+        --format shell) || return $?
+    mmha_read_kv "$_mc_out"
+}
+
+# mmha_position_text: the captured position as one record fragment.
+mmha_position_text() {
+    echo "file=${MMHA_BINLOG_FILE:-} pos=${MMHA_BINLOG_POS:-}" \
+        "gtid=${MMHA_GTID_BINLOG:-}"
+}
+
+# ---------------------------------------------------------------- CIB
+
+# Cluster-wide records are crm_config properties named mmha-<rsc>-<what>:
+#   writer   the last promotion: "node=N epoch=E addr=H:P file=F pos=P
+#            gtid=G time=T"
+#   epoch    the writer epoch, raised at every promotion
+#   history  the last MMHA_HISTORY_MAX role changes, ";"-separated
+#   ids-<node>  "server_id increment offset" of each master (PIXNET rule)
+MMHA_HISTORY_MAX=20
+
+mmha_cib_get() {
+    crm_attribute -t crm_config -n "mmha-$(mmha_rsc)-$1" -G -q 2>/dev/null
+}
+
+mmha_cib_set() {
+    ocf_run -q crm_attribute -t crm_config -n "mmha-$(mmha_rsc)-$1" -v "$2"
+}
+
+# mmha_record_field RECORD KEY: one key=value field of a record.
+mmha_record_field() {
+    for _f in $1; do
+        case "$_f" in
+        "$2="*)
+            echo "${_f#*=}"
+            return 0
+            ;;
+        esac
+    done
+    return 1
+}
+
+# mmha_record EVENT FIELDS: append "EVENT FIELDS time=..." to the audit
+# trail (and to the log), the single place role changes are written down.
+mmha_record() {
+    _mr_rec="$1 $2 time=$(mmha_now_iso)"
+    ocf_log info "record: $_mr_rec"
+    _mr_old=$(mmha_cib_get history) || _mr_old=
+    mmha_cib_set history \
+        "$(mmha_decide_history "$_mr_old" "$_mr_rec" "$MMHA_HISTORY_MAX")"
+}
+
+# ---------------------------------------------------------------- scores
+
+mmha_score_set() {
+    ocf_run -q crm_attribute -N "$(mmha_node)" -p "$OCF_RESOURCE_INSTANCE" \
+        -l reboot -v "$1"
+}
+
+mmha_score_del() {
+    crm_attribute -N "$(mmha_node)" -p "$OCF_RESOURCE_INSTANCE" \
+        -l reboot -D >/dev/null 2>&1
+    return 0
+}
+
+mmha_score_get() {
+    crm_attribute -N "$(mmha_node)" -p "$OCF_RESOURCE_INSTANCE" \
+        -l reboot -G -q 2>/dev/null
+}
+
+# mmha_score_apply "SCORE REASON": set or delete, writing only on change
+# (every CIB write makes Pacemaker recompute).
+mmha_score_apply() {
+    _sa_score=${1%% *}
+    _sa_old=$(mmha_score_get) || _sa_old=
+    if [ "$_sa_score" = del ]; then
+        if [ -n "$_sa_old" ]; then
+            ocf_log warn "promotion score removed: ${1#* }"
+            mmha_score_del
+        fi
+        return 0
+    fi
+    if [ "$_sa_old" != "$_sa_score" ]; then
+        ocf_log info "promotion score $_sa_score (${1#* })"
+        mmha_score_set "$_sa_score"
+    fi
+}
+
+# ---------------------------------------------------------------- mysqld
+
+# mmha_cnf_get OPTION: the last value of a mysqld option in the server's
+# config (my_print_defaults sees includes and both - and _ spellings).
+mmha_cnf_get() {
+    _cg=$(command -v my_print_defaults || command -v mariadb-print-defaults) ||
+        return 1
+    "$_cg" --defaults-file="$OCF_RESKEY_config" mysqld mariadbd server \
+        2>/dev/null | tr '_' '-' | sed -n "s/^--$1=//p" | tail -n 1
+}
+
+mmha_mysqld_pid() {
+    [ -r "$OCF_RESKEY_pid" ] || return 1
+    _pid=$(cat "$OCF_RESKEY_pid" 2>/dev/null)
+    mmha_is_uint "$_pid" || return 1
+    kill -0 "$_pid" 2>/dev/null || return 1
+    echo "$_pid"
+}
+
+# mmha_mysqld_start DEADLINE_S: launch mysqld read-only and wait until it
+# answers.  --read-only on the command line wins over the config for this
+# start (validate-all checks the config too, for restarts by anyone else).
+# Without job control, setsid execs in place: $! is mysqld's own PID.
+mmha_mysqld_start() {
+    _log=$(mmha_state_file mysqld.log)
+    _lp=$(mmha_state_file launch.pid)
+    # Word splitting of additional_parameters is intended.
+    # shellcheck disable=SC2086
+    (
+        setsid "$OCF_RESKEY_binary" --defaults-file="$OCF_RESKEY_config" \
+            --datadir="$OCF_RESKEY_datadir" --pid-file="$OCF_RESKEY_pid" \
+            --socket="$OCF_RESKEY_socket" --user="$OCF_RESKEY_user" \
+            --read-only=1 $OCF_RESKEY_additional_parameters \
+            </dev/null >>"$_log" 2>&1 &
+        echo $! >"$_lp"
+    ) 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-
+    _child=$(cat "$_lp")
+    _left=$((${1%.*} * 5))
+    while :; do
+        if mmha_mysqld_pid >/dev/null && mmha_ping; then
+            return 0
+        fi
+        if ! kill -0 "$_child" 2>/dev/null; then
+            ocf_exit_reason "mysqld exited during start-up: $(tail -n 3 "$_log" 2>/dev/null | tr '\n' ' ')"
+            return 1
+        fi
+        if [ "$_left" -le 0 ]; then
+            ocf_exit_reason "mysqld (pid $_child) did not answer within ${1}s"
+            return 1
+        fi
+        _left=$((_left - 1))
+        sleep 0.2
+    done
+}
+
+# mmha_mysqld_stop DEADLINE_S: SIGTERM (clean shutdown: InnoDB flushed,
+# replication threads stopped), SIGKILL when the deadline passes.
+mmha_mysqld_stop() {
+    _pid=$(mmha_mysqld_pid) || return 0
+    kill -TERM "$_pid" 2>/dev/null
+    _left=$((${1%.*} * 10))
+    while kill -0 "$_pid" 2>/dev/null; do
+        if [ "$_left" -le 0 ]; then
+            ocf_log warn "mysqld (pid $_pid) did not stop in ${1}s; SIGKILL"
+            kill -KILL "$_pid" 2>/dev/null
+            sleep 1
+            break
+        fi
+        _left=$((_left - 1))
+        sleep 0.1
+    done
+    if kill -0 "$_pid" 2>/dev/null; then
+        return 1
+    fi
+    rm -f "$OCF_RESKEY_pid"
+    return 0
+}
+
+# ---------------------------------------------------------------- heartbeat
+
+mmha_beat_pid() {
+    _bp_file=$(mmha_state_file beat.pid)
+    [ -r "$_bp_file" ] || return 1
+    _bp=$(cat "$_bp_file" 2>/dev/null)
+    mmha_is_uint "$_bp" || return 1
+    kill -0 "$_bp" 2>/dev/null || return 1
+    echo "$_bp"
+}
+
+# mmha_beat_start EPOCH: start the heartbeat writer (mmha-lag beat) if it
+# does not run; it gets its own session so Pacemaker's operation ends.
+mmha_beat_start() {
+    mmha_beat_pid >/dev/null && mmha_beat_stop
+    _pf=$(mmha_state_file beat.pid)
+    rm -f "$_pf"
+    (
+        setsid "$(mmha_helper_bin mmha-lag)" beat \
+            --defaults-file "$OCF_RESKEY_defaults_file" --epoch "$1" \
+            --interval "$OCF_RESKEY_heartbeat_interval" --pidfile "$_pf" \
+            </dev/null >>"$(mmha_state_file beat.log)" 2>&1 &
+        # A helper that does not write the pidfile itself: its own PID.
+        _child=$!
+        sleep 0.3
+        [ -s "$_pf" ] || echo "$_child" >"$_pf"
+    ) 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-
+    mmha_beat_pid >/dev/null
+}
+
+mmha_beat_stop() {
+    _bs=$(mmha_beat_pid) || { rm -f "$(mmha_state_file beat.pid)"; return 0; }
+    kill -TERM "$_bs" 2>/dev/null
+    _i=0
+    while kill -0 "$_bs" 2>/dev/null && [ "$_i" -lt 30 ]; do
+        sleep 0.1
+        _i=$((_i + 1))
+    done
+    kill -KILL "$_bs" 2>/dev/null
+    rm -f "$(mmha_state_file beat.pid)"
+    return 0
+}
+
+# ---------------------------------------------------------------- hooks
+
+# mmha_hook PATH ROLE: run an operator hook with the node, role, epoch and
+# position in its environment.  Its status is returned.
+mmha_hook() {
+    [ -n "$1" ] || return 0
+    MMHA_NODE=$(mmha_node) MMHA_ROLE=$2 MMHA_EPOCH=${MMHA_EPOCH:-} \
+        MMHA_BINLOG_FILE=${MMHA_BINLOG_FILE:-} \
+        MMHA_BINLOG_POS=${MMHA_BINLOG_POS:-} \
+        MMHA_GTID=${MMHA_GTID_BINLOG:-} \
+        MMHA_RESOURCE=$(mmha_rsc) \
+        ocf_run "$1" "$2"
+}
+
+# ---------------------------------------------------------------- checks
+
+# mmha_private_file PATH: exists, readable, and not readable by group or
+# others (it holds a password).  Prints the problem, if any.
+mmha_private_file() {
+    if [ ! -f "$1" ] || [ ! -r "$1" ]; then
+        echo "does not exist or is not readable"
+        return 1
+    fi
+    _mode=$(stat -c %a "$1") || return 1
+    case "$_mode" in
+    *00) return 0 ;;
+    esac
+    echo "is readable by group or others (mode $_mode; use chmod 0600)"
+    return 1
+}

@@ -1,0 +1,265 @@
+# shellcheck shell=sh
+#
+# mmha-decide.sh: the decisions of the mysql-mm agent as pure functions.
+#
+# Every function here takes its inputs as arguments and prints its answer
+# on stdout: no server, no Pacemaker tool, no global state is touched, so
+# test/agent/020-decide.bats calls them directly.  The agent gathers the
+# inputs (agents/lib/mmha-common.sh) and acts on the answer.
+#
+# Copyright the mmha contributors.  GPL-2.0-or-later.
+
+# Promotion scores.  Pacemaker promotes the highest; a node without a score
+# is never promoted.  Readers score below the writer so that a running
+# writer keeps its role; every full lag step costs MMHA_SCORE_STEP points,
+# down to MMHA_SCORE_READER_MIN; the last digit breaks ties stably.
+MMHA_SCORE_PROMOTED=1000
+MMHA_SCORE_READER_MAX=900
+MMHA_SCORE_READER_MIN=100
+MMHA_SCORE_STEP=10
+MMHA_SCORE_STOPPED_SQL=1
+# Lag that costs one step (ms); unknown lag counts as this many steps.
+MMHA_LAG_STEP_MS=1000
+MMHA_LAG_UNKNOWN_STEPS=40
+
+# mmha_is_uint S: S is a non-empty string of digits.
+mmha_is_uint() {
+    case "$1" in
+    '' | *[!0-9]*) return 1 ;;
+    esac
+    return 0
+}
+
+# mmha_in_list WORD LIST: WORD is one of the space-separated words of LIST
+# (Pacemaker's notify *_uname variables).
+mmha_in_list() {
+    case " $2 " in
+    *" $1 "*) return 0 ;;
+    esac
+    return 1
+}
+
+# mmha_decide_score ROLE SQL_RUNNING SQL_ERRNO ERRANT LAG_MS SERVER_ID
+#   ROLE        promoted | unpromoted
+#   SQL_RUNNING yes | no | "" (replication not configured)
+#   SQL_ERRNO   last SQL thread error number (0 = none)
+#   ERRANT      1 = this server holds transactions the writer lacks,
+#               0 = none, "" = unknown
+#   LAG_MS      measured lag in ms, "" when unknown
+#   SERVER_ID   this server's server_id (tie-breaker)
+# Prints "SCORE REASON...", SCORE being a number or "del" (remove the
+# score: this node must not be promoted).
+mmha_decide_score() {
+    _role=$1 _sql=$2 _errno=${3:-0} _errant=$4 _lag=$5 _sid=${6:-0}
+    if [ "$_role" = promoted ]; then
+        echo "$MMHA_SCORE_PROMOTED writer"
+        return 0
+    fi
+    if [ "$_errno" != 0 ]; then
+        echo "del broken: SQL thread error $_errno"
+        return 0
+    fi
+    if [ "$_errant" = 1 ]; then
+        echo "del broken: errant transactions"
+        return 0
+    fi
+    if [ "$_sql" = no ]; then
+        echo "$MMHA_SCORE_STOPPED_SQL SQL thread stopped"
+        return 0
+    fi
+    if mmha_is_uint "$_lag"; then
+        _steps=$((_lag / MMHA_LAG_STEP_MS))
+        _why="lag ${_lag} ms"
+    else
+        _steps=$MMHA_LAG_UNKNOWN_STEPS
+        _why="lag unknown"
+    fi
+    _score=$((MMHA_SCORE_READER_MAX - _steps * MMHA_SCORE_STEP))
+    if [ "$_score" -lt "$MMHA_SCORE_READER_MIN" ]; then
+        _score=$MMHA_SCORE_READER_MIN
+    fi
+    mmha_is_uint "$_sid" || _sid=0
+    _score=$((_score - _sid % 10))
+    echo "$_score reader, $_why"
+}
+
+# mmha_decide_reader_health CONFIGURED IO_STATE SQL_RUNNING SQL_ERRNO
+#                            IO_ERRNO WRITER_ELSEWHERE
+#   CONFIGURED       1 = a replication source is set
+#   IO_STATE         yes | no | connecting
+#   SQL_RUNNING      yes | no
+#   WRITER_ELSEWHERE 1 = the cluster records another node as the writer
+# Prints "ok" or "failed REASON": a reader that does not replicate is a
+# failed resource, never a healthy Unpromoted.  A connecting IO thread is
+# healthy: the writer may be the one that is down.
+mmha_decide_reader_health() {
+    _conf=$1 _io=$2 _sql=$3 _serr=${4:-0} _ierr=${5:-0} _other=$6
+    if [ "$_conf" != 1 ]; then
+        if [ "$_other" = 1 ]; then
+            echo "failed replication not configured although another node is the writer"
+        else
+            echo ok
+        fi
+        return 0
+    fi
+    if [ "$_sql" != yes ]; then
+        if [ "$_serr" != 0 ]; then
+            echo "failed SQL thread stopped with error $_serr"
+        else
+            echo "failed SQL thread not running"
+        fi
+        return 0
+    fi
+    case "$_io" in
+    yes | connecting) echo ok ;;
+    *)
+        if [ "$_ierr" != 0 ]; then
+            echo "failed IO thread stopped with error $_ierr"
+        else
+            echo "failed IO thread not running"
+        fi
+        ;;
+    esac
+}
+
+# mmha_decide_notify TYPE_OP MY_NODE PROMOTE_UNAMES
+#   TYPE_OP  "$notify_type-$notify_operation", e.g. post-promote
+# Prints what this node does: "repoint" (follow the new writer at its
+# recorded position) or "none".
+mmha_decide_notify() {
+    case "$1" in
+    post-promote)
+        if [ -z "$3" ] || mmha_in_list "$2" "$3"; then
+            echo none
+        else
+            echo repoint
+        fi
+        ;;
+    *) echo none ;;
+    esac
+}
+
+# mmha_decide_catchup POLICY WAIT_RC TIMEOUT_ACTION
+#   POLICY          immediate | wait
+#   WAIT_RC         exit status of "mmha-binlog wait --drain" ("" when the
+#                   policy did not wait)
+#   TIMEOUT_ACTION  promote | fail
+# Prints "promote REASON" or "fail REASON".
+mmha_decide_catchup() {
+    if [ "$1" = immediate ]; then
+        echo "promote immediate: the backlog keeps applying"
+        return 0
+    fi
+    case "$2" in
+    0) echo "promote relay log drained" ;;
+    124)
+        if [ "$3" = fail ]; then
+            echo "fail catch-up timed out"
+        else
+            echo "promote catch-up timed out; promoting anyway"
+        fi
+        ;;
+    80) echo "fail replication error while catching up" ;;
+    *) echo "fail catch-up wait failed with status $2" ;;
+    esac
+}
+
+# mmha_decide_deadline OP_TIMEOUT_MS: the --timeout (seconds, may be
+# fractional) for a helper inside an operation: the operation's timeout
+# less a margin for the agent's own work (10 %, at least 2 s), never below
+# 1 s.  An empty or bad value means Pacemaker's default 20 s.
+mmha_decide_deadline() {
+    _t=$1
+    mmha_is_uint "$_t" || _t=20000
+    _m=$((_t / 10))
+    [ "$_m" -ge 2000 ] || _m=2000
+    _d=$((_t - _m))
+    [ "$_d" -ge 1000 ] || _d=1000
+    printf '%d.%03d\n' $((_d / 1000)) $((_d % 1000))
+}
+
+# mmha_decide_next_epoch CURRENT: the writer epoch after a promotion.
+mmha_decide_next_epoch() {
+    if mmha_is_uint "$1"; then
+        echo $(($1 + 1))
+    else
+        echo 1
+    fi
+}
+
+# mmha_decide_history OLD RECORD MAX: the audit trail with RECORD appended,
+# keeping the last MAX records (";"-separated).
+mmha_decide_history() {
+    if [ -z "$1" ]; then
+        echo "$2"
+        return 0
+    fi
+    printf '%s;%s\n' "$1" "$2" | tr ';' '\n' | tail -n "$3" | paste -sd ';' -
+}
+
+# mmha_decide_ids MY_NODE MY_SERVER_ID MY_INC MY_OFFSET PEERS
+#   PEERS  lines "node server_id increment offset" recorded by the other
+#          masters (this node's own line is ignored).
+# The PIXNET rule for masters that all take writes at some time: server_id
+# unique, the same auto_increment_increment everywhere, at least as large
+# as the number of masters, and a distinct offset in 1..increment.
+# Prints "ok" or "error REASON".
+mmha_decide_ids() {
+    _me=$1 _sid=$2 _inc=$3 _off=$4
+    if ! mmha_is_uint "$_sid" || [ "$_sid" = 0 ]; then
+        echo "error server_id must be set to a non-zero number (is '$_sid')"
+        return 0
+    fi
+    if ! mmha_is_uint "$_inc" || ! mmha_is_uint "$_off" ||
+        [ "$_off" -lt 1 ] || [ "$_off" -gt "$_inc" ]; then
+        echo "error auto_increment_offset ($_off) must be in 1..auto_increment_increment ($_inc)"
+        return 0
+    fi
+    _n=1
+    _err=
+    while read -r _pn _psid _pinc _poff; do
+        if [ -z "$_pn" ] || [ "$_pn" = "$_me" ]; then
+            continue
+        fi
+        _n=$((_n + 1))
+        if [ "$_psid" = "$_sid" ]; then
+            _err="server_id $_sid is also used by $_pn"
+        elif [ "$_pinc" != "$_inc" ]; then
+            _err="auto_increment_increment is $_inc here but $_pinc on $_pn"
+        elif [ "$_poff" = "$_off" ]; then
+            _err="auto_increment_offset $_off is also used by $_pn"
+        fi
+        [ -z "$_err" ] || break
+    done <<EOT
+$5
+EOT
+    if [ -n "$_err" ]; then
+        echo "error $_err"
+    elif [ "$_inc" -lt "$_n" ]; then
+        echo "error auto_increment_increment ($_inc) is smaller than the number of masters ($_n)"
+    else
+        echo ok
+    fi
+}
+
+# mmha_decide_repoint SOURCE_ADDR WRITER_ADDR IO_STATE SQL_RUNNING
+# After a promotion: does this reader have to be re-pointed?  Not when it
+# already replicates from the writer with both threads up (a demoted
+# master in a master-master pair does); yes otherwise, so that every
+# reader really replicates after a role change.
+mmha_decide_repoint() {
+    if [ -z "$2" ]; then
+        echo "no writer recorded"
+        return 1
+    fi
+    if [ "$1" = "$2" ] && [ "$4" = yes ]; then
+        case "$3" in
+        yes | connecting)
+            echo "already replicating from $2"
+            return 1
+            ;;
+        esac
+    fi
+    echo "repoint to $2"
+    return 0
+}
