@@ -200,6 +200,30 @@ now_ms() {
     assert_output 50
 }
 
+@test "file/position mode: --drain and --pos on a delayed replica, then a conflict ends the wait" {
+    other_bed -n 2 -t star -m filepos
+    run -0 bed_sql 1 "CREATE TABLE test.t (id INT PRIMARY KEY, v INT)"
+    run -0 bed_sync 10
+    run -0 set_delay 2 2
+    local i pos t0 t1
+    for i in 1 2 3; do
+        bed_sql 1 "INSERT INTO test.t VALUES ($i, $i)"
+    done
+    pos=$(master_pos 1)
+    run -0 wait_until 10 "io_has 2 $pos"
+    t0=$(now_ms)
+    run -0 binlog wait --defaults-file "$(bed_cnf 2)" --drain --timeout 15 --format json
+    t1=$(now_ms)
+    assert_output --partial "\"target\":\"$pos\""
+    run -0 bed_sql 2 "SELECT COUNT(*) FROM test.t"
+    assert_output 3
+    [ $((t1 - t0)) -ge 500 ] || fail "drain returned after $((t1 - t0)) ms"
+    run -0 bed_sql 2 "SET sql_log_bin=0; INSERT INTO test.t VALUES (9, 0)"
+    run -0 bed_sql 1 "INSERT INTO test.t VALUES (9, 9)"
+    run -80 binlog wait --defaults-file "$(bed_cnf 2)" --pos "$(master_pos 1)" --timeout 20 --format shell
+    assert_line --partial "ERROR=replication SQL error 1062"
+}
+
 # checksums_equal N: CHECKSUM TABLE test.t is the same on servers 1..N.
 checksums_equal() {
     local first i c
