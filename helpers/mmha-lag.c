@@ -815,7 +815,8 @@ static int run_check(const struct lag_args *a)
     in.replication_ok = r.replication_ok;
     in.now_us = mmha_wall_us();
     why = mmha_hyst_step(&hc, &st, &in, &dwell_left);
-    if (was_readable != st.readable) {
+    /* Without a state file there is no previous state to change from. */
+    if (a->state_file != NULL && was_readable != st.readable) {
         mmha_notice("%s (%s)", st.readable ? "readable" : "not readable",
                     mmha_hyst_reason_name(why));
     }
