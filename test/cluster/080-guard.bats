@@ -1,0 +1,382 @@
+#!/usr/bin/env bats
+# mmha-guard on a real corosync/Pacemaker cluster (fencing off): a cut-off
+# writer makes itself read-only, two writers resolve by epoch, SIGTERM,
+# MySQL down and corosync loss are survived; a 2-node cluster shows what
+# two_node quorum lets the guard decide.
+#
+# One MariaDB server per node from the bed (test/lib/bed.bash), on the
+# host's loopback; each node's guard runs inside the node (its network,
+# mount and PID namespaces) and reaches its server through the server's
+# unix socket, so cutting the node's link cuts corosync, not the check on
+# read_only. No mysql-mm agent: "promotion" of another node is done by the
+# test, once Pacemaker on the majority has seen the writer go.
+# The guard binary comes from $MMHA_BUILD_DIR (run with build-san/).
+
+bats_require_minimum_version 1.5.0
+
+setup_file() {
+    load ../lib/common
+    load ../lib/cluster
+    load ../lib/bed
+    [ -x "$MMHA_BUILD_DIR/mmha-guard" ] || {
+        echo "no $MMHA_BUILD_DIR/mmha-guard: make (or make sanitize)" >&2
+        return 1
+    }
+    cluster_start -n 3 --fencing off
+    bed_start -n 3 -t none
+    GUARD_DIR=$BATS_FILE_TMPDIR/guard
+    export GUARD_DIR
+    mkdir -p "$GUARD_DIR"
+    chmod 0755 "$BATS_FILE_TMPDIR" "$GUARD_DIR"
+    local i
+    for i in 1 2 3; do
+        guard_cnf "$i"
+    done
+    bed_sql 2 "SET GLOBAL read_only=1"
+    bed_sql 3 "SET GLOBAL read_only=1"
+    echo 1 >"$GUARD_DIR/epoch1"
+    for i in 1 2 3; do
+        guard_start "$i"
+    done
+    for i in 1 2 3; do
+        guard_wait "$i" 15 QUORUM quorate
+        guard_wait "$i" 15 MEMBERS_COUNT 3
+    done
+}
+
+teardown_file() {
+    load ../lib/common
+    load ../lib/cluster
+    load ../lib/bed
+    checker_stop
+    if [ -r "$BATS_FILE_TMPDIR/cluster2" ]; then
+        CLUSTER_DIR=$(cat "$BATS_FILE_TMPDIR/cluster2") cluster_stop
+    fi
+    cluster_stop
+    bed_stop
+    cluster_leak_check
+}
+
+setup() {
+    load ../lib/common
+    load ../lib/cluster
+    load ../lib/bed
+    load_bats_libs
+}
+
+# A failed test must not leave a node cut off for the next one.
+teardown() {
+    local n
+    _cluster_load 2>/dev/null || return 0
+    for ((n = 1; n <= CLUSTER_N; n++)); do
+        if [ -e "$CLUSTER_DIR/nodes/node$n/partitioned" ]; then
+            cluster_heal "$n"
+        fi
+    done
+}
+
+# ---- helpers ---------------------------------------------------------------
+
+# guard_cnf i: option file for node i's guard: the bed's admin account,
+# through server i's socket (reachable from inside the node).
+guard_cnf() {
+    local i=$1 f=$GUARD_DIR/guard$1.cnf
+    (
+        umask 077
+        awk '/^\[/ { p = ($0 == "[client]") } p && /^(\[|user=|password=)/' \
+            "$(bed_cnf "$i")" >"$f"
+        printf 'socket=%s\n' "$(bed_sock "$i")" >>"$f"
+    )
+}
+
+# guard_start i [node]: run the guard in cluster node `node` (default i)
+# for server i.
+guard_start() {
+    local i=$1 n=${2:-$1}
+    rm -f "$GUARD_DIR/status$i"
+    cluster_exec "$n" "$MMHA_BUILD_DIR/mmha-guard" \
+        --defaults-file="$GUARD_DIR/guard$i.cnf" \
+        --epoch-file "$GUARD_DIR/epoch$i" --interval 0.2 \
+        --pidfile "$GUARD_DIR/guard$i.pid" \
+        --status-file "$GUARD_DIR/status$i" --format shell -v \
+        </dev/null >>"$GUARD_DIR/guard$i.log" 2>&1 3>&- &
+    wait_until 10 "[ -s '$GUARD_DIR/status$i' ]"
+}
+
+# guard_stop i [node]: SIGTERM (pid as seen inside the node), bounded wait.
+guard_stop() {
+    local i=$1 n=${2:-$1} pid
+    pid=$(cat "$GUARD_DIR/guard$i.pid") || return 1
+    cluster_exec "$n" kill -TERM "$pid"
+    wait_until 10 "[ ! -e '$GUARD_DIR/guard$i.pid' ]"
+}
+
+# guard_get i KEY: one key of guard i's status file.
+guard_get() {
+    sed -n "s/^$2=//p" "$GUARD_DIR/status$1" 2>/dev/null
+}
+
+guard_wait() {
+    wait_until "$2" "[ \"\$(guard_get $1 $3)\" = '$4' ]"
+}
+
+# guard_clean i: no sanitizer report, no crash in guard i's log.
+guard_clean() {
+    run -1 grep -E 'AddressSanitizer|runtime error|LeakSanitizer|Segmentation' \
+        "$GUARD_DIR/guard$1.log"
+}
+
+ro() {
+    bed_sql "$1" "SELECT @@global.read_only"
+}
+
+ro_is() {
+    [ "$(ro "$1")" = "$2" ]
+}
+
+# The checker: read_only of every server every 100 ms, one line per round
+# ("ms ro1 ro2 ro3"); a round with two writable servers goes to .two.
+checker_start() {
+    local n=$1
+    : >"$GUARD_DIR/checker.log"
+    rm -f "$GUARD_DIR/checker.two"
+    (
+        local i w line
+        while [ ! -e "$GUARD_DIR/checker.stop" ]; do
+            w=0 line=$(_mmha_now_ms)
+            for ((i = 1; i <= n; i++)); do
+                v=$(ro "$i" 2>/dev/null) || v=x
+                line+=" $v"
+                [ "$v" = 0 ] && w=$((w + 1))
+            done
+            echo "$line" >>"$GUARD_DIR/checker.log"
+            if [ "$w" -ge 2 ]; then
+                echo "$line" >>"$GUARD_DIR/checker.two"
+            fi
+            sleep 0.1
+        done
+    ) </dev/null >/dev/null 2>&1 3>&- &
+    echo $! >"$GUARD_DIR/checker.pid"
+}
+
+checker_stop() {
+    local pid
+    [ -n "${GUARD_DIR:-}" ] && [ -r "$GUARD_DIR/checker.pid" ] || return 0
+    pid=$(cat "$GUARD_DIR/checker.pid")
+    touch "$GUARD_DIR/checker.stop"
+    wait_until 5 "! kill -0 $pid 2>/dev/null" || kill -KILL "$pid"
+    rm -f "$GUARD_DIR/checker.pid" "$GUARD_DIR/checker.stop"
+}
+
+# totem_ms NODE KEY: a runtime totem timeout (token, consensus) in ms.
+totem_ms() {
+    cluster_exec "$1" corosync-cmapctl -g "runtime.config.totem.$2" |
+        sed 's/.*= //'
+}
+
+# ---- 3 nodes ---------------------------------------------------------------
+
+@test "guards join the group keyed by nodeid and pid, quorate" {
+    local node # not i: bats' run uses that name
+    for node in 1 2 3; do
+        run -0 guard_get "$node" NODEID
+        assert_output "$node"
+        run -0 guard_get "$node" WRITABLE
+        if [ "$node" = 1 ]; then assert_output yes; else assert_output no; fi
+    done
+    # The same pid may show on several nodes: members are told apart by
+    # (nodeid, pid), so all three are listed.
+    run -0 grep -c '^MEMBERS_[0-9]*_NODEID=' "$GUARD_DIR/status1"
+    assert_output 3
+    run -0 guard_get 2 MEMBERS_1_EPOCH
+    assert_output 1
+}
+
+@test "partitioned writer goes read-only before the majority promotes; heal keeps it a reader" {
+    local token consensus t0 t1 ms bound
+    token=$(totem_ms 1 token)
+    consensus=$(totem_ms 1 consensus)
+    checker_start 3
+    run -0 ro 1
+    assert_output 0
+
+    t0=$(_mmha_now_ms)
+    cluster_partition 1
+    wait_until 15 "ro_is 1 1"
+    t1=$(_mmha_now_ms)
+    ms=$((t1 - t0))
+    # Corosync reports the loss after the token and the consensus timeout
+    # (both runtime values: token grows with the node count) plus its own
+    # jitter; the guard's own share must stay under 500 ms.
+    bound=$((token + consensus + 1000))
+    echo "# link down -> read_only=1 on the cut-off writer: $ms ms" \
+        "(token $token + consensus $consensus ms; bound $bound ms)" >&3
+    # The guard logs once the action is complete (binary log still).
+    wait_until 5 "grep -q 'ms after the node was cut off' '$GUARD_DIR/guard1.log'"
+    run -0 grep -o 'read-only [0-9]* ms after the node was cut off' \
+        "$GUARD_DIR/guard1.log"
+    echo "# guard: $output" >&3
+    [ "$ms" -le "$bound" ]
+    [ "$(echo "$output" | head -n 1 | awk '{ print $2 }')" -le 500 ]
+    run -0 grep -c 'making MySQL read-only' "$GUARD_DIR/guard1.log"
+    assert_output 1
+    run -0 guard_get 1 QUORUM
+    assert_output inquorate
+
+    # The majority sees node1 go, then "promotes" node2 (what mysql-mm would
+    # do): a newer epoch, then read_only=0.
+    cluster_wait -n 2 30 "crm_mon -1 | grep -q 'OFFLINE: \[ node1 \]'"
+    echo "# Pacemaker on the majority saw node1 offline by $(($(_mmha_now_ms) - t0)) ms" >&3
+    echo 2 >"$GUARD_DIR/epoch2"
+    sleep 0.5
+    bed_sql 2 "SET GLOBAL read_only=0"
+    t1=$(_mmha_now_ms)
+    echo "# node2 promoted $((t1 - t0)) ms after the cut" >&3
+
+    cluster_heal 1
+    guard_wait 1 30 QUORUM quorate
+    guard_wait 1 10 MEMBERS_COUNT 3
+    sleep 1
+    run -0 ro 1
+    assert_output 1
+    run -0 ro 2
+    assert_output 0
+    run -0 guard_get 1 ALARM
+    assert_output 0
+    checker_stop
+    run -1 test -e "$GUARD_DIR/checker.two"
+    run -0 grep -c . "$GUARD_DIR/checker.log"
+    echo "# checker: $output rounds, never two writable" >&3
+    guard_clean 1
+}
+
+@test "two writers: the lower epoch yields, both raise the alarm" {
+    # node2 is the writer at epoch 2 (previous test); node3 claims epoch 1.
+    run -0 ro 2
+    assert_output 0
+    echo 1 >"$GUARD_DIR/epoch3"
+    bed_sql 3 "SET GLOBAL read_only=0"
+    wait_until 5 "ro_is 3 1"
+    run -0 ro 2
+    assert_output 0
+    run -0 grep 'ALARM: node 2 (epoch 2) and this node 3 (epoch 1)' \
+        "$GUARD_DIR/guard3.log"
+    run -0 grep 'making MySQL read-only: rival_newer_epoch' \
+        "$GUARD_DIR/guard3.log"
+    run -0 grep -c 'ALARM: node 3' "$GUARD_DIR/guard2.log"
+    run -0 guard_get 3 FENCES
+    assert_output 1
+}
+
+@test "MySQL down: the guard keeps running; a cut-off server that comes back writable is made read-only" {
+    local pid
+    pid=$(cat "$GUARD_DIR/guard3.pid")
+    bed_stop_server 3
+    guard_wait 3 10 WRITABLE unknown
+    run -0 cluster_exec 3 kill -0 "$pid"
+    wait_until 5 "grep -q 'cannot connect' '$GUARD_DIR/guard3.log'"
+
+    # Cut node3 off while its server is down, then start the server: its
+    # my.cnf says read-only=0, the guard turns it read-only at once.
+    cluster_partition 3
+    guard_wait 3 15 QUORUM inquorate
+    bed_restart 3
+    wait_until 5 "ro_is 3 1"
+    run -0 guard_get 3 LAST_FENCE
+    assert_output inquorate
+    cluster_heal 3
+    guard_wait 3 30 QUORUM quorate
+    guard_wait 3 10 MEMBERS_COUNT 3
+    guard_clean 3
+}
+
+@test "SIGTERM: the guard leaves the group, the others see it go" {
+    guard_stop 3
+    guard_wait 1 5 MEMBERS_COUNT 2
+    run -0 grep 'signal 15: leaving the group' "$GUARD_DIR/guard3.log"
+    run -1 test -e "$GUARD_DIR/status3"
+    guard_clean 3
+    # Start again: the group takes it back.
+    guard_start 3
+    guard_wait 1 10 MEMBERS_COUNT 3
+    guard_stop 3
+    guard_clean 3
+}
+
+@test "corosync dies on the writer's node: its server goes read-only" {
+    # node2 is the writer; corosync there is killed, the node's init then
+    # stops the node (the test bed has no corosync restart inside a node).
+    run -0 ro 2
+    assert_output 0
+    local cpid
+    cpid=$(cluster_exec 2 pidof -s corosync)
+    cluster_exec 2 kill -KILL "$cpid"
+    wait_until 10 "ro_is 2 1"
+    run -0 grep 'lost corosync' "$GUARD_DIR/guard2.log"
+    run -0 grep 'making MySQL read-only: corosync_lost' "$GUARD_DIR/guard2.log"
+    guard_clean 2
+    wait_until 40 "! cluster_exec 2 true 2>/dev/null"
+    cluster_restart_node 2
+    cluster_wait 60 "crm_mon -1 | grep -q 'Online: \[ node1 node2 node3 \]'"
+    guard_start 2
+    guard_wait 2 15 QUORUM quorate
+    guard_wait 2 10 MEMBERS_COUNT 2
+    run -0 ro 2
+    assert_output 1
+    guard_stop 2
+    guard_stop 1
+    guard_clean 1
+    guard_clean 2
+}
+
+# ---- 2 nodes ---------------------------------------------------------------
+
+@test "2-node cluster (two_node): both sides stay quorate; after heal the lower epoch yields" {
+    cluster_stop
+    cluster_start -n 2 --fencing off
+    echo "$CLUSTER_DIR" >"$BATS_FILE_TMPDIR/cluster2"
+    : >"$GUARD_DIR/guard1.log"
+    : >"$GUARD_DIR/guard2.log"
+    bed_sql 1 "SET GLOBAL read_only=0"
+    bed_sql 2 "SET GLOBAL read_only=1"
+    echo 1 >"$GUARD_DIR/epoch1"
+    echo 1 >"$GUARD_DIR/epoch2"
+    guard_start 1
+    guard_start 2
+    guard_wait 1 15 MEMBERS_COUNT 2
+    guard_wait 1 15 QUORUM quorate
+
+    cluster_partition 1
+    guard_wait 1 15 MEMBERS_COUNT 1
+    guard_wait 2 15 MEMBERS_COUNT 1
+    # two_node: each half keeps quorum, so the guard cannot tell the cut-off
+    # side: the writer stays writable; fencing has to settle it.
+    run -0 guard_get 1 QUORUM
+    assert_output quorate
+    run -0 guard_get 2 QUORUM
+    assert_output quorate
+    sleep 1
+    run -0 ro 1
+    assert_output 0
+    # The other side is promoted (newer epoch): two writers while cut.
+    echo 2 >"$GUARD_DIR/epoch2"
+    sleep 0.5
+    bed_sql 2 "SET GLOBAL read_only=0"
+
+    # Heal: the guards see each other again and the older writer yields.
+    local t0
+    t0=$(_mmha_now_ms)
+    cluster_heal 1
+    wait_until 20 "ro_is 1 1"
+    echo "# 2 nodes: old writer read-only $(($(_mmha_now_ms) - t0)) ms after heal" >&3
+    run -0 ro 2
+    assert_output 0
+    run -0 grep 'ALARM: node 2 (epoch 2) and this node 1 (epoch 1)' \
+        "$GUARD_DIR/guard1.log"
+    guard_stop 1
+    guard_stop 2
+    guard_clean 1
+    guard_clean 2
+    cluster_stop
+    rm -f "$BATS_FILE_TMPDIR/cluster2"
+}
