@@ -91,17 +91,17 @@ run_agent() {
     shift 3
     local t0 t1
     t0=$(_mmha_now_ms)
-    echo "# n$i: mysql-mm $action $*" >&3
+    echo "# n$i: mysql-mm $action $*"
     status=0
     agent_argv "$i" "$action" "$@"
     output=$(timeout --kill-after=5 "$AGENT_CALL_TIMEOUT" \
         "${AGENT_ARGV[@]}" 2>&1 3>&-) || status=$?
     t1=$(_mmha_now_ms)
     AGENT_MS=$((t1 - t0))
-    echo "#   -> $status in ${AGENT_MS} ms" >&3
+    echo "#   -> $status in ${AGENT_MS} ms"
     if [ -n "$output" ]; then
         # shellcheck disable=SC2001
-        echo "$output" | sed 's/^/#   /' >&3
+        echo "$output" | sed 's/^/#   /'
     fi
     if [ "$want" != '?' ] && [ "$status" != "$want" ]; then
         echo "mysql-mm $action on n$i: exit $status, expected $want" >&2
@@ -151,4 +151,51 @@ agent_teardown() {
         [ -n "$pid" ] && kill "$pid" 2>/dev/null
     done
     bed_stop
+}
+
+# agent_ocf_tester i: ocf-tester's whole sequence on node i (it needs
+# /usr/share/resource-agents as its working directory for the DTD).
+agent_ocf_tester() {
+    local i=$1 kv k
+    local -a args=()
+    agent_argv "$i" none
+    (
+        for kv in "${AGENT_ARGV[@]:2}"; do
+            case "$kv" in
+            OCF_RESKEY_*=*)
+                k=${kv%%=*}
+                args+=(-o "${k#OCF_RESKEY_}=${kv#*=}")
+                ;;
+            *=*) export "${kv?}" ;;
+            esac
+        done
+        cd /usr/share/resource-agents || exit 1
+        timeout --kill-after=5 300 ocf-tester -n "$AGENT_RSC" "${args[@]}" \
+            "$MMHA_AGENT"
+    )
+}
+
+# agent_notify i TYPE OPERATION PROMOTE_UNAMES: a notify as Pacemaker
+# sends it to node i.
+agent_notify() {
+    run_agent 0 "$1" notify OCF_RESKEY_CRM_meta_notify_type="$2" \
+        OCF_RESKEY_CRM_meta_notify_operation="$3" \
+        OCF_RESKEY_CRM_meta_notify_promote_uname="$4"
+}
+
+# agent_switchover FROM TO: what Pacemaker does to move the writer: demote,
+# promote, post-promote notify to every other node.
+agent_switchover() {
+    local from=$1 to=$2 j
+    run_agent 0 "$from" demote || return 1
+    run_agent 0 "$to" promote || return 1
+    for j in $(seq 1 "$BED_N"); do
+        [ "$j" = "$to" ] && continue
+        agent_notify "$j" post promote "n$to" || return 1
+    done
+}
+
+# agent_replicating i: both replication threads of server i run.
+agent_replicating() {
+    _bed_replicating "$1"
 }

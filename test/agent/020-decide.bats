@@ -1,0 +1,160 @@
+#!/usr/bin/env bats
+# The agent's decisions, called directly: no server, no Pacemaker.
+
+load ../lib/common
+
+setup() {
+    load_bats_libs
+    # shellcheck disable=SC1091
+    . "$MMHA_TOP/agents/lib/mmha-decide.sh"
+}
+
+@test "score: the writer keeps the highest score" {
+    run -0 mmha_decide_score promoted yes 0 0 0 1
+    assert_output "1000 writer"
+}
+
+@test "score: a caught-up reader scores below the writer, ties broken by server_id" {
+    run -0 mmha_decide_score unpromoted yes 0 0 0 1
+    assert_output "899 reader, lag 0 ms"
+    run -0 mmha_decide_score unpromoted yes 0 0 0 2
+    assert_output "898 reader, lag 0 ms"
+}
+
+@test "score: a lagging reader scores lower, never below the floor" {
+    run -0 mmha_decide_score unpromoted yes 0 0 2500 1
+    assert_output "879 reader, lag 2500 ms"
+    run -0 mmha_decide_score unpromoted yes 0 0 999999 3
+    assert_output "97 reader, lag 999999 ms"
+}
+
+@test "score: the less lagging of two readers wins whatever their ids" {
+    local a b
+    a=$(mmha_decide_score unpromoted yes 0 0 900 9)
+    b=$(mmha_decide_score unpromoted yes 0 0 1200 1)
+    [ "${a%% *}" -gt "${b%% *}" ] || fail "$a should beat $b"
+}
+
+@test "score: unknown lag ranks below any measured lag up to 39 s" {
+    run -0 mmha_decide_score unpromoted yes 0 "" "" 1
+    assert_output "499 reader, lag unknown"
+}
+
+@test "score: a broken reader (SQL error, errant GTIDs) gets no score" {
+    run -0 mmha_decide_score unpromoted no 1062 0 0 1
+    assert_output "del broken: SQL thread error 1062"
+    run -0 mmha_decide_score unpromoted yes 0 1 0 1
+    assert_output "del broken: errant transactions"
+}
+
+@test "score: a stopped SQL thread without error scores 1" {
+    run -0 mmha_decide_score unpromoted no 0 0 "" 1
+    assert_output "1 SQL thread stopped"
+}
+
+@test "health: both threads, or a connecting IO thread, are healthy" {
+    run -0 mmha_decide_reader_health 1 yes yes 0 0 1
+    assert_output ok
+    run -0 mmha_decide_reader_health 1 connecting yes 0 0 1
+    assert_output ok
+}
+
+@test "health: a reader that does not replicate is failed" {
+    run -0 mmha_decide_reader_health 1 yes no 1200 0 1
+    assert_output "failed SQL thread stopped with error 1200"
+    run -0 mmha_decide_reader_health 1 no yes 0 1236 1
+    assert_output "failed IO thread stopped with error 1236"
+    run -0 mmha_decide_reader_health 1 yes no 0 0 1
+    assert_output "failed SQL thread not running"
+    run -0 mmha_decide_reader_health 0 "" "" 0 0 1
+    assert_output --partial "failed replication not configured"
+}
+
+@test "health: a lone server without replication is fine" {
+    run -0 mmha_decide_reader_health 0 "" "" 0 0 0
+    assert_output ok
+}
+
+@test "notify: after a promotion the others re-point, the new writer does not" {
+    run -0 mmha_decide_notify post-promote n1 "n2"
+    assert_output repoint
+    run -0 mmha_decide_notify post-promote n2 "n2"
+    assert_output none
+    run -0 mmha_decide_notify post-promote n10 "n1"
+    assert_output repoint
+    run -0 mmha_decide_notify pre-promote n1 "n2"
+    assert_output none
+    run -0 mmha_decide_notify post-demote n1 "n2"
+    assert_output none
+    run -0 mmha_decide_notify post-promote n1 ""
+    assert_output none
+}
+
+@test "repoint: only when not already replicating from the writer" {
+    run -1 mmha_decide_repoint h:1 h:1 yes yes
+    assert_output "already replicating from h:1"
+    run -1 mmha_decide_repoint h:1 h:1 connecting yes
+    run -0 mmha_decide_repoint h:1 h:1 yes no
+    assert_output "repoint to h:1"
+    run -0 mmha_decide_repoint h:1 h:2 yes yes
+    assert_output "repoint to h:2"
+    run -1 mmha_decide_repoint h:1 "" yes yes
+    assert_output "no writer recorded"
+}
+
+@test "catch-up: each policy and wait outcome" {
+    run -0 mmha_decide_catchup immediate "" fail
+    assert_output --partial "promote immediate"
+    run -0 mmha_decide_catchup wait 0 fail
+    assert_output "promote relay log drained"
+    run -0 mmha_decide_catchup wait 124 promote
+    assert_output --partial "promote catch-up timed out"
+    run -0 mmha_decide_catchup wait 124 fail
+    assert_output "fail catch-up timed out"
+    run -0 mmha_decide_catchup wait 80 promote
+    assert_output "fail replication error while catching up"
+    run -0 mmha_decide_catchup wait 69 promote
+    assert_output "fail catch-up wait failed with status 69"
+}
+
+@test "deadline: operation timeout less a margin" {
+    run -0 mmha_decide_deadline 30000
+    assert_output 27.000
+    run -0 mmha_decide_deadline 10000
+    assert_output 8.000
+    run -0 mmha_decide_deadline 2000
+    assert_output 1.000
+    run -0 mmha_decide_deadline ""
+    assert_output 18.000
+}
+
+@test "epoch and history" {
+    run -0 mmha_decide_next_epoch ""
+    assert_output 1
+    run -0 mmha_decide_next_epoch 41
+    assert_output 42
+    run -0 mmha_decide_history "" "a" 3
+    assert_output a
+    run -0 mmha_decide_history "a;b;c" "d" 3
+    assert_output "b;c;d"
+}
+
+@test "ids: the PIXNET rule" {
+    run -0 mmha_decide_ids n1 1 2 1 "n2 2 2 2"
+    assert_output ok
+    run -0 mmha_decide_ids n1 1 2 1 "n1 1 2 1"
+    assert_output ok
+    run -0 mmha_decide_ids n1 1 2 1 "n2 1 2 2"
+    assert_output "error server_id 1 is also used by n2"
+    run -0 mmha_decide_ids n1 1 2 1 "n2 2 3 2"
+    assert_output "error auto_increment_increment is 2 here but 3 on n2"
+    run -0 mmha_decide_ids n1 1 2 1 "n2 2 2 1"
+    assert_output "error auto_increment_offset 1 is also used by n2"
+    run -0 mmha_decide_ids n1 1 2 1 "n2 2 2 2
+n3 3 2 3"
+    assert_output --partial "error"
+    run -0 mmha_decide_ids n1 0 2 1 ""
+    assert_output --partial "error server_id"
+    run -0 mmha_decide_ids n1 1 2 3 ""
+    assert_output --partial "error auto_increment_offset (3)"
+}
