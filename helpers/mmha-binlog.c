@@ -595,7 +595,8 @@ static int verify_running(struct mmha_conn *c, const struct mmha_deadline *d,
             snprintf(msg, len, "%s", mysql_error(c->my));
             return mmha_exit_for_errno(e);
         }
-        if (r->last_io_errno != 0 && !r->io_running) {
+        /* Connecting with an error is a retry: it may still succeed. */
+        if (r->last_io_errno != 0 && !r->io_running && !r->io_connecting) {
             snprintf(msg, len, "replication IO error %u: %s", r->last_io_errno,
                      r->last_io_error);
             return MMHA_EXIT_REPLICATION;
@@ -617,11 +618,12 @@ static int verify_running(struct mmha_conn *c, const struct mmha_deadline *d,
         if (mmha_deadline_passed(d)) {
             snprintf(msg, len,
                      "replication threads not running within --timeout "
-                     "(IO %s, SQL %s)",
+                     "(IO %s, SQL %s)%s%.900s",
                      r->io_running      ? "yes"
                      : r->io_connecting ? "connecting"
                                         : "no",
-                     r->sql_running ? "yes" : "no");
+                     r->sql_running ? "yes" : "no",
+                     r->last_io_errno != 0 ? ": " : "", r->last_io_error);
             return MMHA_EXIT_DEADLINE;
         }
         mmha_deadline_sleep_ms(d, POLL_MS);
@@ -650,13 +652,50 @@ static int read_repl_credentials(const char *path, char *user, size_t ulen,
     return MMHA_EXIT_OK;
 }
 
+/*
+ * Put back what the replica had: its old source at the position it had
+ * applied (or its GTID mode), threads as they were; no source at all when
+ * it had none.
+ */
+static bool restore_source(struct mmha_conn *c,
+                           const struct mmha_replica_status *old, char *msg,
+                           size_t len)
+{
+    const struct mmha_version *v = &c->version;
+    struct mmha_change_source back = {0};
+
+    if (!old->configured) {
+        if (mmha_exec(c, mmha_sql_text(v, MMHA_SQL_STOP_REPLICA)) != 0 ||
+            mmha_exec(c, mmha_sql_text(v, MMHA_SQL_RESET_REPLICA_ALL)) != 0) {
+            snprintf(msg, len, "%s", mysql_error(c->my));
+            return false;
+        }
+        return true;
+    }
+    back.host = old->source_host;
+    back.port = old->source_port;
+    back.connect_retry = CONNECT_RETRY_S;
+    back.auto_position =
+        old->auto_position ? MMHA_AUTOPOS_ON : MMHA_AUTOPOS_OFF;
+    if (!old->auto_position && old->exec_file[0] != '\0') {
+        back.log_file = old->exec_file;
+        back.log_pos = old->exec_pos;
+    }
+    if (!change_source(c, &back, msg, len)) {
+        return false;
+    }
+    if (old->io_running || old->io_connecting || old->sql_running) {
+        mmha_exec(c, mmha_sql_text(v, MMHA_SQL_START_REPLICA));
+    }
+    return true;
+}
+
 static int cmd_repoint(struct args *a, struct mmha_conn *c,
                        const struct mmha_deadline *d, struct mmha_out *o)
 {
     struct mmha_replica_status old;
     struct mmha_replica_status now;
     struct mmha_change_source cs = {0};
-    struct mmha_change_source back = {0};
     struct mmha_deadline verify;
     char host[MMHA_NAME_MAX];
     char file[MMHA_NAME_MAX] = "";
@@ -711,23 +750,9 @@ static int cmd_repoint(struct args *a, struct mmha_conn *c,
     } else {
         rc = verify_running(c, &verify, &now, msg, sizeof(msg));
     }
-    if (rc != 0 && old.configured) {
-        /* Back to where it was: the applied position of the old source. */
-        back.host = old.source_host;
-        back.port = old.source_port;
-        back.connect_retry = CONNECT_RETRY_S;
-        back.auto_position =
-            old.auto_position ? MMHA_AUTOPOS_ON : MMHA_AUTOPOS_OFF;
-        if (!old.auto_position && old.exec_file[0] != '\0') {
-            back.log_file = old.exec_file;
-            back.log_pos = old.exec_pos;
-        }
+    if (rc != 0) {
         mmha_conn_bound(c, d);
-        restored = change_source(c, &back, rmsg, sizeof(rmsg));
-        if (restored &&
-            (old.io_running || old.io_connecting || old.sql_running)) {
-            mmha_exec(c, mmha_sql_text(&c->version, MMHA_SQL_START_REPLICA));
-        }
+        restored = restore_source(c, &old, rmsg, sizeof(rmsg));
         if (!restored) {
             mmha_err("could not restore the old source: %s", rmsg);
         }

@@ -292,6 +292,20 @@ checksums_equal() {
     run -0 mmha-binlog wait --defaults-file "$(bed_cnf 3)" --pos "$(master_pos 2)" --timeout 5
 }
 
+@test "repoint of a server with no source to a dead port: 124 within --timeout, still no source" {
+    other_bed -n 1 -t none
+    local t0 t1
+    t0=$(now_ms)
+    run -124 --separate-stderr mmha-binlog repoint --defaults-file "$(bed_cnf 1)" \
+        --to 127.0.0.1:1 --gtid --timeout 3 --repl-defaults-file "$(bed_repl_cnf)"
+    t1=$(now_ms)
+    assert_line "restored: 1"
+    [[ "$stderr" == *"not running within --timeout"* ]] || fail "stderr: $stderr"
+    [ $((t1 - t0)) -le 3500 ] || fail "took $((t1 - t0)) ms with --timeout 3"
+    run -0 bed_sql 1 "SHOW SLAVE STATUS"
+    assert_output ""
+}
+
 @test "errant: none on a clean replica; a row written on the replica is listed" {
     run -0 bed_sync 10
     run -0 binlog errant --defaults-file "$(bed_cnf 3)" --reference "$(bed_cnf 1)"
