@@ -321,7 +321,12 @@ mmha_beat_start() {
             </dev/null >>"$(mmha_state_file beat.log)" 2>&1 &
         # A helper that does not write the pidfile itself: its own PID.
         _child=$!
-        sleep 0.3
+        _i=0
+        while [ ! -s "$_pf" ] && [ "$_i" -lt 10 ] &&
+            kill -0 "$_child" 2>/dev/null; do
+            sleep 0.05
+            _i=$((_i + 1))
+        done
         [ -s "$_pf" ] || echo "$_child" >"$_pf"
     ) 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-
     mmha_beat_pid >/dev/null
