@@ -171,3 +171,10 @@ va() {
     run -6 env -i PATH="$PATH" OCF_ROOT=/usr/lib/ocf HA_LOGFILE=/dev/null \
         OCF_RESKEY_CRM_meta_interval=5000 "$AGENT" monitor
 }
+
+@test "docs/mysql-mm.7 is the page generated from the current meta-data" {
+    command -v xsltproc >/dev/null || skip "no xsltproc"
+    sh "$MMHA_TOP/mk/agent-man.sh" "$AGENT" "$WORK/mysql-mm.7"
+    run -0 diff <(grep -v '^\.TH' "$WORK/mysql-mm.7") \
+        <(grep -v '^\.TH' "$MMHA_TOP/docs/mysql-mm.7")
+}
