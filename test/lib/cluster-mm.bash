@@ -3,8 +3,8 @@
 # nodes each run a mariadbd managed by ocf:mmha:mysql-mm, configured from a
 # crm-examples/ file loaded as it is (only the example addresses replaced).
 #
-#   mm_start [-n 2|3] [--masters M] [--fencing on|off] [--pcs]
-#            [--example FILE] [--no-config] [--set 'crm-or-pcs command']...
+#   mm_start [-n 2|3] [--fencing on|off] [--pcs] [--example FILE]
+#            [--no-config]
 #   mm_writer / mm_vip writer|reader1.. / mm_sql i SQL / mm_app_sql ADDR SQL
 #   mm_client_start NAME [-n i] [writer-client args]... / mm_client_stop NAME
 #   mm_rocheck_start / mm_rocheck_stop
@@ -67,6 +67,11 @@ _mm_stage() {
     for a in "$MM_TOP"/build/mmha-*; do
         [ -f "$a" ] && [ -x "$a" ] && install -m 0755 "$a" "$st/sbin/"
     done
+    # MM_STAGE_HOOK: a script run on the snapshot (its directory as $1),
+    # to try a patched agent without touching the tree.
+    if [ -n "${MM_STAGE_HOOK:-}" ]; then
+        "$MM_STAGE_HOOK" "$st" || return 1
+    fi
     # Mount points on the host, empty unless mmha is installed there
     # (a node's bind hides the installed copy from that node only).
     install -d /usr/lib/ocf/resource.d/mmha /usr/lib/ocf/lib/mmha \
@@ -123,7 +128,7 @@ log-bin=mariadb-bin
 relay-log=relay-bin
 log-slave-updates
 binlog-format=ROW
-auto-increment-increment=$MM_MASTERS
+auto-increment-increment=$CLUSTER_N
 auto-increment-offset=$i
 # A server restarted by anyone comes up read-only; the agent decides.
 read-only=1
@@ -290,14 +295,13 @@ mm_wait_settled() {
     done
 }
 
-# mm_start [-n N] [--masters M] [--fencing on|off] [--pcs] [--example F]
-#          [--no-config]
+# mm_start [-n N] [--fencing on|off] [--pcs] [--example F] [--no-config]
+# Every node gets auto-increment-increment=N and offset=its index.
 mm_start() {
-    local n=2 masters='' fencing=on pcs=0 example='' config=1 t0 i
+    local n=2 fencing=on pcs=0 example='' config=1 t0 i
     while [ $# -gt 0 ]; do
         case $1 in
         -n) n=$2; shift 2 ;;
-        --masters) masters=$2; shift 2 ;;
         --fencing) fencing=$2; shift 2 ;;
         --pcs) pcs=1; shift ;;
         --example) example=$2; shift 2 ;;
@@ -305,16 +309,13 @@ mm_start() {
         *) _mm_err "mm_start: unknown option $1"; return 2 ;;
         esac
     done
-    : "${masters:=$([ "$n" = 3 ] && echo 2 || echo "$n")}"
     if [ -z "$example" ]; then
         example=$MM_TOP/crm-examples/$n-node.crm
         [ "$pcs" = 1 ] && example=$MM_TOP/crm-examples/$n-node.pcs.sh
     fi
     t0=$(_cluster_now_ms)
     cluster_start -n "$n" --fencing "$fencing" || return 1
-    MM_MASTERS=$masters
-    MM_READERS=$(grep -c 'vip-reader[0-9]* .*IPaddr2' "$example" ||
-        echo 0)
+    MM_READERS=0
     MM_ADMIN_PW=$(_mm_password) MM_REPL_PW=$(_mm_password)
     MM_APP_PW=$(_mm_password)
     MM_PLUGIN_DIR=$("$BED_MARIADBD" --no-defaults --verbose --help \
@@ -323,7 +324,6 @@ mm_start() {
     _mm_write_cnf "$(_mm_dir)/app.cnf" app "$MM_APP_PW" || return 1
     _mm_write_cnf "$(_mm_dir)/admin.cnf" mmha "$MM_ADMIN_PW" || return 1
     cat >"$(_mm_dir)/mm.env" <<EOF
-MM_MASTERS=$masters
 MM_READERS=$MM_READERS
 MM_EXAMPLE=$example
 EOF
@@ -332,9 +332,15 @@ EOF
         _mm_node_files "$i" || return 1
         _mm_bind_now "$i" || return 1
     done
+    # The seeded CIB names an old schema; role names Promoted/Unpromoted
+    # (crm_resource --move --promoted) need the current one.
+    cluster_exec 1 cibadmin --upgrade --force >/dev/null || return 1
     _mm_note "nodes prepared in $(($(_cluster_now_ms) - t0)) ms"
     [ "$config" = 1 ] || return 0
     mm_load_example "$example" || return 1
+    MM_READERS=$(cluster_exec 1 cibadmin -Q -o resources |
+        grep -c '<primitive id="vip-reader[0-9]*"')
+    sed -i "s/^MM_READERS=.*/MM_READERS=$MM_READERS/" "$(_mm_dir)/mm.env"
     mm_wait_settled "$MM_CONFIG_TIMEOUT" || return 1
     _mm_note "mysql-mm cluster ($n nodes, $(basename "$example")) up in $(($(_cluster_now_ms) - t0)) ms"
 }
@@ -367,10 +373,15 @@ mm_app_sql() {
         --protocol=tcp --connect-timeout=2 -N -B -e "$2"
 }
 
+# mm_slave_status i: SHOW SLAVE STATUS of node i, one "Field: value" a line.
+mm_slave_status() {
+    cluster_exec "$1" mariadb --defaults-file=/etc/mysql/mmha.cnf \
+        --connect-timeout=3 -e "SHOW SLAVE STATUS\\G"
+}
+
 # mm_slave_field i FIELD: one SHOW SLAVE STATUS field of node i.
 mm_slave_field() {
-    mm_sql "$1" "SHOW SLAVE STATUS\\G" 2>/dev/null |
-        sed -n "s/^ *$2: //p" | head -n 1
+    mm_slave_status "$1" 2>/dev/null | sed -n "s/^ *$2: //p" | head -n 1
 }
 
 # mm_replicating i: both threads run on node i.
@@ -400,7 +411,7 @@ mm_check_replication() {
         _cluster_alive "$(_cluster_init_pid "$i")" || continue
         if ! mm_replicating "$i"; then
             _mm_err "node$i: replication threads not both running:"
-            mm_sql "$i" "SHOW SLAVE STATUS\\G" | grep -E \
+            mm_slave_status "$i" | grep -E \
                 'Master_Host|_Running:|Last_.*Error:' >&2
             rc=1
             continue
@@ -468,7 +479,8 @@ mm_client_start() {
         shift 2
     fi
     args=(--defaults-file "$(_mm_dir)/app.cnf"
-        --log "$(_mm_dir)/logs/$name.log" --tag "$name")
+        --log "$(_mm_dir)/logs/$name.log" --tag "$name"
+        --table "test.wc_$name")
     if [[ " $* " != *" --writer "* ]]; then
         args+=(--writer "$(mm_vip writer)")
         for ((v = 1; v <= MM_READERS; v++)); do
@@ -479,6 +491,17 @@ mm_client_start() {
         "${args[@]}" "$@"
     # Started when its first write is acknowledged (bounded).
     wait_until 15 "grep -q ' ACK ' '$(_mm_dir)/logs/$name.log' 2>/dev/null"
+}
+
+# mm_bg_stop_all: stop every client and checker still running (a test's
+# teardown, after a failure).
+mm_bg_stop_all() {
+    local f
+    [ -n "${CLUSTER_DIR:-}" ] && [ -d "$(_mm_dir)/logs" ] || return 0
+    for f in "$(_mm_dir)"/logs/*.pid; do
+        [ -e "$f" ] && _mm_kill_pidfile "$f"
+    done
+    return 0
 }
 
 # mm_client_stop NAME: stop it and print its summary line
@@ -501,11 +524,10 @@ mm_client_log() {
 # mm_client_lost NAME i: acknowledged ids of client NAME missing on node i
 # (one a line; empty output = nothing lost).
 mm_client_lost() {
-    local name=$1 i=$2 table=${3:-test.wc} tmp
+    local name=$1 i=$2 table=${3:-test.wc_$1} tmp
     tmp=$(_mm_dir)/logs/$name.present
-    mm_sql "$i" "SELECT id FROM $table WHERE tag='$name'" | sort -n \
-        >"$tmp" || return 1
-    awk '$2 == "ACK" { print $3 }' "$(mm_client_log "$name")" | sort -n |
+    mm_sql "$i" "SELECT id FROM $table" | sort >"$tmp" || return 1
+    awk '$2 == "ACK" { print $3 }' "$(mm_client_log "$name")" | sort |
         comm -23 - "$tmp"
 }
 
@@ -543,4 +565,46 @@ mm_rocheck_stop() {
 # mm_timer_start / mm_elapsed_ms: scenario timings for the narration.
 mm_elapsed_ms() {
     echo $(($(_cluster_now_ms) - $1))
+}
+
+# ---- scenario steps ------------------------------------------------------
+
+# mm_wait_writer i [SECONDS]: node i is the one Promoted node and the
+# writer VIP accepts a write that lands on node i's server.
+mm_wait_writer() {
+    local want=$1 secs=${2:-30}
+    wait_until "$secs" "[ \"\$(mm_writer 2>/dev/null)\" = $want ] &&
+        [ \"\$(mm_app_sql $(mm_vip writer) 'SELECT @@server_id' \
+            2>/dev/null)\" = $want ]"
+}
+
+# mm_switchover i: move the Promoted role to node i the way an operator
+# does (crm_resource --move --promoted), wait for it, drop the constraint.
+mm_switchover() {
+    local to=$1 n
+    n=$(mm_any_node) || return 1
+    cluster_exec "$n" crm_resource --move -r ms-mysql -N "node$to" \
+        --promoted >/dev/null || return 1
+    mm_wait_writer "$to" 60 || return 1
+    cluster_exec "$n" crm_resource --clear -r ms-mysql >/dev/null
+}
+
+# mm_ack_writes_on NAME i [SECONDS]: client NAME got an acknowledgement
+# from node i's server (its writes reach node i through the VIP).
+mm_ack_writes_on() {
+    local log
+    log=$(mm_client_log "$1")
+    wait_until "${3:-30}" "tail -n 50 '$log' | awk '\$2 == \"ACK\" { s = \$5 }
+        END { exit !(s == $2) }'"
+}
+
+# mm_other i: another node index than i (the next one, cyclic).
+mm_other() {
+    _cluster_load || return 1
+    echo $(($1 % CLUSTER_N + 1))
+}
+
+# mm_gap_ms NAME: the longest write gap of client NAME so far.
+mm_gap_ms() {
+    mm_client_summary "$1" | sed -n 's/.* max_gap_ms=\([0-9]*\).*/\1/p'
 }

@@ -1,0 +1,65 @@
+#!/usr/bin/env bats
+# Scenario 2, planned switchover under write load (crm_resource --move
+# --promoted): no acknowledged write lost, the old writer read-only and
+# replicating from the new one, the write gap measured.
+
+bats_require_minimum_version 1.5.0
+
+setup_file() {
+    load ../lib/common
+    load ../lib/cluster-mm
+    mm_start -n 2
+}
+
+teardown_file() {
+    load ../lib/common
+    load ../lib/cluster-mm
+    mm_stop
+    cluster_leak_check
+}
+
+setup() {
+    load ../lib/common
+    load ../lib/cluster-mm
+    load_bats_libs
+}
+
+teardown() {
+    mm_bg_stop_all
+}
+
+# switch_once NAME: one switchover under a client's load, checked.
+switch_once() {
+    local name=$1 old new t0 gap
+    old=$(mm_writer)
+    new=$(mm_other "$old")
+    mm_client_start "$name"
+    sleep 1
+    t0=$(_mmha_now_ms)
+    mm_switchover "$new"
+    mm_ack_writes_on "$name" "$new" 10
+    echo "# switchover node$old -> node$new done in $(mm_elapsed_ms "$t0") ms" >&3
+    sleep 1
+    run -0 mm_client_stop "$name"
+    echo "# client: $output" >&3
+    gap=$(mm_gap_ms "$name")
+    echo "# write gap ${gap} ms" >&3
+    run -0 mm_client_lost "$name" "$new"
+    assert_output ""
+    run -0 mm_client_lost "$name" "$old"
+    assert_output ""
+    # The old writer: read-only, replicating from the new one.
+    run -0 mm_sql "$old" "SELECT @@global.read_only"
+    assert_output 1
+    run -0 mm_slave_field "$old" Master_Host
+    assert_output "node$new"
+    run -0 mm_check_replication 5
+}
+
+@test "switchover under load: nothing acknowledged lost, old writer replicates" {
+    switch_once sw1
+}
+
+@test "switchover back: same guarantees the other way" {
+    switch_once sw2
+}
