@@ -608,3 +608,44 @@ mm_other() {
 mm_gap_ms() {
     mm_client_summary "$1" | sed -n 's/.* max_gap_ms=\([0-9]*\).*/\1/p'
 }
+
+# mm_kill_mysqld i: kill -9 the mariadbd of node i (inside its node).
+mm_kill_mysqld() {
+    # shellcheck disable=SC2016 # expanded inside the node
+    cluster_exec "$1" sh -c 'kill -KILL "$(cat /run/mysqld/mysqld.pid)"'
+}
+
+# mm_wait_reader i [SECONDS]: node i runs its instance Unpromoted and
+# replicates (both threads) from the current writer.
+mm_wait_reader() {
+    local node=$1 secs=${2:-60}
+    wait_until "$secs" "w=\$(mm_writer 2>/dev/null) && [ \"\$w\" != $node ] &&
+        mm_replicating $node 2>/dev/null &&
+        [ \"\$(mm_slave_field $node Master_Host)\" = node\$w ]"
+}
+
+# mm_wait_same_checksum TABLE [SECONDS]: CHECKSUM TABLE equal on every
+# running node (replication caught up everywhere).
+mm_wait_same_checksum() {
+    local table=$1 secs=${2:-30}
+    wait_until "$secs" "_mm_checksums_equal $table"
+}
+
+_mm_checksums_equal() {
+    local n sum first=''
+    _cluster_load || return 1
+    for ((n = 1; n <= CLUSTER_N; n++)); do
+        _cluster_alive "$(_cluster_init_pid "$n")" || continue
+        sum=$(mm_checksum "$n" "$1" 2>/dev/null) || return 1
+        [ -n "$sum" ] || return 1
+        [ -z "$first" ] && first=$sum
+        [ "$sum" = "$first" ] || return 1
+    done
+}
+
+# mm_errant_report: what the cluster recorded about role changes (the
+# history property), for the narration and the failure report.
+mm_history() {
+    cluster_exec "$(mm_any_node)" crm_attribute -t crm_config \
+        -n mmha-mysql-history -G -q 2>/dev/null | tr ';' '\n'
+}
