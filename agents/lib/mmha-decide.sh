@@ -242,23 +242,35 @@ EOT
     fi
 }
 
-# mmha_decide_repoint SOURCE_ADDR WRITER_ADDR IO_STATE SQL_RUNNING
+# mmha_decide_repoint SOURCE_ADDR WRITER_ADDR IO_STATE SQL_RUNNING [MODE]
 # After a promotion: does this reader have to be re-pointed?  Not when it
 # already replicates from the writer with both threads up (a demoted
 # master in a master-master pair does); yes otherwise, so that every
 # reader really replicates after a role change.
+# MODE filepos: a reader that replicates healthily from another master
+# stays there (it gets the new writer's events through that master, which
+# replicates from the writer): moving it to a position recorded on the
+# writer could apply an event twice, since file/position coordinates of two
+# servers do not map onto each other.  Only a reader whose replication
+# does not run is re-pointed.  GTID mode has no such problem.
 mmha_decide_repoint() {
     if [ -z "$2" ]; then
         echo "no writer recorded"
         return 1
     fi
-    if [ "$1" = "$2" ] && [ "$4" = yes ]; then
+    _healthy=0
+    if [ "$4" = yes ]; then
         case "$3" in
-        yes | connecting)
-            echo "already replicating from $2"
-            return 1
-            ;;
+        yes | connecting) _healthy=1 ;;
         esac
+    fi
+    if [ "$_healthy" = 1 ] && [ "$1" = "$2" ]; then
+        echo "already replicating from $2"
+        return 1
+    fi
+    if [ "$_healthy" = 1 ] && [ "${5:-gtid}" = filepos ] && [ "$3" = yes ]; then
+        echo "file/position mode: keeps replicating from $1"
+        return 1
     fi
     echo "repoint to $2"
     return 0

@@ -102,6 +102,14 @@ setup() {
     assert_output "no writer recorded"
 }
 
+@test "repoint, file/position mode: a healthy reader stays on its master" {
+    run -1 mmha_decide_repoint h:1 h:2 yes yes filepos
+    assert_output "file/position mode: keeps replicating from h:1"
+    run -0 mmha_decide_repoint h:1 h:2 connecting yes filepos
+    run -0 mmha_decide_repoint h:1 h:2 yes no filepos
+    run -0 mmha_decide_repoint h:1 h:2 no yes filepos
+}
+
 @test "catch-up: each policy and wait outcome" {
     run -0 mmha_decide_catchup immediate "" fail
     assert_output --partial "promote immediate"

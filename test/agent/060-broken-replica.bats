@@ -67,3 +67,28 @@ sql_errno() {
     run_agent 0 2 monitor
     [ -n "$(agent_score 2)" ] || fail "no score after the writer caught up"
 }
+
+@test "validate-all and start refuse a duplicate server_id or offset (PIXNET rule)" {
+    run_agent 0 1 validate-all
+    run -0 crm_attribute -t crm_config -n mmha-mm-ids-n9 -v "1 2 2"
+    run_agent 6 1 validate-all
+    assert_output --partial "server_id 1 is also used by n9"
+    run_agent 6 1 start
+    run -0 crm_attribute -t crm_config -n mmha-mm-ids-n9 -v "9 2 1"
+    run_agent 6 1 validate-all
+    assert_output --partial "auto_increment_offset 1 is also used by n9"
+    run -0 crm_attribute -t crm_config -n mmha-mm-ids-n9 -v "9 3 2"
+    run_agent 6 2 validate-all
+    assert_output --partial "auto_increment_increment is 2 here but 3 on n9"
+    run -0 crm_attribute -t crm_config -n mmha-mm-ids-n9 -D
+    run_agent 0 1 validate-all
+    run_agent 0 2 validate-all
+}
+
+@test "monitor publishes the reader's lag and readable flag" {
+    : >"$MMHA_RECORD_FILE"
+    run_agent 0 2 monitor
+    run -0 cat "$MMHA_RECORD_FILE"
+    assert_line --regexp '^attrd_updater -n mmha-lag-ms -U [0-9]+ .*-N n2'
+    assert_line --regexp '^attrd_updater -n mmha-readable -U [01] .*-N n2'
+}

@@ -68,6 +68,7 @@ OCF_RESKEY_binary=$BED_MARIADBD
 OCF_RESKEY_helper_dir=$MMHA_BUILD_DIR
 OCF_RESKEY_replication_host=$(bed_host "$i")
 OCF_RESKEY_replication_port=$(bed_port "$i")
+OCF_RESKEY_replication_mode=$([ "$BED_MODE" = filepos ] && echo filepos || echo gtid)
 EOF
 }
 
