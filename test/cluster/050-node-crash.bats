@@ -1,0 +1,61 @@
+#!/usr/bin/env bats
+# Scenario 5, crash of the writer's node (namespace killed, link down):
+# the survivor fences it and is promoted, writes resume (gap measured), the
+# crashed node reboots, rejoins as a reader and catches up (CHECKSUM TABLE
+# equal everywhere), and its restarted server never answers read_only=0.
+
+bats_require_minimum_version 1.5.0
+
+setup_file() {
+    load ../lib/common
+    load ../lib/cluster-mm
+    mm_start -n 2
+}
+
+teardown_file() {
+    load ../lib/common
+    load ../lib/cluster-mm
+    mm_stop
+    cluster_leak_check
+}
+
+setup() {
+    load ../lib/common
+    load ../lib/cluster-mm
+    load_bats_libs
+}
+
+teardown() {
+    mm_bg_stop_all
+}
+
+@test "writer node crash: survivor promoted, crashed node rejoins read-only and catches up" {
+    local old new t0 gap
+    old=$(mm_writer)
+    new=$(mm_other "$old")
+    mm_rocheck_start
+    mm_client_start crash
+    sleep 1
+    t0=$(_mmha_now_ms)
+    cluster_crash "$old"
+    mm_ack_writes_on crash "$new" 30
+    echo "# crash node$old -> writes acknowledged by node$new after $(mm_elapsed_ms "$t0") ms" >&3
+    run -0 cluster_fence_log
+    assert_output --partial "reboot node$old by node$new rc=0"
+    # The fence agent's reboot boots the node again: it rejoins.
+    mm_wait_reader "$old" 90
+    echo "# node$old back as a replicating reader after $(mm_elapsed_ms "$t0") ms" >&3
+    sleep 1
+    run -0 mm_client_stop crash
+    echo "# client: $output" >&3
+    gap=$(mm_gap_ms crash)
+    echo "# write gap ${gap} ms" >&3
+    run -0 mm_rocheck_stop
+    echo "# read_only watch: ${lines[0]}" >&3
+    run -0 mm_sql "$old" "SELECT @@global.read_only"
+    assert_output 1
+    mm_wait_same_checksum test.wc_crash 30
+    run -0 mm_client_lost crash "$new"
+    echo "# acknowledged writes missing on the new writer: ${#lines[@]}" >&3
+    run -0 mm_check_replication 5
+}
