@@ -69,8 +69,8 @@ enum mmha_sql {
     MMHA_COL_RELAY_LOG_SPACE,
     /* sessions and locks (mmha-readonly); columns ID, USER, HOST, COMMAND,
        AGE_MS, STATE, INFO, LOCK_MODE */
-    MMHA_SQL_SESSIONS, /* every session of the server */
-    MMHA_SQL_RO_LOCK_HOLDERS, /* holders of locks a read lock waits on */
+    MMHA_SQL_SESSIONS,           /* every session of the server */
+    MMHA_SQL_RO_LOCK_HOLDERS,    /* holders of locks a read lock waits on */
     MMHA_SQL_RO_BYPASS_GRANTEES, /* accounts that write despite read_only */
     MMHA_SQL_COUNT
 };
