@@ -28,12 +28,13 @@ TOOLS    := $(patsubst helpers/%.c,$(BUILD)/%,$(wildcard helpers/mmha-*.c))
 UNITS    := $(patsubst helpers/tests/%.c,$(BUILD)/tests/%,$(wildcard helpers/tests/test_*.c))
 AGENTS   := $(filter-out agents/lib,$(wildcard agents/*))
 MAN8     := $(wildcard docs/*.8)
+MAN7     := docs/mysql-mm.7
 SHELL_FILES = $(shell git ls-files 'agents/*' 'test/*' 'bench/*' 'mk/*' '.ci/*' 2>/dev/null | \
               while read -r f; do head -c 64 "$$f" 2>/dev/null | grep -q '^\#!.*sh' && echo "$$f"; done)
 
 .PHONY: all deps tools units sanitize lint check test demo install clean
 
-all: tools units
+all: tools units $(MAN7)
 
 tools: $(TOOLS)
 units: $(UNITS)
@@ -53,6 +54,10 @@ $(BUILD)/%: helpers/%.c $(BUILD)/libmmha.a $(LIB_HDR)
 $(BUILD)/tests/%: helpers/tests/%.c helpers/tests/unit.h $(BUILD)/libmmha.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Ihelpers/tests -o $@ $< $(BUILD)/libmmha.a $(DBLIBS) $(QBLIBS) $(LDFLAGS)
+
+# Agent man pages are generated from the agent's own meta-data.
+docs/%.7: agents/% mk/agent-man.sh mk/agent-man.xsl
+	sh mk/agent-man.sh $< $@
 
 # ASan + UBSan build of the same sources into build-san/.
 sanitize:
@@ -76,11 +81,13 @@ demo: deps all
 
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(OCF_ROOT)/resource.d/mmha \
-	    $(DESTDIR)$(OCF_ROOT)/lib/mmha $(DESTDIR)$(MANDIR)/man8
+	    $(DESTDIR)$(OCF_ROOT)/lib/mmha $(DESTDIR)$(MANDIR)/man8 \
+	    $(DESTDIR)$(MANDIR)/man7
 	install -m 0755 $(TOOLS) $(DESTDIR)$(SBINDIR)
 	for a in $(AGENTS); do install -m 0755 $$a $(DESTDIR)$(OCF_ROOT)/resource.d/mmha/; done
 	if [ -d agents/lib ]; then install -m 0644 agents/lib/*.sh $(DESTDIR)$(OCF_ROOT)/lib/mmha/; fi
 	if [ -n "$(MAN8)" ]; then install -m 0644 $(MAN8) $(DESTDIR)$(MANDIR)/man8; fi
+	install -m 0644 $(MAN7) $(DESTDIR)$(MANDIR)/man7
 
 clean:
 	rm -rf build build-san

@@ -10,7 +10,7 @@ libcmap-dev libclang-rt-14-dev
 mariadb-server mariadb-client
 pacemaker pacemaker-cli-utils corosync crmsh pcs resource-agents
 bats bats-assert bats-support
-shellcheck cppcheck clang-format libxml2-utils
+shellcheck cppcheck clang-format libxml2-utils xsltproc
 iproute2 iputils-ping iputils-arping util-linux procps psmisc
 sysbench percona-toolkit
 "
