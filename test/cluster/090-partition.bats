@@ -1,0 +1,49 @@
+#!/usr/bin/env bats
+# Scenario 9, network partition of the writer (3 nodes, fencing on): its
+# link goes down for 20 s (nothing killed) while a client writes through
+# the writer VIP and another writes locally on the cut-off writer.  Never
+# two writable nodes at any instant (read_only polled every 100 ms from the
+# host and from inside each node); whatever the cut-off writer accepted
+# alone is reported as errant by the cluster, never merged silently.
+
+bats_require_minimum_version 1.5.0
+
+setup_file() {
+    load ../lib/common
+    load ../lib/cluster-mm
+    mm_start -n 3 --fencing on
+}
+
+teardown_file() {
+    load ../lib/common
+    load ../lib/cluster-mm
+    mm_stop
+    cluster_leak_check
+}
+
+setup() {
+    load ../lib/common
+    load ../lib/cluster-mm
+    load ../lib/cluster-partition
+    load_bats_libs
+}
+
+teardown() {
+    mm_bg_stop_all
+}
+
+@test "partition of the writer, fencing on: never two writers, errant writes reported" {
+    mm_partition_scenario 20
+    [ "$PART_NEW" != "$PART_OLD" ] || fail "the cut-off writer kept the role"
+    [[ $PART_OVERLAPS == *" overlaps=0 "* ]] ||
+        fail "two writable nodes: $PART_OVERLAPS"
+    run -0 cluster_fence_log
+    assert_output --partial "node$PART_OLD by node"
+    if [ "$PART_CUTOFF_ACKS" -gt 0 ]; then
+        [ "$PART_REPORTED" = 1 ] ||
+            fail "$PART_CUTOFF_ACKS errant writes not reported by the cluster"
+        [ "$PART_MERGED" = 0 ] ||
+            fail "$PART_MERGED errant writes merged into the new writer"
+    fi
+    run -0 mm_check_replication 5
+}

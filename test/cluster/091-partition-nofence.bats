@@ -1,0 +1,45 @@
+#!/usr/bin/env bats
+# Scenario 9 without fencing (3 nodes): the same partition of the writer.
+# Quorum alone stops the cut-off side, but nothing makes sure it stopped
+# before the majority promotes: the figures show the window the guard
+# (mmha-guard, self-fencing when cut off) closes.  What must hold even
+# here: the cut-off writer's lone writes are reported, never merged.
+
+bats_require_minimum_version 1.5.0
+
+setup_file() {
+    load ../lib/common
+    load ../lib/cluster-mm
+    mm_start -n 3 --fencing off
+}
+
+teardown_file() {
+    load ../lib/common
+    load ../lib/cluster-mm
+    mm_stop
+    cluster_leak_check
+}
+
+setup() {
+    load ../lib/common
+    load ../lib/cluster-mm
+    load ../lib/cluster-partition
+    load_bats_libs
+}
+
+teardown() {
+    mm_bg_stop_all
+}
+
+@test "partition of the writer, fencing off: figures, errant writes reported" {
+    mm_partition_scenario 20
+    [ "$PART_NEW" != "$PART_OLD" ] || fail "the cut-off writer kept the role"
+    echo "# fencing off: $PART_OVERLAPS (the guard's job)" >&3
+    if [ "$PART_CUTOFF_ACKS" -gt 0 ]; then
+        [ "$PART_REPORTED" = 1 ] ||
+            fail "$PART_CUTOFF_ACKS errant writes not reported by the cluster"
+        [ "$PART_MERGED" = 0 ] ||
+            fail "$PART_MERGED errant writes merged into the new writer"
+    fi
+    run -0 mm_check_replication 5
+}
