@@ -314,7 +314,10 @@ mm_start() {
         [ "$pcs" = 1 ] && example=$MM_TOP/crm-examples/$n-node.pcs.sh
     fi
     t0=$(_cluster_now_ms)
-    cluster_start -n "$n" --fencing "$fencing" || return 1
+    # The nodes' daemons (and the agent under them) inherit this PATH:
+    # without the tree's build/ in it, they use the snapshot's helpers.
+    PATH=$(printf '%s' "$PATH" | tr ':' '\n' | grep -vxF "$MMHA_BUILD_DIR" |
+        paste -sd: -) cluster_start -n "$n" --fencing "$fencing" || return 1
     MM_READERS=0
     MM_ADMIN_PW=$(_mm_password) MM_REPL_PW=$(_mm_password)
     MM_APP_PW=$(_mm_password)
@@ -648,4 +651,11 @@ _mm_checksums_equal() {
 mm_history() {
     cluster_exec "$(mm_any_node)" crm_attribute -t crm_config \
         -n mmha-mysql-history -G -q 2>/dev/null | tr ';' '\n'
+}
+
+# mm_long_update_start ADDR SQL: run one long statement as the application
+# user in the background (logs/long-update.*); its end is not awaited.
+mm_long_update_start() {
+    _mm_bg long-update "" mariadb --defaults-file="$(_mm_dir)/app.cnf" \
+        --host="$1" --port=3306 --protocol=tcp -N -B -e "$2"
 }
