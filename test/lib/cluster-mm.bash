@@ -659,3 +659,38 @@ mm_long_update_start() {
     _mm_bg long-update "" mariadb --defaults-file="$(_mm_dir)/app.cnf" \
         --host="$1" --port=3306 --protocol=tcp -N -B -e "$2"
 }
+
+# mm_vip_watch_start / mm_vip_watch_stop: log every change of the node
+# holding each reader VIP (polled every 0.3 s) to logs/vips.log as
+# "<ms> vip-readerN nodeI|none"; stop prints the number of changes per VIP.
+mm_vip_watch_start() {
+    _mm_load || return 1
+    # shellcheck disable=SC2016 # expanded by the watcher shell
+    _mm_bg vipwatch "" bash -c '
+        . "$1/cluster-mm.bash" || exit 1
+        declare -A last
+        while :; do
+            for ((v = 1; v <= MM_READERS; v++)); do
+                n=$(cluster_vip_node "$(mm_vip "reader$v")" 2>/dev/null |
+                    paste -sd, -)
+                n=${n:-none}
+                if [ "${last[$v]:-}" != "$n" ]; then
+                    echo "$(_cluster_now_ms) vip-reader$v $n"
+                    last[$v]=$n
+                fi
+            done
+            sleep 0.3
+        done' vipwatch "$_mm_lib_dir"
+}
+
+mm_vip_watch_stop() {
+    _mm_kill_pidfile "$(_mm_dir)/logs/vipwatch.pid"
+    awk '{ c[$2]++ } END { for (v in c) print v, c[v] - 1 }' \
+        "$(_mm_dir)/logs/vipwatch.out" | sort
+}
+
+# mm_attr i NAME: a transient node attribute of node i ("" when unset).
+mm_attr() {
+    cluster_exec "$(mm_any_node)" crm_attribute -N "node$1" -n "$2" \
+        -l reboot -G -q 2>/dev/null
+}
