@@ -134,6 +134,7 @@ beat_running() {
     run -0 mmha-lag beat --once --defaults-file "$W" --epoch 7 --format json
     assert_output --partial '"skipped":false'
     assert_output --partial '"epoch":7'
+    run -0 python3 -c 'import json, sys; json.loads(sys.argv[1])' "$output"
     bed_sync
     run -0 bed_sql 2 "SELECT server_id, epoch, ts > UTC_TIMESTAMP(6) -
         INTERVAL 1 MINUTE FROM mmha.heartbeat"
@@ -141,6 +142,12 @@ beat_running() {
     run -0 mmha-lag check --defaults-file "$R" --format shell
     assert_line "SOURCE=heartbeat"
     assert_line "HEARTBEAT_EPOCH=7"
+    run -0 mmha-lag check --defaults-file "$R" --format json
+    run -0 python3 -c 'import json, sys
+d = json.loads(sys.argv[1])
+assert d["source"] == "heartbeat" and d["heartbeat"]["epoch"] == 7
+assert isinstance(d["lag_ms"], float) and d["readable"] in (True, False)
+' "$output"
 }
 
 @test "check uses the row of the highest epoch" {
