@@ -135,8 +135,13 @@ static void on_stop(int sig)
     /* Blocked inside the client library: leave now rather than wait for
      * its read timeout; only async-signal-safe calls here. */
     if (g_in_db) {
+        static const char msg[] = "mmha-lag: stopped\n";
+
         if (g_pidfile != NULL) {
             unlink(g_pidfile);
+        }
+        if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0) {
+            _exit(MMHA_EXIT_OK); /* nothing more we can do */
         }
         _exit(MMHA_EXIT_OK);
     }
