@@ -25,6 +25,7 @@
 #include "conn.h"
 #include "deadline.h"
 #include "exitcode.h"
+#include "file.h"
 #include "log.h"
 #include "membership.h"
 #include "opts.h"
@@ -192,30 +193,6 @@ static int parse_args(struct guard_args *a, int argc, char **argv)
 
 /* ---- files ------------------------------------------------------------ */
 
-/* Write text to path through a temporary file and rename: never half. */
-static int write_atomic(const char *path, const char *text, mode_t mode)
-{
-    char tmp[PATH_LEN];
-    size_t len = strlen(text);
-    int fd;
-
-    if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp)) {
-        return ENAMETOOLONG;
-    }
-    fd = mkstemp(tmp);
-    if (fd < 0) {
-        return errno;
-    }
-    if (fchmod(fd, mode) != 0 || write(fd, text, len) != (ssize_t)len ||
-        close(fd) != 0 || rename(tmp, path) != 0) {
-        int err = errno;
-
-        unlink(tmp);
-        return err;
-    }
-    return 0;
-}
-
 /* Re-read the epoch file when it changed; a missing file means epoch 0. */
 static void read_epoch(struct guard *g)
 {
@@ -307,7 +284,7 @@ static void write_status(struct guard *g)
         return;
     }
     memcpy(g->status, text, sizeof(text));
-    err = write_atomic(g->a.status_file, text, 0644);
+    err = mmha_write_atomic(g->a.status_file, text, 0644);
     if (err != 0) {
         mmha_warn("--status-file %s: %s", g->a.status_file, strerror(err));
     }
@@ -815,14 +792,6 @@ static bool start_corosync(struct guard *g, char *err, size_t errlen)
     return true;
 }
 
-static int write_pidfile(const char *path)
-{
-    char text[32];
-
-    snprintf(text, sizeof(text), "%ld\n", (long)getpid());
-    return write_atomic(path, text, 0644);
-}
-
 int main(int argc, char **argv)
 {
     struct guard *g = calloc(1, sizeof(*g));
@@ -867,7 +836,7 @@ int main(int argc, char **argv)
         goto done;
     }
     if (g->a.pidfile != NULL) {
-        int e = write_pidfile(g->a.pidfile);
+        int e = mmha_write_pidfile(g->a.pidfile);
 
         if (e != 0) {
             mmha_err("--pidfile %s: %s", g->a.pidfile, strerror(e));

@@ -21,6 +21,7 @@
 #include "conn.h"
 #include "deadline.h"
 #include "exitcode.h"
+#include "file.h"
 #include "heartbeat.h"
 #include "hysteresis.h"
 #include "log.h"
@@ -381,30 +382,6 @@ static void sleep_unless_stopped(int64_t ms)
     }
 }
 
-static int write_pidfile(const char *path)
-{
-    char tmp[4096];
-    char text[32];
-    int len = snprintf(text, sizeof(text), "%ld\n", (long)getpid());
-    int fd;
-
-    if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp)) {
-        return ENAMETOOLONG;
-    }
-    fd = mkstemp(tmp);
-    if (fd < 0) {
-        return errno;
-    }
-    if (fchmod(fd, 0644) != 0 || write(fd, text, (size_t)len) != (ssize_t)len ||
-        close(fd) != 0 || rename(tmp, path) != 0) {
-        int err = errno;
-
-        unlink(tmp);
-        return err;
-    }
-    return 0;
-}
-
 static void install_signals(void)
 {
     struct sigaction sa;
@@ -482,7 +459,7 @@ static int run_beat_daemon(const struct lag_args *a)
 
     install_signals();
     if (a->pidfile != NULL) {
-        e = write_pidfile(a->pidfile);
+        e = mmha_write_pidfile(a->pidfile);
         if (e != 0) {
             mmha_err("--pidfile %s: %s", a->pidfile, strerror(e));
             return MMHA_EXIT_IOERR;

@@ -1,6 +1,8 @@
 /* The readable-state machine and its state file. */
 #include "hysteresis.h"
 
+#include "file.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -184,30 +186,10 @@ int mmha_hyst_load(const char *path, struct mmha_hyst_state *s)
 
 int mmha_hyst_save(const char *path, const struct mmha_hyst_state *s)
 {
-    char tmp[4096];
     char text[STATE_MAX];
-    int len = mmha_hyst_format(s, text, sizeof(text));
-    int fd;
-    int err = 0;
 
-    if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp)) {
-        return ENAMETOOLONG;
+    if (mmha_hyst_format(s, text, sizeof(text)) < 0) {
+        return EINVAL;
     }
-    fd = mkstemp(tmp);
-    if (fd < 0) {
-        return errno;
-    }
-    if (write(fd, text, (size_t)len) != (ssize_t)len || fsync(fd) != 0) {
-        err = errno != 0 ? errno : EIO;
-    }
-    if (close(fd) != 0 && err == 0) {
-        err = errno;
-    }
-    if (err == 0 && rename(tmp, path) != 0) {
-        err = errno;
-    }
-    if (err != 0) {
-        unlink(tmp);
-    }
-    return err;
+    return mmha_write_atomic(path, text, 0644);
 }
