@@ -48,8 +48,11 @@ $(BUILD)/libmmha.a: $(LIB_OBJ)
 
 # mmha-guard is the only tool that talks to corosync.
 $(BUILD)/mmha-guard: LDEXTRA = $(CPGLIBS)
-$(BUILD)/%: helpers/%.c $(BUILD)/libmmha.a $(LIB_HDR)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libmmha.a $(LDEXTRA) $(DBLIBS) $(QBLIBS) $(LDFLAGS)
+# A tool with subcommands keeps one file per subcommand in helpers/<tool>/
+# (private header included); they link into that tool only.
+.SECONDEXPANSION:
+$(BUILD)/%: helpers/%.c $$(wildcard helpers/$$*/*.c helpers/$$*/*.h) $(BUILD)/libmmha.a $(LIB_HDR)
+	$(CC) $(ALL_CFLAGS) -Ihelpers/$* -o $@ $< $(wildcard helpers/$*/*.c) $(BUILD)/libmmha.a $(LDEXTRA) $(DBLIBS) $(QBLIBS) $(LDFLAGS)
 
 $(BUILD)/tests/%: helpers/tests/%.c helpers/tests/unit.h $(BUILD)/libmmha.a
 	@mkdir -p $(@D)
