@@ -476,6 +476,10 @@ _mm_bg() {
 mm_client_start() {
     local name=$1 node='' v args=()
     shift
+    if [[ ! $name =~ ^[A-Za-z0-9_]+$ ]]; then
+        _mm_err "client name '$name': letters, digits and _ only (a table name)"
+        return 2
+    fi
     _mm_load || return 1
     if [ "${1:-}" = -n ]; then
         node=$2
