@@ -43,6 +43,7 @@ reader_vips_on() {
     w=$(mm_writer)
     r=$(mm_other "$w")
     reader_vips_on "$r"
+    mm_skip_unless_writer_readable
     mm_vip_watch_start
     t0=$(_mmha_now_ms)
     mm_sql "$r" "STOP SLAVE; CHANGE MASTER TO MASTER_DELAY=10; START SLAVE"
@@ -62,6 +63,7 @@ reader_vips_on() {
     run -0 mm_vip_watch_stop
     echo "# VIP moves: $(echo "$output" | paste -sd' ' -)" >&3
     # Per VIP: away and back at most (2 changes), never more.
+    # shellcheck disable=SC2016 # awk program
     run -0 awk '$2 > 2 { bad = 1 } END { exit bad }' <<<"$output"
     run -0 mm_check_replication 5
 }

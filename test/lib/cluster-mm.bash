@@ -698,3 +698,14 @@ mm_attr() {
     cluster_exec "$(mm_any_node)" crm_attribute -N "node$1" -n "$2" \
         -l reboot -G -q 2>/dev/null
 }
+
+# mm_skip_unless_writer_readable: skip (bats) while the agent does not
+# publish mmha-readable=1 on the writer: the reader VIPs' fallback to the
+# writer (crm-examples) depends on it.
+mm_skip_unless_writer_readable() {
+    local w
+    w=$(mm_writer) || return 0
+    if [ "$(mm_attr "$w" mmha-readable)" != 1 ]; then
+        skip "agent: the writer publishes no mmha-readable=1 (reader VIP fallback needs it)"
+    fi
+}
