@@ -1,0 +1,58 @@
+/*
+ * mmha-binlog's private parts: the parsed command line and the small
+ * functions its subcommands share. One subcommand per file beside this.
+ */
+#ifndef MMHA_BINLOG_H
+#define MMHA_BINLOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conn.h"
+#include "deadline.h"
+#include "dialect.h"
+#include "gtid.h"
+#include "opts.h"
+#include "output.h"
+
+#define TOOL "mmha-binlog"
+
+enum {
+    POLL_MS = 100, /* how often a wait looks at the replica */
+    MSG_MAX = 1200,
+};
+
+/* When main started: wait reports connect + check time from it. */
+extern int64_t start_us;
+
+struct args {
+    struct mmha_common common;
+    const char *cmd;
+    const char *pos;  /* wait --pos */
+    const char *gtid; /* wait --gtid SET */
+    bool gtid_auto;   /* repoint --gtid */
+    bool drain;
+    bool progress;
+    const char *to;
+    const char *at;
+    const char *reference;
+    const char *repl_defaults;
+};
+
+/* Binlog coordinates and server variables: coords.c. */
+int coord_cmp(const char *fa, uint64_t pa, const char *fb, uint64_t pb);
+enum mmha_gtid_kind gtid_kind(const struct mmha_conn *c);
+unsigned int read_var(struct mmha_conn *c, enum mmha_sql key, char *buf,
+                      size_t len);
+
+/* The subcommands: each returns the exit code and fills o. */
+int cmd_capture(struct args *a, struct mmha_conn *c, struct mmha_out *o);
+int cmd_wait(struct args *a, struct mmha_conn *c, const struct mmha_deadline *d,
+             struct mmha_out *o);
+int cmd_repoint(struct args *a, struct mmha_conn *c,
+                const struct mmha_deadline *d, struct mmha_out *o);
+int cmd_errant(struct args *a, struct mmha_conn *c,
+               const struct mmha_deadline *d, struct mmha_out *o);
+
+#endif

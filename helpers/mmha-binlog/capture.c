@@ -1,0 +1,31 @@
+/*
+ * mmha-binlog capture: the server's binary log and replica positions.
+ */
+#include "exitcode.h"
+#include "log.h"
+#include "position.h"
+
+#include "binlog.h"
+
+int cmd_capture(struct args *a, struct mmha_conn *c, struct mmha_out *o)
+{
+    struct mmha_binlog_pos p;
+    struct mmha_replica_status r;
+    char name[64];
+    unsigned int e;
+
+    e = mmha_binlog_pos_read(c, &p);
+    if (e == 0) {
+        e = mmha_replica_status_read(c, &r);
+    }
+    if (e != 0) {
+        mmha_err("cannot read the positions: %s", mysql_error(c->my));
+        return mmha_exit_for_errno(e);
+    }
+    (void)a;
+    mmha_out_str(o, "server",
+                 mmha_version_name(&c->version, name, sizeof(name)));
+    mmha_binlog_pos_out(o, NULL, &p);
+    mmha_replica_status_out(o, "replica", &r);
+    return MMHA_EXIT_OK;
+}
