@@ -36,9 +36,11 @@ lint_format() {
 }
 
 lint_cppcheck() {
-    # shellcheck disable=SC2046 # one word per file
+    inc=""
+    for d in helpers/*/; do inc="$inc -I${d%/}"; done
+    # shellcheck disable=SC2046,SC2086 # one word per file and per dir
     cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
-        --inline-suppr -Ihelpers/lib -Ihelpers/tests -D__GNUC__ \
+        --inline-suppr $inc -D__GNUC__ \
         --suppress=missingIncludeSystem $(c_files)
 }
 
