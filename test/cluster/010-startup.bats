@@ -93,7 +93,7 @@ assert_vips() {
         assert_line --regexp '^ *Slave_IO_Running: Yes$'
         assert_line --regexp '^ *Slave_SQL_Running: Yes$'
     done
-    run -0 mm_check_replication 5
+    mm_check_replication 5
 }
 
 @test "3-node start-up from the pcs example: replica never the writer" {
@@ -103,7 +103,7 @@ assert_vips() {
     assert_one_writer 3
     [ "$(mm_writer)" != 3 ]
     assert_vips 3
-    run -0 mm_check_replication 5
+    mm_check_replication 5
     # node3 replicates; it is never a promotion candidate.
     run -0 cluster_exec 1 crm_mon -1
     assert_output --regexp "Unpromoted: \\[ .*node3.* \\]"

@@ -55,5 +55,5 @@ teardown() {
     assert_output ""
     run -0 mm_sql "$old" "SELECT @@global.read_only"
     assert_output 1
-    run -0 mm_check_replication 5
+    mm_check_replication 5
 }

@@ -68,5 +68,5 @@ repair() {
     wait_until 60 "repair $r"
     mm_wait_reader "$r" 60
     echo "# node$r repaired and replicating $(mm_elapsed_ms "$t0") ms after the break" >&3
-    run -0 mm_check_replication 5
+    mm_check_replication 5
 }
