@@ -165,7 +165,12 @@ _mm_bootstrap_users() {
         sql+="CREATE USER 'mmha'@'$h' IDENTIFIED BY '$MM_ADMIN_PW';"$'\n'
         sql+="GRANT ALL PRIVILEGES ON *.* TO 'mmha'@'$h' WITH GRANT OPTION;"$'\n'
         sql+="CREATE USER 'repl'@'$h' IDENTIFIED BY '$MM_REPL_PW';"$'\n'
-        sql+="GRANT REPLICATION SLAVE, REPLICATION CLIENT, SLAVE MONITOR ON *.* TO 'repl'@'$h';"$'\n'
+        if [ "${MM_STOCK:-0}" = 1 ]; then
+            # The stock agent runs its local SQL as the replication user.
+            sql+="GRANT ALL PRIVILEGES ON *.* TO 'repl'@'$h';"$'\n'
+        else
+            sql+="GRANT REPLICATION SLAVE, REPLICATION CLIENT, SLAVE MONITOR ON *.* TO 'repl'@'$h';"$'\n'
+        fi
         sql+="CREATE USER 'app'@'$h' IDENTIFIED BY '$MM_APP_PW';"$'\n'
         sql+="GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, INDEX, ALTER ON test.* TO 'app'@'$h';"$'\n'
     done
@@ -194,7 +199,8 @@ _mm_bind_now() {
 # mm_example_text FILE: the example with the bed's addresses in place of
 # the documentation ones (the only change made to it).
 mm_example_text() {
-    sed "s/\\b${MM_EXAMPLE_NET//./\\.}\\./$(cluster_subnet)./g" "$1"
+    sed -e "s/\\b${MM_EXAMPLE_NET//./\\.}\\./$(cluster_subnet)./g" \
+        -e "s/@REPL_PW@/$MM_REPL_PW/g" "$1"
 }
 
 # mm_load_example FILE: load a crm-examples file into the cluster as
