@@ -12,7 +12,7 @@ pacemaker pacemaker-cli-utils corosync crmsh pcs resource-agents
 bats bats-assert bats-support
 shellcheck cppcheck clang-format libxml2-utils xsltproc
 iproute2 iputils-ping iputils-arping util-linux procps psmisc
-sysbench percona-toolkit
+sysbench percona-toolkit python3-pymysql bc
 "
 
 missing=""

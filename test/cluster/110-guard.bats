@@ -10,7 +10,8 @@
 # unix socket, so cutting the node's link cuts corosync, not the check on
 # read_only. No mysql-mm agent: "promotion" of another node is done by the
 # test, once Pacemaker on the majority has seen the writer go.
-# The guard binary comes from $MMHA_BUILD_DIR (run with build-san/).
+# The guard binary is the ASan/UBSan build (build-san/, from make sanitize)
+# unless MMHA_GUARD_BUILD names another build directory.
 
 bats_require_minimum_version 1.5.0
 
@@ -18,8 +19,10 @@ setup_file() {
     load ../lib/common
     load ../lib/cluster
     load ../lib/bed
-    [ -x "$MMHA_BUILD_DIR/mmha-guard" ] || {
-        echo "no $MMHA_BUILD_DIR/mmha-guard: make (or make sanitize)" >&2
+    : "${MMHA_GUARD_BUILD:=$MMHA_TOP/build-san}"
+    export MMHA_GUARD_BUILD
+    [ -x "$MMHA_GUARD_BUILD/mmha-guard" ] || {
+        echo "no $MMHA_GUARD_BUILD/mmha-guard: make sanitize" >&2
         return 1
     }
     cluster_start -n 3 --fencing off
@@ -94,7 +97,7 @@ guard_cnf() {
 guard_start() {
     local i=$1 n=${2:-$1}
     rm -f "$GUARD_DIR/status$i"
-    cluster_exec "$n" "$MMHA_BUILD_DIR/mmha-guard" \
+    cluster_exec "$n" "$MMHA_GUARD_BUILD/mmha-guard" \
         --defaults-file="$GUARD_DIR/guard$i.cnf" \
         --epoch-file "$GUARD_DIR/epoch$i" --interval 0.2 \
         --pidfile "$GUARD_DIR/guard$i.pid" \
@@ -379,4 +382,11 @@ totem_ms() {
     guard_clean 2
     cluster_stop
     rm -f "$BATS_FILE_TMPDIR/cluster2"
+}
+
+@test "the sanitized guards reported no memory or undefined-behaviour error" {
+    run cat "$GUARD_DIR"/guard*.log
+    refute_output --partial "AddressSanitizer"
+    refute_output --partial "runtime error:"
+    refute_output --partial "LeakSanitizer"
 }
