@@ -97,6 +97,11 @@ mmha_read_kv() {
         REPLICA_LAST_IO_ERROR) MMHA_R_IO_ERROR=$_v ;;
         REPLICA_LAST_SQL_ERRNO) MMHA_R_SQL_ERRNO=$_v ;;
         REPLICA_LAST_SQL_ERROR) MMHA_R_SQL_ERROR=$_v ;;
+        REPLICA_READ_FILE) MMHA_R_READ_FILE=$_v ;;
+        REPLICA_READ_POS) MMHA_R_READ_POS=$_v ;;
+        REPLICA_EXEC_FILE) MMHA_R_EXEC_FILE=$_v ;;
+        REPLICA_EXEC_POS) MMHA_R_EXEC_POS=$_v ;;
+        ERRANT) MMHA_ERRANT=$_v ;;
         LAG_MS) MMHA_LAG_MS=$_v ;;
         READABLE) MMHA_READABLE=$_v ;;
         ERRANT_COUNT) MMHA_ERRANT_COUNT=$_v ;;
@@ -120,6 +125,11 @@ mmha_kv_reset() {
     MMHA_R_SQL=''
     MMHA_R_IO_ERROR=''
     MMHA_R_SQL_ERROR=''
+    MMHA_R_READ_FILE=''
+    MMHA_R_READ_POS=''
+    MMHA_R_EXEC_FILE=''
+    MMHA_R_EXEC_POS=''
+    MMHA_ERRANT=''
     MMHA_LAG_MS=''
     MMHA_READABLE=''
     MMHA_ERRANT_COUNT=''
@@ -160,19 +170,6 @@ mmha_cib_set() {
     ocf_run -q crm_attribute -t crm_config -n "mmha-$(mmha_rsc)-$1" -v "$2"
 }
 
-# mmha_record_field RECORD KEY: one key=value field of a record.
-mmha_record_field() {
-    for _f in $1; do
-        case "$_f" in
-        "$2="*)
-            echo "${_f#*=}"
-            return 0
-            ;;
-        esac
-    done
-    return 1
-}
-
 # mmha_record EVENT FIELDS: append "EVENT FIELDS time=..." to the audit
 # trail (and to the log), the single place role changes are written down.
 mmha_record() {
@@ -181,6 +178,92 @@ mmha_record() {
     _mr_old=$(mmha_cib_get history) || _mr_old=
     mmha_cib_set history \
         "$(mmha_decide_history "$_mr_old" "$_mr_rec" "$MMHA_HISTORY_MAX")"
+}
+
+# mmha_stonith_enabled: the cluster fences (stonith-enabled unset counts as
+# true, Pacemaker's default).
+mmha_stonith_enabled() {
+    _se=$(crm_attribute -t crm_config -n stonith-enabled -G -q 2>/dev/null) ||
+        return 0
+    case "$_se" in
+    [Ff]alse | [Nn]o | 0 | [Oo]ff | [Nn]) return 1 ;;
+    esac
+    return 0
+}
+
+# mmha_cluster_nodes: the node names of the CIB's nodes section.
+mmha_cluster_nodes() {
+    cibadmin -Q -o nodes 2>/dev/null |
+        sed -n 's/.*<node [^>]*uname="\([^"]*\)".*/\1/p'
+}
+
+# ---------------------------------------------------------------- attributes
+
+# Transient node attributes PREFIX-NAME (crm_attribute -l reboot: through
+# attrd in a live cluster, into the file with CIB_file), gone at reboot.
+#   readable, lag-ms  readers through mmha-lag check --publish; the writer
+#                     publishes 1 and 0 itself (reader addresses fall back
+#                     to it)
+#   errant            the errant GTID set of a reader; kept until an
+#                     operator deletes it (docs/operations.md)
+#   peer              "epoch=E addr=H:P": a healthy reader of the writer of
+#                     epoch E without errant transactions, reached at H:P;
+#                     the writer replicates only from such a peer
+
+# mmha_attr_get NAME [NODE]
+mmha_attr_get() {
+    crm_attribute -N "${2:-$(mmha_node)}" \
+        -n "$OCF_RESKEY_attribute_prefix-$1" -l reboot -G -q 2>/dev/null
+}
+
+# mmha_attr_set NAME VALUE: this node's attribute, written only on change.
+mmha_attr_set() {
+    _as_old=$(mmha_attr_get "$1") || _as_old=
+    [ "$_as_old" = "$2" ] && return 0
+    ocf_run -q crm_attribute -N "$(mmha_node)" \
+        -n "$OCF_RESKEY_attribute_prefix-$1" -l reboot -v "$2"
+}
+
+# mmha_attr_del NAME: delete this node's attribute (if set).
+mmha_attr_del() {
+    mmha_attr_get "$1" >/dev/null || return 0
+    crm_attribute -N "$(mmha_node)" -n "$OCF_RESKEY_attribute_prefix-$1" \
+        -l reboot -D >/dev/null 2>&1
+    return 0
+}
+
+# ---------------------------------------------------------------- epoch file
+
+# mmha_epoch_file_get: the epoch in epoch_file ("" when none).
+mmha_epoch_file_get() {
+    [ -n "$OCF_RESKEY_epoch_file" ] || return 0
+    head -n 1 "$OCF_RESKEY_epoch_file" 2>/dev/null
+}
+
+# mmha_epoch_file_put EPOCH: write the writer epoch for mmha-guard,
+# atomically (the guard re-reads the file when it changes).
+mmha_epoch_file_put() {
+    [ -n "$OCF_RESKEY_epoch_file" ] || return 0
+    [ "$(mmha_epoch_file_get)" = "$1" ] && return 0
+    _ef_dir=$(dirname "$OCF_RESKEY_epoch_file")
+    mkdir -p "$_ef_dir" || return 1
+    _ef_tmp="$OCF_RESKEY_epoch_file.tmp.$$"
+    if ! echo "$1" >"$_ef_tmp" || ! mv -f "$_ef_tmp" "$OCF_RESKEY_epoch_file"; then
+        rm -f "$_ef_tmp"
+        ocf_log err "cannot write epoch_file $OCF_RESKEY_epoch_file"
+        return 1
+    fi
+    ocf_log info "writer epoch $1 written to $OCF_RESKEY_epoch_file"
+}
+
+# ---------------------------------------------------------------- replication
+
+# mmha_stop_io: stop the replica IO thread only (the SQL thread keeps
+# applying what was received).  mmha-binlog has no subcommand for it; the
+# statement is spelled both ways (REPLICA: MariaDB 10.5+, MySQL 8.0.22+).
+mmha_stop_io() {
+    mmha_sql "STOP REPLICA IO_THREAD" >/dev/null 2>&1 ||
+        mmha_sql "STOP SLAVE IO_THREAD" >/dev/null
 }
 
 # ---------------------------------------------------------------- scores

@@ -39,6 +39,19 @@ mmha_in_list() {
     return 1
 }
 
+# mmha_record_field RECORD KEY: one key=value field of a record.
+mmha_record_field() {
+    for _f in $1; do
+        case "$_f" in
+        "$2="*)
+            echo "${_f#*=}"
+            return 0
+            ;;
+        esac
+    done
+    return 1
+}
+
 # mmha_decide_score ROLE SQL_RUNNING SQL_ERRNO ERRANT LAG_MS SERVER_ID
 #   ROLE        promoted | unpromoted
 #   SQL_RUNNING yes | no | "" (replication not configured)
@@ -91,7 +104,8 @@ mmha_decide_score() {
 #   WRITER_ELSEWHERE 1 = the cluster records another node as the writer
 # Prints "ok" or "failed REASON": a reader that does not replicate is a
 # failed resource, never a healthy Unpromoted.  A connecting IO thread is
-# healthy: the writer may be the one that is down.
+# healthy: the writer may be the one that is down.  So is a stopped IO
+# thread (without error) while no other node is the writer.
 mmha_decide_reader_health() {
     _conf=$1 _io=$2 _sql=$3 _serr=${4:-0} _ierr=${5:-0} _other=$6
     if [ "$_conf" != 1 ]; then
@@ -115,6 +129,10 @@ mmha_decide_reader_health() {
     *)
         if [ "$_ierr" != 0 ]; then
             echo "failed IO thread stopped with error $_ierr"
+        elif [ "$_other" != 1 ]; then
+            # A demoted writer: it stopped receiving at its promotion and
+            # follows the next writer on the post-promote notification.
+            echo ok
         else
             echo "failed IO thread not running"
         fi
@@ -274,4 +292,133 @@ mmha_decide_repoint() {
     fi
     echo "repoint to $2"
     return 0
+}
+
+# mmha_decide_last_role HISTORY: the last promote or demote record of the
+# audit trail (";"-separated; errant reports are skipped).
+mmha_decide_last_role() {
+    printf '%s\n' "$1" | tr ';' '\n' | grep -E '^(promote|demote) ' |
+        tail -n 1
+}
+
+# mmha_decide_clean_demote WRITER_NODE LAST_ROLE_RECORD: the recorded
+# writer left its role through a demotion (its final position recorded).
+mmha_decide_clean_demote() {
+    [ -n "$1" ] || return 1
+    case "$2" in
+    "demote node=$1 "*) return 0 ;;
+    esac
+    return 1
+}
+
+# mmha_decide_grace STONITH PREV_WRITER MY_NODE LAST_ROLE_RECORD GRACE_MS
+#   STONITH  1 = the cluster fences, 0 = stonith-enabled=false
+# Prints "MS REASON": how long a promotion waits before the server becomes
+# writable.  Without fencing, a previous writer on another node that did
+# not demote cleanly may still be writable behind a partition; its
+# mmha-guard makes it read-only within moments of losing quorum, so the
+# new writer gives it GRACE_MS.  With fencing Pacemaker promotes only
+# after the fence succeeded: no wait.
+mmha_decide_grace() {
+    if [ "$1" = 1 ]; then
+        echo "0 fencing on"
+    elif [ -z "$2" ] || [ "$2" = "$3" ]; then
+        echo "0 no previous writer elsewhere"
+    elif mmha_decide_clean_demote "$2" "$4"; then
+        echo "0 $2 demoted cleanly"
+    else
+        echo "${5:-0} fencing off and $2 did not demote cleanly"
+    fi
+}
+
+# mmha_decide_errant NOW RECORDED
+#   NOW       the errant GTID set found now, "" none, "?" unknown
+#   RECORDED  the set this node's errant attribute holds ("" none)
+# Prints "report SET" (new or changed: record, log, publish), "keep SET"
+# (still reported: the attribute stays until an operator deletes it after
+# the repair, even when the check comes back clean), "clean" or "unknown".
+mmha_decide_errant() {
+    if [ "$1" = '?' ]; then
+        if [ -n "$2" ]; then echo "keep $2"; else echo unknown; fi
+    elif [ -n "$1" ]; then
+        if [ "$1" = "$2" ]; then echo "keep $2"; else echo "report $1"; fi
+    elif [ -n "$2" ]; then
+        echo "keep $2"
+    else
+        echo clean
+    fi
+}
+
+# mmha_decide_binlog_seq FILE: the sequence number of a binary log file
+# name (mariadb-bin.000042 -> 42), 0 when it has none.
+mmha_decide_binlog_seq() {
+    _bs=${1##*.}
+    while [ "${_bs#0}" != "$_bs" ]; do
+        _bs=${_bs#0}
+    done
+    mmha_is_uint "$_bs" || _bs=0
+    echo "${_bs:-0}"
+}
+
+# mmha_decide_read_reached READ_FILE READ_POS TARGET_FILE TARGET_POS: the
+# IO thread has received the source's binary log up to the target.
+mmha_decide_read_reached() {
+    mmha_is_uint "$2" && mmha_is_uint "$4" || return 1
+    _rf=$(mmha_decide_binlog_seq "$1")
+    _tf=$(mmha_decide_binlog_seq "$3")
+    [ "$_rf" -gt "$_tf" ] && return 0
+    [ "$_rf" -eq "$_tf" ] && [ "$2" -ge "$4" ]
+}
+
+# mmha_decide_writer_source EPOCH MODE SOURCE IO SQL PREFERRED PEERS
+#   EPOCH      the writer's epoch
+#   MODE       gtid | filepos
+#   SOURCE     the writer's own replication source HOST:PORT ("" none)
+#   IO, SQL    its replication threads (yes | connecting | no)
+#   PREFERRED  the node to prefer (the previous writer: the other master)
+#   PEERS      lines "NODE PEER ERRANT": each other node's peer attribute
+#              ("EPOCH@HOST:PORT", "-" when unset) and errant set ("-")
+# Master-master both ways, never pulling a split brain's transactions: the
+# writer replicates from another master only when that one is a healthy
+# reader of this writer (same epoch) without errant transactions.
+# Prints "keep REASON", "none REASON" or "repoint NODE ADDR".
+mmha_decide_writer_source() {
+    _ep=$1 _mode=$2 _src=$3 _io=$4 _sqlr=$5 _pref=$6
+    if [ -n "$_src" ] && [ "$_sqlr" = yes ]; then
+        case "$_io" in
+        yes | connecting)
+            echo "keep replicating from $_src"
+            return 0
+            ;;
+        esac
+    fi
+    _pick='' _first=''
+    while read -r _pn _pv _pe; do
+        [ -n "$_pn" ] || continue
+        [ "${_pe:--}" = - ] || continue
+        case "$_pv" in
+        "$_ep@"?*) _pa=${_pv#*@} ;;
+        *) continue ;;
+        esac
+        # File/position coordinates of two servers do not map: only the
+        # source already configured can be resumed.
+        [ "$_mode" = filepos ] && [ "$_pa" != "$_src" ] && continue
+        [ -n "$_first" ] || _first="$_pn $_pa"
+        [ "$_pn" = "$_pref" ] && _pick="$_pn $_pa"
+    done <<EOT
+$7
+EOT
+    [ -n "$_pick" ] || _pick=$_first
+    if [ -z "$_pick" ]; then
+        echo "none no healthy reader of epoch $_ep without errant transactions"
+        return 0
+    fi
+    echo "repoint $_pick"
+}
+
+# mmha_decide_previous_writer HISTORY MY_NODE: the node of the last
+# promotion recorded for another node ("" when none).
+mmha_decide_previous_writer() {
+    printf '%s\n' "$1" | tr ';' '\n' | sed -n 's/^promote node=\([^ ]*\) .*/\1/p' |
+        grep -vx -- "$2" | tail -n 1
 }

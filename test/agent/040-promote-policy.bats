@@ -5,7 +5,7 @@
 load ../lib/agent
 
 ROWS=5
-DELAY=4
+DELAY=6
 
 setup_file() {
     bed_start -n 2 -t mm -m gtid
