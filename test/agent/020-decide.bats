@@ -166,3 +166,143 @@ n3 3 2 3"
     run -0 mmha_decide_ids n1 1 2 3 ""
     assert_output --partial "error auto_increment_offset (3)"
 }
+
+@test "last role: the last promote or demote record, errant reports skipped" {
+    run -0 mmha_decide_last_role "promote node=n1 epoch=1;demote node=n1 epoch=1 file=b.1 pos=9;errant node=n2 set=2-2-5"
+    assert_output "demote node=n1 epoch=1 file=b.1 pos=9"
+    run -0 mmha_decide_last_role "demote node=n1 epoch=1;promote node=n2 epoch=2"
+    assert_output "promote node=n2 epoch=2"
+    run -0 mmha_decide_last_role "errant node=n2 set=2-2-5"
+    assert_output ""
+    run -0 mmha_decide_last_role ""
+    assert_output ""
+}
+
+@test "clean demote: the recorded writer's own demotion, not another node's" {
+    run -0 mmha_decide_clean_demote n1 "demote node=n1 epoch=3 file=b.1 pos=9"
+    run -1 mmha_decide_clean_demote n1 "promote node=n1 epoch=3"
+    run -1 mmha_decide_clean_demote n1 "demote node=n2 epoch=3"
+    # n1 is not n10.
+    run -1 mmha_decide_clean_demote n1 "demote node=n10 epoch=3"
+    run -1 mmha_decide_clean_demote "" "demote node=n1 epoch=3"
+    run -1 mmha_decide_clean_demote n1 ""
+}
+
+@test "previous writer: the last promotion of another node" {
+    run -0 mmha_decide_previous_writer "promote node=n1 epoch=1;demote node=n1 epoch=1;promote node=n2 epoch=2" n2
+    assert_output n1
+    run -0 mmha_decide_previous_writer "promote node=n1 epoch=1;promote node=n2 epoch=2;promote node=n1 epoch=3" n1
+    assert_output n2
+    run -0 mmha_decide_previous_writer "promote node=n1 epoch=1;errant node=n2 set=2-2-1" n2
+    assert_output n1
+    run -0 mmha_decide_previous_writer "promote node=n1 epoch=1" n1
+    assert_output ""
+    run -0 mmha_decide_previous_writer "" n1
+    assert_output ""
+    # A node name that is a prefix of another is still another node.
+    run -0 mmha_decide_previous_writer "promote node=n10 epoch=1" n1
+    assert_output n10
+}
+
+@test "grace: only without fencing and after an unclean end of another writer" {
+    run -0 mmha_decide_grace 1 n1 n2 "promote node=n1 epoch=1" 1000
+    assert_output "0 fencing on"
+    run -0 mmha_decide_grace 0 "" n2 "" 1000
+    assert_output "0 no previous writer elsewhere"
+    run -0 mmha_decide_grace 0 n2 n2 "promote node=n2 epoch=1" 1000
+    assert_output "0 no previous writer elsewhere"
+    run -0 mmha_decide_grace 0 n1 n2 "demote node=n1 epoch=1 file=b.1 pos=4" 1000
+    assert_output "0 n1 demoted cleanly"
+    run -0 mmha_decide_grace 0 n1 n2 "promote node=n1 epoch=1" 1000
+    assert_output "1000 fencing off and n1 did not demote cleanly"
+    run -0 mmha_decide_grace 0 n1 n2 "promote node=n1 epoch=1" 2500
+    assert_output --regexp "^2500 "
+    # Another node's demotion does not make n1's end clean.
+    run -0 mmha_decide_grace 0 n1 n3 "demote node=n2 epoch=1" 1000
+    assert_output --regexp "^1000 "
+    run -0 mmha_decide_grace 0 n1 n2 "promote node=n1 epoch=1" ""
+    assert_output --regexp "^0 "
+}
+
+@test "errant: reported once, kept until the operator clears the attribute" {
+    run -0 mmha_decide_errant "2-2-5" ""
+    assert_output "report 2-2-5"
+    run -0 mmha_decide_errant "2-2-5" "2-2-5"
+    assert_output "keep 2-2-5"
+    run -0 mmha_decide_errant "2-2-6" "2-2-5"
+    assert_output "report 2-2-6"
+    # Clean or unknown now: the recorded set stays.
+    run -0 mmha_decide_errant "" "2-2-5"
+    assert_output "keep 2-2-5"
+    run -0 mmha_decide_errant "?" "2-2-5"
+    assert_output "keep 2-2-5"
+    run -0 mmha_decide_errant "" ""
+    assert_output clean
+    run -0 mmha_decide_errant "?" ""
+    assert_output unknown
+}
+
+@test "read reached: binary log file sequence first, then position" {
+    run -0 mmha_decide_read_reached mariadb-bin.000002 4 mariadb-bin.000001 900
+    run -0 mmha_decide_read_reached mariadb-bin.000001 900 mariadb-bin.000001 900
+    run -0 mmha_decide_read_reached mariadb-bin.000001 901 mariadb-bin.000001 900
+    run -1 mmha_decide_read_reached mariadb-bin.000001 899 mariadb-bin.000001 900
+    run -1 mmha_decide_read_reached mariadb-bin.000001 9999 mariadb-bin.000002 4
+    # Leading zeros are not octal: 000010 is after 000009.
+    run -0 mmha_decide_read_reached mariadb-bin.000010 4 mariadb-bin.000009 900
+    run -1 mmha_decide_read_reached mariadb-bin.000009 900 mariadb-bin.000010 4
+    run -0 mmha_decide_binlog_seq mariadb-bin.000042
+    assert_output 42
+    run -0 mmha_decide_binlog_seq mariadb-bin.000000
+    assert_output 0
+    # Unknown positions never count as reached.
+    run -1 mmha_decide_read_reached "" "" mariadb-bin.000001 4
+    run -1 mmha_decide_read_reached mariadb-bin.000001 4 "" ""
+}
+
+@test "writer source: keeps a running source" {
+    run -0 mmha_decide_writer_source 3 gtid h2:2 yes yes n2 "n2 - -"
+    assert_output "keep replicating from h2:2"
+    run -0 mmha_decide_writer_source 3 gtid h2:2 connecting yes n2 ""
+    assert_output --regexp "^keep "
+}
+
+@test "writer source: only a healthy reader of this epoch without errant transactions" {
+    local peers
+    run -0 mmha_decide_writer_source 3 gtid "" "" "" n2 ""
+    assert_output "none no healthy reader of epoch 3 without errant transactions"
+    # No peer attribute, an older epoch, or an errant set: none.
+    run -0 mmha_decide_writer_source 3 gtid "" "" "" n2 "n2 - -"
+    assert_output --regexp "^none "
+    run -0 mmha_decide_writer_source 3 gtid "" "" "" n2 "n2 2@h2:2 -"
+    assert_output --regexp "^none "
+    run -0 mmha_decide_writer_source 3 gtid "" "" "" n2 "n2 33@h2:2 -"
+    assert_output --regexp "^none "
+    run -0 mmha_decide_writer_source 3 gtid "" "" "" n2 "n2 3@h2:2 2-2-5"
+    assert_output --regexp "^none "
+    run -0 mmha_decide_writer_source 3 gtid "" "" "" n2 "n2 3@ -"
+    assert_output --regexp "^none "
+    run -0 mmha_decide_writer_source 3 gtid "" "" "" n2 "n2 3@h2:2 -"
+    assert_output "repoint n2 h2:2"
+    # A stopped IO thread (as promote leaves it) or SQL thread: re-point.
+    run -0 mmha_decide_writer_source 3 gtid h1:1 no yes n2 "n2 3@h2:2 -"
+    assert_output "repoint n2 h2:2"
+    run -0 mmha_decide_writer_source 3 gtid h2:2 yes no n2 "n2 3@h2:2 -"
+    assert_output "repoint n2 h2:2"
+    # The previous writer is preferred, else the first healthy peer.
+    peers=$'n1 3@h1:1 -\nn2 3@h2:2 -\nn4 3@h4:4 -'
+    run -0 mmha_decide_writer_source 3 gtid "" "" "" n2 "$peers"
+    assert_output "repoint n2 h2:2"
+    run -0 mmha_decide_writer_source 3 gtid "" "" "" n9 "$peers"
+    assert_output "repoint n1 h1:1"
+    peers=$'n1 3@h1:1 1-1-4\nn2 - -\nn4 3@h4:4 -'
+    run -0 mmha_decide_writer_source 3 gtid "" "" "" n1 "$peers"
+    assert_output "repoint n4 h4:4"
+}
+
+@test "writer source, file/position mode: only the source already configured" {
+    run -0 mmha_decide_writer_source 3 filepos h1:1 no yes n2 "n2 3@h2:2 -"
+    assert_output --regexp "^none "
+    run -0 mmha_decide_writer_source 3 filepos h2:2 no yes n2 "n2 3@h2:2 -"
+    assert_output "repoint n2 h2:2"
+}
