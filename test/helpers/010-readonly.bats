@@ -182,7 +182,10 @@ ro() {
 }
 
 @test "replication threads and binlog dump survive; replication goes on" {
-    run -0 mmha-readonly --defaults-file="$(bed_cnf 1)" --timeout 10
+    run --separate-stderr mmha-readonly --defaults-file="$(bed_cnf 1)" \
+        --timeout 10
+    echo "$stderr"
+    assert_success
     run -0 count "COMMAND IN ('Slave_IO', 'Slave_SQL')"
     assert_output 2
     run -0 count "COMMAND LIKE 'Binlog Dump%'"
