@@ -154,6 +154,17 @@ mmha_position_text() {
 
 # ---------------------------------------------------------------- CIB
 
+# mmha_par CMD...: run CMD in the background, to be joined by the caller's
+# wait, when a CIB daemon serializes the writes (independent round trips
+# overlap); in the foreground with a file CIB (CIB_file: no locking).
+mmha_par() {
+    if [ -n "${CIB_file:-}" ]; then
+        "$@"
+    else
+        "$@" &
+    fi
+}
+
 # Cluster-wide records are crm_config properties named mmha-<rsc>-<what>:
 #   writer   the last promotion: "node=N epoch=E addr=H:P file=F pos=P
 #            gtid=G time=T"
@@ -166,26 +177,56 @@ mmha_cib_get() {
     crm_attribute -t crm_config -n "mmha-$(mmha_rsc)-$1" -G -q 2>/dev/null
 }
 
+# mmha_conf_load: read the whole crm_config section once into
+# MMHA_CONF_XML (one CIB round trip where a promotion needs four
+# properties); mmha_conf_get reads from it.
+mmha_conf_load() {
+    MMHA_CONF_XML=$(cibadmin -Q -o crm_config 2>/dev/null) || MMHA_CONF_XML=''
+}
+
+# mmha_conf_get PROPERTY: a cluster property from MMHA_CONF_XML, XML
+# entities decoded; status 1 when it is not set (as crm_attribute -G).
+mmha_conf_get() {
+    _cg_v=$(printf '%s\n' "$MMHA_CONF_XML" | sed -n \
+        "s/.*<nvpair [^>]*name=\"$1\" [^>]*value=\"\([^\"]*\)\".*/\1/p" |
+        head -n 1 | sed -e 's/&quot;/"/g' -e "s/&apos;/'/g" \
+        -e 's/&lt;/</g' -e 's/&gt;/>/g' -e 's/&amp;/\&/g')
+    [ -n "$_cg_v" ] || return 1
+    printf '%s\n' "$_cg_v"
+}
+
 mmha_cib_set() {
     ocf_run -q crm_attribute -t crm_config -n "mmha-$(mmha_rsc)-$1" -v "$2"
 }
 
 # mmha_record EVENT FIELDS: append "EVENT FIELDS time=..." to the audit
 # trail (and to the log), the single place role changes are written down.
+# A third argument is the history as the caller just read it (spares a
+# CIB round trip inside a role change).
 mmha_record() {
     _mr_rec="$1 $2 time=$(mmha_now_iso)"
     ocf_log info "record: $_mr_rec"
-    _mr_old=$(mmha_cib_get history) || _mr_old=
+    if [ $# -ge 3 ]; then
+        _mr_old=$3
+    else
+        _mr_old=$(mmha_cib_get history) || _mr_old=
+    fi
     mmha_cib_set history \
         "$(mmha_decide_history "$_mr_old" "$_mr_rec" "$MMHA_HISTORY_MAX")"
 }
 
 # mmha_stonith_enabled: the cluster fences (stonith-enabled unset counts as
 # true, Pacemaker's default).
+# With "cached": from MMHA_CONF_XML (mmha_conf_load).
 mmha_stonith_enabled() {
-    _se=$(crm_attribute -t crm_config -n stonith-enabled -G -q 2>/dev/null) ||
-        return 0
-    case "$_se" in
+    # Its own variable name: callers keep a flag in _se.
+    if [ "${1:-}" = cached ]; then
+        _sev=$(mmha_conf_get stonith-enabled) || return 0
+    else
+        _sev=$(crm_attribute -t crm_config -n stonith-enabled -G -q \
+            2>/dev/null) || return 0
+    fi
+    case "$_sev" in
     [Ff]alse | [Nn]o | 0 | [Oo]ff | [Nn]) return 1 ;;
     esac
     return 0
@@ -306,11 +347,26 @@ mmha_score_apply() {
 
 # mmha_cnf_get OPTION: the last value of a mysqld option in the server's
 # config (my_print_defaults sees includes and both - and _ spellings).
+# After mmha_cnf_load (in the agent's own shell, not a subshell), from
+# the options read once.
 mmha_cnf_get() {
+    if [ -n "${MMHA_CNF_LOADED:-}" ]; then
+        printf '%s\n' "$MMHA_CNF_TEXT" | sed -n "s/^--$1=//p" | tail -n 1
+        return 0
+    fi
     _cg=$(command -v my_print_defaults || command -v mariadb-print-defaults) ||
         return 1
     "$_cg" --defaults-file="$OCF_RESKEY_config" mysqld mariadbd server \
         2>/dev/null | tr '_' '-' | sed -n "s/^--$1=//p" | tail -n 1
+}
+
+# mmha_cnf_load: read the server's options once for mmha_cnf_get.
+mmha_cnf_load() {
+    _cg=$(command -v my_print_defaults || command -v mariadb-print-defaults) ||
+        return 1
+    MMHA_CNF_TEXT=$("$_cg" --defaults-file="$OCF_RESKEY_config" mysqld \
+        mariadbd server 2>/dev/null | tr '_' '-')
+    MMHA_CNF_LOADED=1
 }
 
 mmha_mysqld_pid() {
@@ -405,9 +461,9 @@ mmha_beat_start() {
         # A helper that does not write the pidfile itself: its own PID.
         _child=$!
         _i=0
-        while [ ! -s "$_pf" ] && [ "$_i" -lt 10 ] &&
+        while [ ! -s "$_pf" ] && [ "$_i" -lt 50 ] &&
             kill -0 "$_child" 2>/dev/null; do
-            sleep 0.05
+            sleep 0.01
             _i=$((_i + 1))
         done
         [ -s "$_pf" ] || echo "$_child" >"$_pf"
@@ -418,9 +474,10 @@ mmha_beat_start() {
 mmha_beat_stop() {
     _bs=$(mmha_beat_pid) || { rm -f "$(mmha_state_file beat.pid)"; return 0; }
     kill -TERM "$_bs" 2>/dev/null
+    # Polled finely: a demotion waits for it (it exits within moments).
     _i=0
-    while kill -0 "$_bs" 2>/dev/null && [ "$_i" -lt 30 ]; do
-        sleep 0.1
+    while kill -0 "$_bs" 2>/dev/null && [ "$_i" -lt 300 ]; do
+        sleep 0.01
         _i=$((_i + 1))
     done
     kill -KILL "$_bs" 2>/dev/null
