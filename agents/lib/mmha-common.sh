@@ -152,6 +152,18 @@ mmha_position_text() {
         "gtid=${MMHA_GTID_BINLOG:-}"
 }
 
+# mmha_detach CMD...: with a CIB daemon, run CMD past the end of the
+# operation (a grandchild with no descriptor Pacemaker waits on; its
+# log lines still go to the log file), for writes nothing in the role
+# change waits on; with a file CIB, in the foreground.
+mmha_detach() {
+    if [ -n "${CIB_file:-}" ]; then
+        "$@"
+    else
+        ( ("$@") </dev/null >/dev/null 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &)
+    fi
+}
+
 # ---------------------------------------------------------------- CIB
 
 # mmha_par CMD...: run CMD in the background, to be joined by the caller's
