@@ -372,6 +372,20 @@ mmha_cnf_get() {
         2>/dev/null | tr '_' '-' | sed -n "s/^--$1=//p" | tail -n 1
 }
 
+# mmha_cnf_val OPTION: MMHA_CNF_VAL = its last value among the options
+# mmha_cnf_load read, found without starting a process (every operation
+# validates; a role change waits on each).
+mmha_cnf_val() {
+    MMHA_CNF_VAL=''
+    while IFS= read -r _cv_l; do
+        case "$_cv_l" in
+        "--$1="*) MMHA_CNF_VAL=${_cv_l#*=} ;;
+        esac
+    done <<EOF
+$MMHA_CNF_TEXT
+EOF
+}
+
 # mmha_cnf_load: read the server's options once for mmha_cnf_get.
 mmha_cnf_load() {
     _cg=$(command -v my_print_defaults || command -v mariadb-print-defaults) ||
