@@ -369,7 +369,7 @@ mmha_cnf_get() {
     _cg=$(command -v my_print_defaults || command -v mariadb-print-defaults) ||
         return 1
     "$_cg" --defaults-file="$OCF_RESKEY_config" mysqld mariadbd server \
-        2>/dev/null | tr '_' '-' | sed -n "s/^--$1=//p" | tail -n 1
+        2>/dev/null | mmha_cnf_names | sed -n "s/^--$1=//p" | tail -n 1
 }
 
 # mmha_cnf_val OPTION: MMHA_CNF_VAL = its last value among the options
@@ -386,12 +386,18 @@ $MMHA_CNF_TEXT
 EOF
 }
 
+# mmha_cnf_names: --read_only=x and --read-only=x are one option: spell
+# every name with dashes, leaving the values (paths may hold '_') alone.
+mmha_cnf_names() {
+    sed -e ':a' -e 's/^\(--[^=_]*\)_/\1-/' -e 'ta'
+}
+
 # mmha_cnf_load: read the server's options once for mmha_cnf_get.
 mmha_cnf_load() {
     _cg=$(command -v my_print_defaults || command -v mariadb-print-defaults) ||
         return 1
     MMHA_CNF_TEXT=$("$_cg" --defaults-file="$OCF_RESKEY_config" mysqld \
-        mariadbd server 2>/dev/null | tr '_' '-')
+        mariadbd server 2>/dev/null | mmha_cnf_names)
     MMHA_CNF_LOADED=1
 }
 
