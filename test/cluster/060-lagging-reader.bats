@@ -42,7 +42,8 @@ reader_vips_on() {
     _mm_load
     w=$(mm_writer)
     r=$(mm_other "$w")
-    reader_vips_on "$r"
+    # A fresh reader turns readable only after lag_dwell below recover_lag.
+    wait_until 30 "reader_vips_on $r"
     mm_skip_unless_writer_readable
     mm_vip_watch_start
     t0=$(_mmha_now_ms)
