@@ -251,7 +251,7 @@ assert isinstance(d["lag_ms"], float) and d["readable"] in (True, False)
     raw=$(field LAG_RAW_MS) lag=$(field LAG_MS)
     echo "offset $off +- $err, raw $raw, corrected $lag"
     # Same host, same clock: the offset is within its uncertainty + 1 ms.
-    run -0 calc "($off < 0 ? -$off : $off) <= $err + 1"
+    run -0 calc "(($off) < 0 ? 0 - ($off) : ($off)) <= $err + 1"
     run -0 calc "$err > 0 && $err < 50"
     run -0 calc "($lag - $raw - $off) < 0.002 && ($lag - $raw - $off) > -0.002"
 }
