@@ -15,6 +15,8 @@ DEPCFLAGS = $(shell mariadb_config --cflags 2>/dev/null || mysql_config --cflags
 DBLIBS    = $(shell mariadb_config --libs 2>/dev/null || mysql_config --libs)
 QBLIBS    = $(shell pkg-config --libs libqb 2>/dev/null)
 CPGLIBS   = $(shell pkg-config --libs libcpg libquorum 2>/dev/null)
+# The guard's link rule: knet node status (libcfg), nodelist (libcmap).
+CFGLIBS   = $(shell pkg-config --libs libcfg libcmap 2>/dev/null || echo -lcfg -lcmap)
 OPT      ?= -O2 -g
 CFLAGS   ?= $(OPT)
 ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -D_GNU_SOURCE -Ihelpers/lib $(DEPCFLAGS)
@@ -47,7 +49,7 @@ $(BUILD)/libmmha.a: $(LIB_OBJ)
 	ar rcs $@ $^
 
 # mmha-guard is the only tool that talks to corosync.
-$(BUILD)/mmha-guard: LDEXTRA = $(CPGLIBS)
+$(BUILD)/mmha-guard: LDEXTRA = $(CPGLIBS) $(CFGLIBS)
 # A tool with subcommands keeps one file per subcommand in helpers/<tool>/
 # (private header included); they link into that tool only.
 .SECONDEXPANSION:

@@ -26,6 +26,7 @@
 #include "deadline.h"
 #include "exitcode.h"
 #include "file.h"
+#include "links.h"
 #include "log.h"
 #include "membership.h"
 #include "opts.h"
@@ -38,6 +39,8 @@ static const char DEFAULT_GROUP[] = "mmha-guard";
 enum {
     TIMEOUT_MS = 2000,      /* one MySQL call, one read-only action */
     INTERVAL_MS = 500,      /* poll MySQL, tell the group, retry */
+    LINK_INTERVAL_MS = 150, /* poll knet while the server is writable */
+    LINK_GRACE_MS = 100,    /* a minority must last this long */
     KILL_AFTER_MS = 100,    /* a blocker's grace when fencing */
     RETRY_TRIES = 10,       /* CS_ERR_TRY_AGAIN: bounded retries ... */
     RETRY_SLEEP_US = 20000, /* ... this far apart */
@@ -52,6 +55,8 @@ enum guard_opt {
     OPT_GROUP,
     OPT_INTERVAL,
     OPT_KILL_AFTER,
+    OPT_LINK_GRACE,
+    OPT_LINK_INTERVAL,
     OPT_PIDFILE,
     OPT_STATUS_FILE,
 };
@@ -62,6 +67,8 @@ static const struct option LONGOPTS[] = {
     {"group", required_argument, NULL, OPT_GROUP},
     {"interval", required_argument, NULL, OPT_INTERVAL},
     {"kill-after", required_argument, NULL, OPT_KILL_AFTER},
+    {"link-grace", required_argument, NULL, OPT_LINK_GRACE},
+    {"link-interval", required_argument, NULL, OPT_LINK_INTERVAL},
     {"pidfile", required_argument, NULL, OPT_PIDFILE},
     {"status-file", required_argument, NULL, OPT_STATUS_FILE},
     {NULL, 0, NULL, 0},
@@ -73,6 +80,8 @@ struct guard_args {
     const char *group;
     int64_t interval_ms;
     int64_t kill_after_ms;
+    int64_t link_grace_ms;
+    int64_t link_interval_ms; /* 0: no link rule */
     const char *pidfile;
     const char *status_file;
 };
@@ -81,6 +90,7 @@ struct guard {
     struct guard_args a;
     qb_loop_t *loop;
     qb_loop_timer_handle tick;
+    qb_loop_timer_handle link_tick;
     /* corosync */
     cpg_handle_t cpg;
     quorum_handle_t qh;
@@ -93,6 +103,7 @@ struct guard {
     uint32_t pid;
     enum mmha_quorum quorum;
     int64_t cut_us; /* when the node was cut off, 0 while it is not */
+    struct guard_links links;
     struct mmha_members members;
     /* this node's server */
     struct mmha_conn db;
@@ -116,6 +127,7 @@ static void usage(FILE *f)
 {
     fprintf(f, "usage: mmha-guard [--epoch-file FILE] [--group NAME]\n"
                "                  [--interval S] [--kill-after S]\n"
+               "                  [--link-interval S] [--link-grace S]\n"
                "                  [--pidfile FILE] [--status-file FILE]\n"
                "                  [common options]\n"
                "common options: [--defaults-file FILE] [--defaults-group G]\n"
@@ -146,6 +158,20 @@ static int own_option(struct guard_args *a, int opt, const char *arg)
                                      &a->kill_after_ms)
                    ? 0
                    : -1;
+    case OPT_LINK_GRACE:
+        return mmha_parse_seconds_ms("--link-grace", arg, 0, 60 * 1000,
+                                     &a->link_grace_ms)
+                   ? 0
+                   : -1;
+    case OPT_LINK_INTERVAL:
+        if (strcmp(arg, "0") == 0) {
+            a->link_interval_ms = 0;
+            return 0;
+        }
+        return mmha_parse_seconds_ms("--link-interval", arg, 20, 60 * 1000,
+                                     &a->link_interval_ms)
+                   ? 0
+                   : -1;
     case OPT_PIDFILE: a->pidfile = arg; return 0;
     case OPT_STATUS_FILE: a->status_file = arg; return 0;
     default: return 1;
@@ -161,6 +187,8 @@ static int parse_args(struct guard_args *a, int argc, char **argv)
     a->group = DEFAULT_GROUP;
     a->interval_ms = INTERVAL_MS;
     a->kill_after_ms = KILL_AFTER_MS;
+    a->link_grace_ms = LINK_GRACE_MS;
+    a->link_interval_ms = LINK_INTERVAL_MS;
     opterr = 0;
     for (;;) {
         int r;
@@ -265,6 +293,12 @@ static void write_status(struct guard *g)
     mmha_out_int(&o, "epoch", (long long)g->epoch);
     mmha_out_str(&o, "reason", mmha_guard_reason_name(g->last_reason));
     mmha_out_bool(&o, "alarm", g->last_alarm);
+    mmha_out_str(&o, "link_rule",
+                 g->a.link_interval_ms == 0 ? "disabled"
+                 : g->links.off == NULL     ? "on"
+                                            : g->links.off);
+    mmha_out_int(&o, "link_votes", g->links.count.reachable_votes);
+    mmha_out_int(&o, "link_needed", g->links.count.needed);
     mmha_out_int(&o, "fences", g->fences);
     mmha_out_str(&o, "last_fence", g->last_fence[0] ? g->last_fence : NULL);
     mmha_out_list_begin(&o, "members");
@@ -482,6 +516,8 @@ static void on_quorum(quorum_handle_t h, uint32_t quorate,
         g->cut_us = q == MMHA_QUORUM_INQUORATE ? mmha_now_us() : 0;
     }
     g->quorum = q;
+    /* A membership change may come with a reloaded nodelist. */
+    guard_links_config(&g->links);
     evaluate(g, "quorum");
 }
 
@@ -556,6 +592,7 @@ static void corosync_close(struct guard *g)
         quorum_finalize(g->qh);
         g->q_up = false;
     }
+    guard_links_close(&g->links);
     memset(&g->members, 0, sizeof(g->members));
 }
 
@@ -664,6 +701,9 @@ static bool corosync_open(struct guard *g, char *err, size_t errlen)
     }
     g->joined = true;
     g->quorum = MMHA_QUORUM_UNKNOWN;
+    if (g->a.link_interval_ms > 0) {
+        guard_links_open(&g->links, g->nodeid);
+    }
     mmha_notice("joined CPG group %s as %" PRIu32 "/%" PRIu32, g->a.group,
                 g->nodeid, g->pid);
     return true;
@@ -693,15 +733,19 @@ static void log_decision(struct guard *g, const struct mmha_guard_decision *d)
 
 static void evaluate(struct guard *g, const char *why)
 {
-    struct mmha_guard_input in = {.quorum = g->quorum,
-                                  .writable = g->writable,
-                                  .epoch = g->epoch,
-                                  .nodeid = g->nodeid,
-                                  .pid = g->pid,
-                                  .members = &g->members};
+    int64_t now = mmha_now_us();
+    struct mmha_guard_input in = {
+        .quorum = g->quorum,
+        .writable = g->writable,
+        .epoch = g->epoch,
+        .nodeid = g->nodeid,
+        .pid = g->pid,
+        .members = &g->members,
+        .links_minority =
+            guard_links_minority(&g->links, now, g->a.link_grace_ms * 1000)};
     struct mmha_guard_decision d;
     struct mmha_readonly_report r;
-    int64_t now = mmha_now_us();
+    int64_t cut;
     int code;
 
     mmha_guard_decide(&in, &d);
@@ -716,8 +760,18 @@ static void evaluate(struct guard *g, const char *why)
         return;
     }
     g->last_action_us = now;
-    mmha_warn("making MySQL read-only: %s (on %s)",
-              mmha_guard_reason_name(d.reason), why);
+    if (d.reason == MMHA_REASON_LINKS_DOWN) {
+        mmha_warn("making MySQL read-only: %s (on %s: %" PRIu32 " of %" PRIu32
+                  " votes reachable over knet for %" PRId64 " ms, %" PRIu32
+                  " needed; corosync still says quorate)",
+                  mmha_guard_reason_name(d.reason), why,
+                  g->links.count.reachable_votes, g->links.count.expected_votes,
+                  (now - g->links.minority_since_us) / 1000,
+                  g->links.count.needed);
+    } else {
+        mmha_warn("making MySQL read-only: %s (on %s)",
+                  mmha_guard_reason_name(d.reason), why);
+    }
     code = fence(g, &r);
     if (code != MMHA_EXIT_OK) {
         mmha_err("read-only failed (%s): %s; retrying", mmha_exit_name(code),
@@ -729,11 +783,18 @@ static void evaluate(struct guard *g, const char *why)
     g->fences++;
     snprintf(g->last_fence, sizeof(g->last_fence), "%s",
              mmha_guard_reason_name(d.reason));
-    if (g->cut_us != 0 && (d.reason == MMHA_REASON_INQUORATE ||
-                           d.reason == MMHA_REASON_NO_COROSYNC)) {
+    cut = d.reason == MMHA_REASON_LINKS_DOWN ? g->links.minority_since_us
+          : d.reason == MMHA_REASON_INQUORATE ||
+                  d.reason == MMHA_REASON_NO_COROSYNC
+              ? g->cut_us
+              : 0;
+    if (cut != 0) {
         mmha_warn("MySQL read-only %" PRId64 " ms after the node was cut "
-                  "off (%zu clients killed)",
-                  (mmha_now_us() - g->cut_us) / 1000, r.nkills);
+                  "off (%s; %zu clients killed)",
+                  (mmha_now_us() - cut) / 1000,
+                  d.reason == MMHA_REASON_LINKS_DOWN ? "seen over knet"
+                                                     : "seen by corosync",
+                  r.nkills);
     } else {
         mmha_warn("MySQL read-only (%s, %zu clients killed)",
                   mmha_guard_reason_name(d.reason), r.nkills);
@@ -764,6 +825,29 @@ static void on_tick(void *data)
     qb_loop_timer_add(g->loop, QB_LOOP_MED,
                       (uint64_t)g->a.interval_ms * 1000000u, g, on_tick,
                       &g->tick);
+}
+
+/*
+ * The link rule: while the server may be writable and corosync still says
+ * quorate, ask knet how much of the cluster this node reaches.
+ */
+static void on_link_tick(void *data)
+{
+    struct guard *g = data;
+    int64_t now = mmha_now_us();
+
+    if (g->links.off == NULL && g->quorum == MMHA_QUORUM_QUORATE &&
+        g->writable != MMHA_TRI_NO) {
+        guard_links_poll(&g->links, now);
+        if (guard_links_minority(&g->links, now, g->a.link_grace_ms * 1000)) {
+            evaluate(g, "links");
+        }
+    } else {
+        guard_links_reset(&g->links);
+    }
+    qb_loop_timer_add(g->loop, QB_LOOP_HIGH,
+                      (uint64_t)g->a.link_interval_ms * 1000000u, g,
+                      on_link_tick, &g->link_tick);
 }
 
 static int32_t on_signal(int32_t sig, void *data)
@@ -824,6 +908,7 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     g->pid = (uint32_t)getpid();
     g->quorum = MMHA_QUORUM_LOST;
+    g->links.off = "not_connected";
     g->loop = qb_loop_create();
     if (g->loop == NULL) {
         mmha_err("cannot create the main loop");
@@ -848,6 +933,9 @@ int main(int argc, char **argv)
     qb_loop_signal_add(g->loop, QB_LOOP_HIGH, SIGTERM, g, on_signal, NULL);
     qb_loop_signal_add(g->loop, QB_LOOP_HIGH, SIGINT, g, on_signal, NULL);
     on_tick(g);
+    if (g->a.link_interval_ms > 0) {
+        on_link_tick(g);
+    }
     qb_loop_run(g->loop);
 
 done:

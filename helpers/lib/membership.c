@@ -140,6 +140,37 @@ static void rivals(const struct mmha_guard_input *in,
     }
 }
 
+void mmha_link_count(const struct mmha_link_node *nodes, size_t n,
+                     uint32_t self, uint32_t expected,
+                     struct mmha_link_count *out)
+{
+    uint64_t all = 0;
+    uint64_t reach = 0;
+    bool self_seen = false;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        all += nodes[i].votes;
+        if (nodes[i].nodeid == self) {
+            self_seen = true;
+            reach += nodes[i].votes;
+        } else if (nodes[i].reachable) {
+            reach += nodes[i].votes;
+        }
+    }
+    if (!self_seen) {
+        reach++;
+        all++;
+    }
+    if (expected == 0) {
+        expected = all > UINT32_MAX ? UINT32_MAX : (uint32_t)all;
+    }
+    out->reachable_votes = reach > UINT32_MAX ? UINT32_MAX : (uint32_t)reach;
+    out->expected_votes = expected;
+    out->needed = expected / 2 + 1;
+    out->minority = out->reachable_votes < out->needed;
+}
+
 void mmha_guard_decide(const struct mmha_guard_input *in,
                        struct mmha_guard_decision *out)
 {
@@ -153,11 +184,14 @@ void mmha_guard_decide(const struct mmha_guard_input *in,
      * Cut off: act even when the state is unknown (MySQL did not answer
      * yet); making a read-only server read-only again costs nothing.
      */
-    if (in->quorum == MMHA_QUORUM_INQUORATE || in->quorum == MMHA_QUORUM_LOST) {
+    if (in->quorum == MMHA_QUORUM_INQUORATE || in->quorum == MMHA_QUORUM_LOST ||
+        (in->quorum == MMHA_QUORUM_QUORATE && in->links_minority)) {
         rivals(in, out); /* for the alarm; the cut-off reason wins */
         out->action = MMHA_GUARD_READ_ONLY;
         out->reason = in->quorum == MMHA_QUORUM_LOST ? MMHA_REASON_NO_COROSYNC
-                                                     : MMHA_REASON_INQUORATE;
+                      : in->quorum == MMHA_QUORUM_INQUORATE
+                          ? MMHA_REASON_INQUORATE
+                          : MMHA_REASON_LINKS_DOWN;
         return;
     }
     if (in->writable != MMHA_TRI_YES) {
@@ -179,6 +213,7 @@ const char *mmha_guard_reason_name(enum mmha_guard_reason r)
     case MMHA_REASON_RIVAL_NEWER: return "rival_newer_epoch";
     case MMHA_REASON_RIVAL_SAME: return "rival_same_epoch";
     case MMHA_REASON_RIVAL_OLDER: return "rival_older_epoch";
+    case MMHA_REASON_LINKS_DOWN: return "majority_unreachable";
     }
     return "unknown";
 }

@@ -64,6 +64,8 @@ enum mmha_guard_reason {
     MMHA_REASON_RIVAL_NEWER,  /* another writer has a higher epoch */
     MMHA_REASON_RIVAL_SAME,   /* another writer, same epoch: alarm only */
     MMHA_REASON_RIVAL_OLDER,  /* another writer, lower epoch: it yields */
+    MMHA_REASON_LINKS_DOWN,   /* quorate still, but the majority is out of
+                                 reach over knet: inquorate soon */
 };
 
 struct mmha_guard_input {
@@ -73,6 +75,12 @@ struct mmha_guard_input {
     uint32_t nodeid;        /* this daemon's identity in the group */
     uint32_t pid;
     const struct mmha_members *members; /* may include this daemon */
+    /*
+     * The link rule's verdict: the nodes this one still reaches over knet
+     * hold less than a majority of the votes (for longer than the grace).
+     * Corosync reports the same as inquorate a consensus timeout later.
+     */
+    bool links_minority;
 };
 
 struct mmha_guard_decision {
@@ -81,6 +89,29 @@ struct mmha_guard_decision {
     bool alarm;                      /* two members claim writable */
     const struct mmha_member *rival; /* the other writer, if any */
 };
+
+/* One configured node as the link rule sees it. */
+struct mmha_link_node {
+    uint32_t nodeid;
+    uint32_t votes; /* quorum_votes, 1 unless configured */
+    bool reachable; /* knet: some link to it is up (this node: always) */
+};
+
+struct mmha_link_count {
+    uint32_t reachable_votes; /* this node's and those it reaches */
+    uint32_t expected_votes;  /* configured, else the sum of all votes */
+    uint32_t needed;          /* a majority of expected_votes */
+    bool minority;            /* reachable_votes < needed */
+};
+
+/*
+ * Count the votes this node (self) still reaches. expected is
+ * quorum.expected_votes when configured, 0 for the sum of the nodes' votes.
+ * This node counts as reachable whether or not it is in nodes.
+ */
+void mmha_link_count(const struct mmha_link_node *nodes, size_t n,
+                     uint32_t self, uint32_t expected,
+                     struct mmha_link_count *out);
 
 /*
  * Replace the table's membership with the CPG member list (nodeids and
@@ -106,7 +137,8 @@ bool mmha_guard_msg_decode(const void *buf, size_t len,
 
 /*
  * The decision. Read-only when the server is (or may be) writable and
- * this node is inquorate or has lost corosync, or when another member
+ * this node is inquorate, has lost corosync or (quorate still) reaches only
+ * a minority over its links, or when another member
  * claims writable with a higher epoch. Two writers raise the alarm
  * whatever the epochs; with equal epochs neither yields (Pacemaker
  * decides which one is the writer).
