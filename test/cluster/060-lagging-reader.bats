@@ -44,7 +44,7 @@ reader_vips_on() {
     r=$(mm_other "$w")
     # A fresh reader turns readable only after lag_dwell below recover_lag.
     wait_until 30 "reader_vips_on $r"
-    mm_skip_unless_writer_readable
+    mm_assert_writer_readable
     mm_vip_watch_start
     t0=$(_mmha_now_ms)
     mm_sql "$r" "STOP SLAVE; CHANGE MASTER TO MASTER_DELAY=10; START SLAVE"

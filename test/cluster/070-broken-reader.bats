@@ -43,7 +43,7 @@ repair() {
     _mm_load
     w=$(mm_writer)
     r=$(mm_other "$w")
-    mm_skip_unless_writer_readable
+    mm_assert_writer_readable
     mm_app_sql "$(mm_vip writer)" "CREATE TABLE test.conflict (id INT PRIMARY KEY)"
     wait_until 10 "mm_sql $r 'SELECT 1 FROM test.conflict' >/dev/null 2>&1"
     mm_sql "$r" "SET sql_log_bin=0; INSERT INTO test.conflict VALUES (1)"

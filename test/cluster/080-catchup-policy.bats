@@ -61,9 +61,14 @@ undelay() {
     mm_sql "$1" "STOP SLAVE; CHANGE MASTER TO MASTER_DELAY=0; START SLAVE"
 }
 
+# set_policy P: catchup_policy=P, returning once the reload it causes is
+# done (while it runs, crm_mon briefly shows no Promoted instance).
 set_policy() {
-    cluster_exec "$(mm_any_node)" crm_resource -r mysql -p catchup_policy \
-        -v "$1" >/dev/null
+    local n
+    n=$(mm_any_node)
+    cluster_exec "$n" crm_resource -r mysql -p catchup_policy -v "$1" \
+        >/dev/null || return 1
+    cluster_settle -n "$n" 30
 }
 
 @test "catchup_policy=immediate: writable at once, the backlog applies after" {

@@ -405,7 +405,14 @@ mm_replicating() {
 mm_check_replication() {
     local secs=${1:-5} w i marker rc=0 t0 vip
     _mm_load || return 1
-    w=$(mm_writer) || { _mm_err "no single writer"; return 1; }
+    # crm_mon shows no Promoted instance for a moment while an operation
+    # (a reload after a parameter change) is pending: wait that out.
+    if ! wait_until 10 "mm_writer >/dev/null" 2>/dev/null; then
+        _mm_err "no single writer"
+        cluster_exec "$(mm_any_node)" crm_mon -1 -A >&2
+        return 1
+    fi
+    w=$(mm_writer)
     vip=$(mm_vip writer)
     marker=m$(_cluster_now_ms)$RANDOM
     mm_app_sql "$vip" "CREATE TABLE IF NOT EXISTS test.marker (
@@ -428,6 +435,8 @@ mm_check_replication() {
         if ! wait_until "$secs" "[ \"\$(mm_sql $i \"SELECT COUNT(*) FROM \
 test.marker WHERE id='$marker'\" 2>/dev/null)\" = 1 ]" 2>/dev/null; then
             _mm_err "node$i: marker $marker not replicated in ${secs}s"
+            mm_slave_status "$i" | grep -E 'Master_(Host|Log_File)|_Running:|Last_.*Error:|Exec_Master|Gtid_|Using_Gtid|SQL_Delay|Slave_SQL_Running_State' >&2
+            mm_sql "$i" "SELECT @@gtid_slave_pos, @@gtid_binlog_pos, @@read_only" >&2
             rc=1
             continue
         fi
@@ -705,13 +714,11 @@ mm_attr() {
         -l reboot -G -q 2>/dev/null
 }
 
-# mm_skip_unless_writer_readable: skip (bats) while the agent does not
-# publish mmha-readable=1 on the writer: the reader VIPs' fallback to the
-# writer (crm-examples) depends on it.
-mm_skip_unless_writer_readable() {
+# mm_assert_writer_readable: the writer publishes mmha-readable=1; the
+# reader VIPs' fallback to the writer (crm-examples) depends on it.
+mm_assert_writer_readable() {
     local w
-    w=$(mm_writer) || return 0
-    if [ "$(mm_attr "$w" mmha-readable)" != 1 ]; then
-        skip "agent: the writer publishes no mmha-readable=1 (reader VIP fallback needs it)"
-    fi
+    w=$(mm_writer) || fail "no single writer"
+    [ "$(mm_attr "$w" mmha-readable)" = 1 ] ||
+        fail "the writer node$w publishes no mmha-readable=1"
 }
