@@ -68,3 +68,15 @@ mm_partition_scenario() {
     fi
     _part_note "cut-off writer acknowledged $PART_CUTOFF_ACKS local writes for ${PART_CUTOFF_MS} ms; $PART_MERGED of them on the new writer; errant reported: $PART_REPORTED"
 }
+
+# mm_partition_assert_errant: what must hold after the scenario, fencing
+# or not: the cut-off writer lost the role; whatever it accepted alone is
+# reported as errant and none of it reached the new writer.
+mm_partition_assert_errant() {
+    [ "$PART_NEW" != "$PART_OLD" ] || fail "the cut-off writer kept the role"
+    [ "$PART_CUTOFF_ACKS" -gt 0 ] || return 0
+    [ "$PART_REPORTED" = 1 ] ||
+        fail "$PART_CUTOFF_ACKS writes accepted by the cut-off writer, not reported as errant"
+    [ "$PART_MERGED" = 0 ] ||
+        fail "$PART_MERGED errant writes merged into the new writer"
+}
