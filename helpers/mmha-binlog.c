@@ -28,6 +28,8 @@ enum own_opt {
     OPT_AT = MMHA_OPT_FIRST_OWN,
     OPT_DRAIN,
     OPT_GTID,
+    OPT_IGNORE_DOMAINS,
+    OPT_IGNORE_SOURCE_DOMAIN,
     OPT_POS,
     OPT_PROGRESS,
     OPT_REFERENCE,
@@ -45,6 +47,8 @@ static void usage(FILE *f)
             "       " TOOL " wait --pos FILE:POS | --gtid SET | --drain\n"
             "                   [--progress] [common options]\n"
             "       " TOOL " repoint --to HOST:PORT --at FILE:POS | --gtid\n"
+            "                   [--ignore-source-domain]\n"
+            "                   [--ignore-domains LIST]\n"
             "                   [--repl-defaults-file FILE] [common options]\n"
             "       " TOOL " errant --reference FILE | HOST:PORT"
             " [common options]\n"
@@ -61,6 +65,8 @@ static const struct option longopts[] = {
     {"at", required_argument, NULL, OPT_AT},
     {"drain", no_argument, NULL, OPT_DRAIN},
     {"gtid", optional_argument, NULL, OPT_GTID},
+    {"ignore-domains", required_argument, NULL, OPT_IGNORE_DOMAINS},
+    {"ignore-source-domain", no_argument, NULL, OPT_IGNORE_SOURCE_DOMAIN},
     {"pos", required_argument, NULL, OPT_POS},
     {"progress", no_argument, NULL, OPT_PROGRESS},
     {"reference", required_argument, NULL, OPT_REFERENCE},
@@ -89,6 +95,8 @@ static int own_option(struct args *a, int opt, int argc, char **argv)
             a->gtid_auto = true;
         }
         return 0;
+    case OPT_IGNORE_DOMAINS: a->ignore_domains = optarg; return 0;
+    case OPT_IGNORE_SOURCE_DOMAIN: a->ignore_source_domain = true; return 0;
     case OPT_POS: a->pos = optarg; return 0;
     case OPT_PROGRESS: a->progress = true; return 0;
     case OPT_REFERENCE: a->reference = optarg; return 0;
@@ -115,9 +123,10 @@ static bool check_args(const struct args *a)
         return false;
     }
     if (!is_repoint && (a->to != NULL || a->at != NULL ||
-                        a->repl_defaults != NULL || a->gtid_auto)) {
-        mmha_err("--to, --at, --gtid and --repl-defaults-file are for "
-                 "repoint");
+                        a->repl_defaults != NULL || a->gtid_auto ||
+                        a->ignore_domains != NULL || a->ignore_source_domain)) {
+        mmha_err("--to, --at, --gtid, --ignore-domains, --ignore-source-domain "
+                 "and --repl-defaults-file are for repoint");
         return false;
     }
     if (!is_errant && a->reference != NULL) {
@@ -146,6 +155,21 @@ static bool check_args(const struct args *a)
         if (a->at != NULL &&
             !mmha_parse_binlog_pos(a->at, file, sizeof(file), &pos)) {
             mmha_err("--at: '%s' is not FILE:POS", a->at);
+            return false;
+        }
+        if (a->ignore_domains != NULL &&
+            (a->ignore_domains[0] == '\0' ||
+             strlen(a->ignore_domains) >= DOMAINS_MAX - sizeof(",4294967295") ||
+             !domain_list_valid(a->ignore_domains))) {
+            mmha_err("--ignore-domains: '%s' is not a list of domain ids "
+                     "(1,2)",
+                     a->ignore_domains);
+            return false;
+        }
+        if (a->at != NULL &&
+            (a->ignore_domains != NULL || a->ignore_source_domain)) {
+            mmha_err("--ignore-domains and --ignore-source-domain need --gtid "
+                     "(no domain is ignored with a file position)");
             return false;
         }
     }

@@ -101,6 +101,7 @@ mmha_read_kv() {
         REPLICA_READ_POS) MMHA_R_READ_POS=$_v ;;
         REPLICA_EXEC_FILE) MMHA_R_EXEC_FILE=$_v ;;
         REPLICA_EXEC_POS) MMHA_R_EXEC_POS=$_v ;;
+        REPLICA_IGNORE_DOMAINS) MMHA_R_IGNORE_DOMAINS=$_v ;;
         ERRANT) MMHA_ERRANT=$_v ;;
         LAG_MS) MMHA_LAG_MS=$_v ;;
         READABLE) MMHA_READABLE=$_v ;;
@@ -129,6 +130,7 @@ mmha_kv_reset() {
     MMHA_R_READ_POS=''
     MMHA_R_EXEC_FILE=''
     MMHA_R_EXEC_POS=''
+    MMHA_R_IGNORE_DOMAINS=''
     MMHA_ERRANT=''
     MMHA_LAG_MS=''
     MMHA_READABLE=''

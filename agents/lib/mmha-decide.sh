@@ -261,10 +261,13 @@ EOT
 }
 
 # mmha_decide_repoint SOURCE_ADDR WRITER_ADDR IO_STATE SQL_RUNNING [MODE]
+#                     [IGNORED_DOMAINS]
 # After a promotion: does this reader have to be re-pointed?  Not when it
-# already replicates from the writer with both threads up (a demoted
-# master in a master-master pair does); yes otherwise, so that every
-# reader really replicates after a role change.
+# already replicates from the writer with both threads up and ignores no
+# GTID domain (a demoted master in a master-master pair does, unless its
+# channel still ignores the domain of the reader it replicated from as
+# the writer: that is now the writer's own domain); yes otherwise, so that
+# every reader really replicates everything after a role change.
 # MODE filepos: a reader that replicates healthily from another master
 # stays there (it gets the new writer's events through that master, which
 # replicates from the writer): moving it to a position recorded on the
@@ -281,6 +284,10 @@ mmha_decide_repoint() {
         case "$3" in
         yes | connecting) _healthy=1 ;;
         esac
+    fi
+    if [ -n "${6:-}" ]; then
+        echo "repoint to $2 (the channel ignores GTID domains $6)"
+        return 0
     fi
     if [ "$_healthy" = 1 ] && [ "$1" = "$2" ]; then
         echo "already replicating from $2"
@@ -371,6 +378,7 @@ mmha_decide_read_reached() {
 }
 
 # mmha_decide_writer_source EPOCH MODE SOURCE IO SQL PREFERRED PEERS
+#                           [IGNORED_DOMAINS]
 #   EPOCH      the writer's epoch
 #   MODE       gtid | filepos
 #   SOURCE     the writer's own replication source HOST:PORT ("" none)
@@ -378,13 +386,19 @@ mmha_decide_read_reached() {
 #   PREFERRED  the node to prefer (the previous writer: the other master)
 #   PEERS      lines "NODE PEER ERRANT": each other node's peer attribute
 #              ("EPOCH@HOST:PORT", "-" when unset) and errant set ("-")
+#   IGNORED_DOMAINS  the GTID domains the writer's channel ignores ("")
 # Master-master both ways, never pulling a split brain's transactions: the
 # writer replicates from another master only when that one is a healthy
-# reader of this writer (same epoch) without errant transactions.
+# reader of this writer (same epoch) without errant transactions, and in
+# GTID mode ignoring that reader's own GTID domain, so that a write made
+# on the reader later never comes in (the reader reports it errant).  A
+# running GTID channel that ignores no domain (set up by anything else) is
+# re-pointed.
 # Prints "keep REASON", "none REASON" or "repoint NODE ADDR".
 mmha_decide_writer_source() {
     _ep=$1 _mode=$2 _src=$3 _io=$4 _sqlr=$5 _pref=$6
-    if [ -n "$_src" ] && [ "$_sqlr" = yes ]; then
+    if [ -n "$_src" ] && [ "$_sqlr" = yes ] &&
+        { [ "$_mode" = filepos ] || [ -n "${8:-}" ]; }; then
         case "$_io" in
         yes | connecting)
             echo "keep replicating from $_src"

@@ -68,6 +68,49 @@ static void put_num(struct builder *b, const struct mmha_version *v,
     put(b, mmha_sql_text(v, key), num, false);
 }
 
+/* "1,2": numbers separated by single commas; "" is an empty list. */
+static bool domain_list_ok(const char *s)
+{
+    bool digit = false;
+
+    for (; *s != '\0'; s++) {
+        if (*s >= '0' && *s <= '9') {
+            digit = true;
+        } else if (*s == ',' && digit) {
+            digit = false;
+        } else {
+            return false;
+        }
+    }
+    return true;
+}
+
+static void put_domains(struct builder *b, const struct mmha_version *v,
+                        const char *list)
+{
+    const char *key = mmha_sql_text(v, MMHA_OPT_IGNORE_DOMAIN_IDS);
+    size_t n = strlen(list);
+    char *val;
+
+    if (!domain_list_ok(list) || (n > 0 && list[n - 1] == ',')) {
+        b->ok = false;
+        return;
+    }
+    if (key[0] == '\0') {
+        /* No domains here: an empty list is what the server has. */
+        b->ok = b->ok && n == 0;
+        return;
+    }
+    val = calloc(1, n + 3);
+    if (val == NULL) {
+        b->ok = false;
+        return;
+    }
+    snprintf(val, n + 3, "(%s)", list);
+    put(b, key, val, false);
+    free(val);
+}
+
 bool mmha_change_source_sql(const struct mmha_version *v,
                             const struct mmha_change_source *cs,
                             mmha_escape_fn escape, void *ctx, char *buf,
@@ -108,6 +151,13 @@ bool mmha_change_source_sql(const struct mmha_version *v,
         put(&b, "", mmha_sql_text(v, MMHA_OPT_AUTO_POSITION_ON), false);
     } else if (cs->auto_position == MMHA_AUTOPOS_OFF) {
         put(&b, "", mmha_sql_text(v, MMHA_OPT_AUTO_POSITION_OFF), false);
+    }
+    if (cs->ignore_domains != NULL) {
+        /* MariaDB keeps no ignore list with file positions. */
+        if (cs->log_file != NULL && cs->ignore_domains[0] != '\0') {
+            return false;
+        }
+        put_domains(&b, v, cs->ignore_domains);
     }
     return b.ok && b.items > 0;
 }

@@ -28,6 +28,12 @@ struct mmha_change_source {
     uint64_t log_pos;
     enum mmha_auto_position auto_position;
     unsigned int connect_retry; /* seconds */
+    /*
+     * GTID domains whose events the replica drops, "1,2" (digits and
+     * commas only); "" clears the list; NULL says nothing. Servers without
+     * domains (MySQL) take only "" (nothing to clear, nothing said).
+     */
+    const char *ignore_domains;
 };
 
 /*
@@ -38,7 +44,8 @@ typedef void (*mmha_escape_fn)(void *ctx, char *buf, size_t len, const char *s);
 
 /*
  * The statement into buf. escape may be NULL: then quotes are doubled and
- * backslashes escaped. False when buf is too small or nothing is set.
+ * backslashes escaped. False when buf is too small, nothing is set, or
+ * ignore_domains is malformed or cannot be said on this server.
  */
 bool mmha_change_source_sql(const struct mmha_version *v,
                             const struct mmha_change_source *cs,

@@ -76,6 +76,15 @@ static const struct dialect_row table[] = {
     {MMHA_VAR_GTID_CURRENT, MYSQL, 0, 0, 0, "@@GLOBAL.gtid_executed"},
     {MMHA_VAR_SERVER_UUID, MARIA, 0, 0, 0, ""},
     {MMHA_VAR_SERVER_UUID, MYSQL, 0, 0, 0, "@@GLOBAL.server_uuid"},
+    /* MySQL GTIDs have no domains (server_uuid plays no such part). */
+    {MMHA_VAR_GTID_DOMAIN, MARIA, 0, 0, 0, "@@GLOBAL.gtid_domain_id"},
+    {MMHA_VAR_GTID_DOMAIN, MYSQL, 0, 0, 0, ""},
+    {MMHA_VAR_LOG_REPLICA_UPDATES, MARIA, 0, 0, 0,
+     "@@GLOBAL.log_slave_updates"},
+    {MMHA_VAR_LOG_REPLICA_UPDATES, MYSQL, 0, 0, 0,
+     "@@GLOBAL.log_slave_updates"},
+    {MMHA_VAR_LOG_REPLICA_UPDATES, MYSQL, 8, 0, 26,
+     "@@GLOBAL.log_replica_updates"},
     {MMHA_OPT_SOURCE_HOST, MARIA, 0, 0, 0, "MASTER_HOST"},
     {MMHA_OPT_SOURCE_HOST, MYSQL, 0, 0, 0, "MASTER_HOST"},
     {MMHA_OPT_SOURCE_HOST, MYSQL, 8, 0, 23, "SOURCE_HOST"},
@@ -103,6 +112,9 @@ static const struct dialect_row table[] = {
     {MMHA_OPT_AUTO_POSITION_OFF, MARIA, 0, 0, 0, "MASTER_USE_GTID=no"},
     {MMHA_OPT_AUTO_POSITION_OFF, MYSQL, 0, 0, 0, "MASTER_AUTO_POSITION=0"},
     {MMHA_OPT_AUTO_POSITION_OFF, MYSQL, 8, 0, 23, "SOURCE_AUTO_POSITION=0"},
+    /* MariaDB 10.1+; refused (non-empty) with MASTER_USE_GTID=no. */
+    {MMHA_OPT_IGNORE_DOMAIN_IDS, MARIA, 0, 0, 0, "IGNORE_DOMAIN_IDS"},
+    {MMHA_OPT_IGNORE_DOMAIN_IDS, MYSQL, 0, 0, 0, ""},
     {MMHA_COL_SOURCE_HOST, MARIA, 0, 0, 0, "Master_Host"},
     {MMHA_COL_SOURCE_HOST, MYSQL, 0, 0, 0, "Master_Host"},
     {MMHA_COL_SOURCE_HOST, MYSQL, 8, 0, 22, "Source_Host"},
@@ -142,6 +154,8 @@ static const struct dialect_row table[] = {
     {MMHA_COL_AUTO_POSITION, MYSQL, 0, 0, 0, "Auto_Position"},
     {MMHA_COL_RELAY_LOG_SPACE, MARIA, 0, 0, 0, "Relay_Log_Space"},
     {MMHA_COL_RELAY_LOG_SPACE, MYSQL, 0, 0, 0, "Relay_Log_Space"},
+    {MMHA_COL_IGNORE_DOMAINS, MARIA, 0, 0, 0, "Replicate_Ignore_Domain_Ids"},
+    {MMHA_COL_IGNORE_DOMAINS, MYSQL, 0, 0, 0, ""},
     /* MariaDB has TIME_MS; MySQL whole seconds only. */
     {MMHA_SQL_SESSIONS, MARIA, 0, 0, 0,
      "SELECT ID, USER, HOST, COMMAND, CAST(TIME_MS AS UNSIGNED) AS AGE_MS,"
@@ -266,6 +280,11 @@ int mmha_gtid_wait_ok_value(const struct mmha_version *v)
 bool mmha_has_super_read_only(const struct mmha_version *v)
 {
     return mmha_sql_text(v, MMHA_SQL_SUPER_READ_ONLY_ON)[0] != '\0';
+}
+
+bool mmha_has_gtid_domains(const struct mmha_version *v)
+{
+    return mmha_sql_text(v, MMHA_OPT_IGNORE_DOMAIN_IDS)[0] != '\0';
 }
 
 const char *mmha_version_name(const struct mmha_version *v, char *buf,

@@ -35,12 +35,14 @@ enum mmha_sql {
     MMHA_SQL_SUPER_READ_ONLY_ON, /* "" where the server has none */
     MMHA_SQL_SUPER_READ_ONLY_OFF,
     /* functions and variables */
-    MMHA_FN_POS_WAIT,      /* (file, pos, timeout) */
-    MMHA_FN_GTID_WAIT,     /* (set, timeout) */
-    MMHA_VAR_GTID_BINLOG,  /* what this server's binlog holds */
-    MMHA_VAR_GTID_APPLIED, /* what its replica threads applied */
-    MMHA_VAR_GTID_CURRENT, /* the union: its own state */
-    MMHA_VAR_SERVER_UUID,  /* "" where the server has none */
+    MMHA_FN_POS_WAIT,             /* (file, pos, timeout) */
+    MMHA_FN_GTID_WAIT,            /* (set, timeout) */
+    MMHA_VAR_GTID_BINLOG,         /* what this server's binlog holds */
+    MMHA_VAR_GTID_APPLIED,        /* what its replica threads applied */
+    MMHA_VAR_GTID_CURRENT,        /* the union: its own state */
+    MMHA_VAR_SERVER_UUID,         /* "" where the server has none */
+    MMHA_VAR_GTID_DOMAIN,         /* the server's GTID domain; "" where none */
+    MMHA_VAR_LOG_REPLICA_UPDATES, /* applied events go to its binlog */
     /* CHANGE MASTER / CHANGE REPLICATION SOURCE options */
     MMHA_OPT_SOURCE_HOST,
     MMHA_OPT_SOURCE_PORT,
@@ -51,6 +53,7 @@ enum mmha_sql {
     MMHA_OPT_SOURCE_CONNECT_RETRY,
     MMHA_OPT_AUTO_POSITION_ON, /* complete "KEY=value" */
     MMHA_OPT_AUTO_POSITION_OFF,
+    MMHA_OPT_IGNORE_DOMAIN_IDS, /* "" where the server has no domains */
     /* columns of the replica status row */
     MMHA_COL_SOURCE_HOST,
     MMHA_COL_SOURCE_PORT,
@@ -67,6 +70,7 @@ enum mmha_sql {
     MMHA_COL_LAST_SQL_ERROR,
     MMHA_COL_AUTO_POSITION,
     MMHA_COL_RELAY_LOG_SPACE,
+    MMHA_COL_IGNORE_DOMAINS, /* "" where the server has no domains */
     /* sessions and locks (mmha-readonly); columns ID, USER, HOST, COMMAND,
        AGE_MS, STATE, INFO, LOCK_MODE */
     MMHA_SQL_SESSIONS,           /* every session of the server */
@@ -94,6 +98,9 @@ int mmha_gtid_wait_ok_value(const struct mmha_version *v);
 
 /* Whether the server has super_read_only (MySQL 5.7.8 and later). */
 bool mmha_has_super_read_only(const struct mmha_version *v);
+
+/* Whether a replica can ignore GTID domains (MariaDB IGNORE_DOMAIN_IDS). */
+bool mmha_has_gtid_domains(const struct mmha_version *v);
 
 /* "MariaDB 10.11.6" style name, into buf. */
 const char *mmha_version_name(const struct mmha_version *v, char *buf,

@@ -15,6 +15,7 @@
 #include "gtid.h"
 #include "opts.h"
 #include "output.h"
+#include "position.h"
 
 #define TOOL "mmha-binlog"
 
@@ -38,6 +39,8 @@ struct args {
     const char *at;
     const char *reference;
     const char *repl_defaults;
+    const char *ignore_domains; /* repoint --ignore-domains LIST */
+    bool ignore_source_domain;  /* repoint --ignore-source-domain */
 };
 
 /* Binlog coordinates and server variables: coords.c. */
@@ -45,6 +48,20 @@ int coord_cmp(const char *fa, uint64_t pa, const char *fb, uint64_t pb);
 enum mmha_gtid_kind gtid_kind(const struct mmha_conn *c);
 unsigned int read_var(struct mmha_conn *c, enum mmha_sql key, char *buf,
                       size_t len);
+
+/*
+ * GTID domain lists ("1,2"): the replica's ignore list (Replicate_Ignore_
+ * Domain_Ids, "" none or no domains on this server), whether a list is
+ * well formed, and whether it holds a domain.
+ */
+enum { DOMAINS_MAX = 512 };
+unsigned int read_ignore_domains(struct mmha_conn *c, char *buf, size_t len);
+bool domain_list_valid(const char *list);
+bool domain_list_has(const char *list, unsigned long domain);
+
+/* A replica status object under key, with its ignore list. */
+void replica_out(struct mmha_out *o, const char *key,
+                 const struct mmha_replica_status *r, const char *ignore);
 
 /* The subcommands: each returns the exit code and fills o. */
 int cmd_capture(struct args *a, struct mmha_conn *c, struct mmha_out *o);

@@ -12,11 +12,15 @@ int cmd_capture(struct args *a, struct mmha_conn *c, struct mmha_out *o)
     struct mmha_binlog_pos p;
     struct mmha_replica_status r;
     char name[64];
+    char ignore[DOMAINS_MAX];
     unsigned int e;
 
     e = mmha_binlog_pos_read(c, &p);
     if (e == 0) {
         e = mmha_replica_status_read(c, &r);
+    }
+    if (e == 0) {
+        e = read_ignore_domains(c, ignore, sizeof(ignore));
     }
     if (e != 0) {
         mmha_err("cannot read the positions: %s", mysql_error(c->my));
@@ -26,6 +30,6 @@ int cmd_capture(struct args *a, struct mmha_conn *c, struct mmha_out *o)
     mmha_out_str(o, "server",
                  mmha_version_name(&c->version, name, sizeof(name)));
     mmha_binlog_pos_out(o, NULL, &p);
-    mmha_replica_status_out(o, "replica", &r);
+    replica_out(o, "replica", &r, ignore);
     return MMHA_EXIT_OK;
 }

@@ -1,6 +1,7 @@
 /*
  * Binlog coordinates and server variables, shared by the subcommands.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,4 +59,88 @@ unsigned int read_var(struct mmha_conn *c, enum mmha_sql key, char *buf,
 
     snprintf(sql, sizeof(sql), "SELECT %s", mmha_sql_text(&c->version, key));
     return mmha_query_value(c, sql, buf, len, NULL);
+}
+
+unsigned int read_ignore_domains(struct mmha_conn *c, char *buf, size_t len)
+{
+    const char *col = mmha_sql_text(&c->version, MMHA_COL_IGNORE_DOMAINS);
+    struct mmha_row r;
+    const char *v;
+    size_t n = 0;
+    unsigned int e;
+
+    buf[0] = '\0';
+    if (col[0] == '\0') {
+        return 0;
+    }
+    e = mmha_query_row(
+        c, mmha_sql_text(&c->version, MMHA_SQL_SHOW_REPLICA_STATUS), &r);
+    if (e != 0) {
+        return e;
+    }
+    /* The server writes "2, 7": kept without the blanks. */
+    v = mmha_row_get(&r, col);
+    for (; v != NULL && *v != '\0' && n + 1 < len; v++) {
+        if (*v != ' ') {
+            buf[n++] = *v;
+        }
+    }
+    buf[n] = '\0';
+    mmha_row_free(&r);
+    return 0;
+}
+
+/* Domain ids are 32-bit: "1,2", no blanks, no empty item; "" is valid. */
+bool domain_list_valid(const char *list)
+{
+    const char *p = list;
+    char *end = NULL;
+    unsigned long long v;
+
+    while (*p != '\0') {
+        if (*p < '0' || *p > '9') {
+            return false;
+        }
+        errno = 0;
+        v = strtoull(p, &end, 10);
+        if (errno != 0 || v > 0xffffffffULL) {
+            return false;
+        }
+        p = end;
+        if (*p == ',') {
+            p++;
+            if (*p == '\0') {
+                return false;
+            }
+        } else if (*p != '\0') {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool domain_list_has(const char *list, unsigned long domain)
+{
+    const char *p = list;
+    char *end = NULL;
+
+    while (*p >= '0' && *p <= '9') {
+        if (strtoul(p, &end, 10) == domain) {
+            return true;
+        }
+        if (*end != ',') {
+            break;
+        }
+        p = end + 1;
+    }
+    return false;
+}
+
+void replica_out(struct mmha_out *o, const char *key,
+                 const struct mmha_replica_status *r, const char *ignore)
+{
+    mmha_out_object_begin(o, key);
+    mmha_replica_status_out(o, NULL, r);
+    mmha_out_str(o, "ignore_domains", ignore);
+    mmha_out_close(o);
 }

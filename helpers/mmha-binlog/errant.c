@@ -13,6 +13,43 @@
 
 #include "binlog.h"
 
+/*
+ * s without the domains of list: a replica that ignores a domain counts
+ * the GTIDs it skipped as applied (gtid_slave_pos), without the data.
+ */
+static bool drop_domains(struct mmha_gtid_set *s, const char *list)
+{
+    struct mmha_gtid_set kept;
+    size_t i;
+    size_t j;
+
+    if (list[0] == '\0') {
+        return true;
+    }
+    mmha_gtid_init(&kept, s->kind);
+    for (i = 0; i < s->n; i++) {
+        const struct mmha_gtid_source *src = &s->src[i];
+
+        if (domain_list_has(list, src->domain)) {
+            continue;
+        }
+        for (j = 0; j < src->n; j++) {
+            if (!mmha_gtid_add(&kept, src->key, src->domain, src->server_id,
+                               src->iv[j].first, src->iv[j].last)) {
+                mmha_gtid_free(&kept);
+                return false;
+            }
+        }
+    }
+    mmha_gtid_free(s);
+    *s = kept;
+    return true;
+}
+
+/*
+ * What c holds: its binary log, and with with_applied what its replica
+ * threads applied, less the domains its replica channel ignores.
+ */
 static unsigned int gtid_state(struct mmha_conn *c, bool with_applied,
                                struct mmha_gtid_set *out, char *err,
                                size_t errlen)
@@ -20,6 +57,7 @@ static unsigned int gtid_state(struct mmha_conn *c, bool with_applied,
     struct mmha_gtid_set bin;
     struct mmha_gtid_set app;
     char buf[MMHA_GTID_MAX];
+    char ignore[DOMAINS_MAX] = "";
     unsigned int e;
 
     mmha_gtid_init(out, gtid_kind(c));
@@ -41,6 +79,18 @@ static unsigned int gtid_state(struct mmha_conn *c, bool with_applied,
         }
         if (!mmha_gtid_parse(&app, gtid_kind(c), buf, err, errlen)) {
             mmha_gtid_free(&bin);
+            return ER_UNKNOWN_ERROR;
+        }
+        /* Without the right to see it, no list: the old answer. */
+        if (read_ignore_domains(c, ignore, sizeof(ignore)) != 0) {
+            mmha_warn("cannot read the reference's ignored domains: %s",
+                      mysql_error(c->my));
+            ignore[0] = '\0';
+        }
+        if (!drop_domains(&app, ignore)) {
+            snprintf(err, errlen, "out of memory");
+            mmha_gtid_free(&bin);
+            mmha_gtid_free(&app);
             return ER_UNKNOWN_ERROR;
         }
     }

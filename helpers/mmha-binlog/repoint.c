@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -121,13 +122,17 @@ static int read_repl_credentials(const char *path, char *user, size_t ulen,
 
 /*
  * Put back what the replica had: its old source at the position it had
- * applied (or its GTID mode), threads as they were; no source at all when
- * it had none.
+ * applied (or its GTID mode) with its domain ignore list, the threads that
+ * ran and only those (a writer's IO thread, stopped at its promotion, stays
+ * stopped); no source at all when it had none.
  */
 static bool restore_source(struct mmha_conn *c,
-                           const struct mmha_replica_status *old, char *msg,
-                           size_t len)
+                           const struct mmha_replica_status *old,
+                           const char *old_ignore, char *msg, size_t len)
 {
+    bool io = old->io_running || old->io_connecting;
+    enum mmha_sql start = MMHA_SQL_START_REPLICA;
+
     const struct mmha_version *v = &c->version;
     struct mmha_change_source back = {0};
 
@@ -148,13 +153,188 @@ static bool restore_source(struct mmha_conn *c,
         back.log_file = old->exec_file;
         back.log_pos = old->exec_pos;
     }
+    back.ignore_domains = old_ignore;
     if (!change_source(c, &back, msg, len)) {
         return false;
     }
-    if (old->io_running || old->io_connecting || old->sql_running) {
-        mmha_exec(c, mmha_sql_text(v, MMHA_SQL_START_REPLICA));
+    if (io && !old->sql_running) {
+        start = MMHA_SQL_START_REPLICA_IO;
+    } else if (!io && old->sql_running) {
+        start = MMHA_SQL_START_REPLICA_SQL;
+    }
+    if (io || old->sql_running) {
+        mmha_exec(c, mmha_sql_text(v, start));
     }
     return true;
+}
+
+/*
+ * The new source's own GTID domain (@@GLOBAL.gtid_domain_id), read with
+ * the replication account, or with ours without --repl-defaults-file.
+ */
+static int source_domain(const struct args *a, const char *host,
+                         unsigned int port, const struct mmha_deadline *d,
+                         unsigned long *domain, char *msg, size_t len)
+{
+    struct mmha_conn_opts so = a->common.conn;
+    struct mmha_conn src = {0};
+    char buf[32] = "";
+    unsigned int e;
+    int rc;
+
+    if (a->repl_defaults != NULL) {
+        memset(&so, 0, sizeof(so));
+        so.defaults_file = a->repl_defaults;
+    }
+    so.host = host;
+    so.port = port;
+    so.socket = NULL;
+    rc = mmha_connect(&src, &so, d, msg, len);
+    if (rc != 0) {
+        return rc;
+    }
+    if (!mmha_has_gtid_domains(&src.version)) {
+        snprintf(msg, len, "the source has no GTID domains");
+        rc = MMHA_EXIT_UNIMPLEMENTED;
+    } else {
+        e = read_var(&src, MMHA_VAR_GTID_DOMAIN, buf, sizeof(buf));
+        if (e != 0) {
+            snprintf(msg, len, "%s", mysql_error(src.my));
+            rc = mmha_exit_for_errno(e);
+        } else {
+            *domain = strtoul(buf, NULL, 10);
+        }
+    }
+    mmha_disconnect(&src);
+    return rc;
+}
+
+/*
+ * A replica counts the GTIDs it skipped in an ignored domain in
+ * gtid_slave_pos: once the list no longer holds that domain, they would
+ * never be fetched.  So, with the replica stopped, those domains of
+ * gtid_slave_pos go back to what its binary log holds (log_slave_updates:
+ * everything it applied), and the new source sends the rest.  "dropped" is
+ * the domains of the old list that the new one lacks.
+ */
+static int take_back_skipped(struct mmha_conn *c, const char *dropped,
+                             char *msg, size_t len)
+{
+    char slave[MMHA_GTID_MAX];
+    char bin[MMHA_GTID_MAX];
+    char pos[MMHA_GTID_MAX] = "";
+    const char *from[2] = {slave, bin};
+    size_t n = 0;
+    int i;
+    unsigned int e;
+
+    if (dropped[0] == '\0') {
+        return MMHA_EXIT_OK;
+    }
+    e = read_var(c, MMHA_VAR_GTID_APPLIED, slave, sizeof(slave));
+    if (e == 0) {
+        e = read_var(c, MMHA_VAR_GTID_BINLOG, bin, sizeof(bin));
+    }
+    if (e != 0) {
+        snprintf(msg, len, "%s", mysql_error(c->my));
+        return mmha_exit_for_errno(e);
+    }
+    /* The other domains from gtid_slave_pos, the dropped ones from the
+     * binary log. */
+    for (i = 0; i < 2; i++) {
+        const char *p = from[i];
+
+        while (*p != '\0') {
+            size_t l = strcspn(p, ",");
+            bool mine = domain_list_has(dropped, strtoul(p, NULL, 10));
+
+            if (mine == (i == 1) && n + l + 2 < sizeof(pos)) {
+                n += (size_t)snprintf(pos + n, sizeof(pos) - n, "%s%.*s",
+                                      n > 0 ? "," : "", (int)l, p);
+            }
+            p += l;
+            p += strspn(p, ", ");
+        }
+    }
+    if (strcmp(pos, slave) == 0) {
+        return MMHA_EXIT_OK;
+    }
+    mmha_info("no longer ignoring domains %s: gtid_slave_pos %s -> %s", dropped,
+              slave, pos);
+    e = mmha_exec(c, mmha_sql_text(&c->version, MMHA_SQL_STOP_REPLICA));
+    if (e == 0) {
+        e = mmha_execf(c, "SET GLOBAL gtid_slave_pos = '%s'", pos);
+    }
+    if (e != 0) {
+        snprintf(msg, len, "%s", mysql_error(c->my));
+        return MMHA_EXIT_ERROR;
+    }
+    return MMHA_EXIT_OK;
+}
+
+/* The domains of list old that list new lacks, into out. */
+static void dropped_domains(const char *old, const char *new, char *out,
+                            size_t len)
+{
+    const char *p = old;
+    char *end = NULL;
+    unsigned long dom;
+    size_t n = 0;
+
+    out[0] = '\0';
+    while (*p >= '0' && *p <= '9') {
+        dom = strtoul(p, &end, 10);
+        if (!domain_list_has(new, dom) && n + 12 < len) {
+            n += (size_t)snprintf(out + n, len - n, "%s%lu", n > 0 ? "," : "",
+                                  dom);
+        }
+        p = *end == ',' ? end + 1 : end;
+    }
+}
+
+/* The list to ignore: --ignore-domains and the source's own domain. */
+static int ignore_list(const struct args *a, struct mmha_conn *c,
+                       const char *host, unsigned int port,
+                       const struct mmha_deadline *d, char *list, size_t len)
+{
+    char name[64];
+    char msg[MSG_MAX] = "";
+    unsigned long dom = 0;
+    size_t n;
+    int rc;
+
+    list[0] = '\0';
+    if (a->ignore_domains == NULL && !a->ignore_source_domain) {
+        return MMHA_EXIT_OK;
+    }
+    if (!mmha_has_gtid_domains(&c->version)) {
+        mmha_err("--ignore-domains, --ignore-source-domain: %s has no GTID "
+                 "domains to ignore",
+                 mmha_version_name(&c->version, name, sizeof(name)));
+        return MMHA_EXIT_UNIMPLEMENTED;
+    }
+    /* What is skipped can be taken back later only from the binary log. */
+    rc = read_var(c, MMHA_VAR_LOG_REPLICA_UPDATES, name, sizeof(name));
+    if (rc == 0 && strcmp(name, "0") == 0) {
+        mmha_err("--ignore-domains, --ignore-source-domain: need "
+                 "log_slave_updates on this server");
+        return MMHA_EXIT_CONFIGURED;
+    }
+    if (a->ignore_domains != NULL) {
+        snprintf(list, len, "%s", a->ignore_domains);
+    }
+    if (a->ignore_source_domain) {
+        rc = source_domain(a, host, port, d, &dom, msg, sizeof(msg));
+        if (rc != 0) {
+            mmha_err("--ignore-source-domain: %s: %s", a->to, msg);
+            return rc;
+        }
+        n = strlen(list);
+        if (!domain_list_has(list, dom)) {
+            snprintf(list + n, len - n, "%s%lu", n > 0 ? "," : "", dom);
+        }
+    }
+    return MMHA_EXIT_OK;
 }
 
 int cmd_repoint(struct args *a, struct mmha_conn *c,
@@ -166,6 +346,10 @@ int cmd_repoint(struct args *a, struct mmha_conn *c,
     struct mmha_deadline verify;
     char host[MMHA_NAME_MAX];
     char file[MMHA_NAME_MAX] = "";
+    char ignore[DOMAINS_MAX] = "";
+    char old_ignore[DOMAINS_MAX] = "";
+    char now_ignore[DOMAINS_MAX] = "";
+    char dropped[DOMAINS_MAX] = "";
     char user[128] = "";
     char pw[256] = "";
     char msg[MSG_MAX] = "";
@@ -189,7 +373,14 @@ int cmd_repoint(struct args *a, struct mmha_conn *c,
             return rc;
         }
     }
+    rc = ignore_list(a, c, host, port, d, ignore, sizeof(ignore));
+    if (rc != 0) {
+        return rc;
+    }
     e = mmha_replica_status_read(c, &old);
+    if (e == 0) {
+        e = read_ignore_domains(c, old_ignore, sizeof(old_ignore));
+    }
     if (e != 0) {
         mmha_err("cannot read the replica status: %s", mysql_error(c->my));
         return mmha_exit_for_errno(e);
@@ -202,13 +393,19 @@ int cmd_repoint(struct args *a, struct mmha_conn *c,
     cs.log_file = a->at != NULL ? file : NULL;
     cs.log_pos = pos;
     cs.auto_position = a->gtid_auto ? MMHA_AUTOPOS_ON : MMHA_AUTOPOS_LEAVE;
+    /* Set, or cleared: a list left from an earlier source never stays. */
+    cs.ignore_domains = ignore;
 
     /* Keep time back for putting the old source back if this fails. */
     left = mmha_deadline_left_ms(d);
     mmha_deadline_start(&verify, left > 2 * RESTORE_RESERVE_MS
                                      ? left - RESTORE_RESERVE_MS
                                      : left / 2);
-    if (!change_source(c, &cs, msg, sizeof(msg))) {
+    dropped_domains(old_ignore, ignore, dropped, sizeof(dropped));
+    rc = a->gtid_auto ? take_back_skipped(c, dropped, msg, sizeof(msg)) : 0;
+    if (rc != 0) {
+        /* Nothing changed but gtid_slave_pos, maybe: restored below. */
+    } else if (!change_source(c, &cs, msg, sizeof(msg))) {
         rc = MMHA_EXIT_ERROR;
     } else if (mmha_exec(c, mmha_sql_text(&c->version,
                                           MMHA_SQL_START_REPLICA)) != 0) {
@@ -219,12 +416,13 @@ int cmd_repoint(struct args *a, struct mmha_conn *c,
     }
     if (rc != 0) {
         mmha_conn_bound(c, d);
-        restored = restore_source(c, &old, rmsg, sizeof(rmsg));
+        restored = restore_source(c, &old, old_ignore, rmsg, sizeof(rmsg));
         if (!restored) {
             mmha_err("could not restore the old source: %s", rmsg);
         }
         mmha_replica_status_read(c, &now);
     }
+    read_ignore_domains(c, now_ignore, sizeof(now_ignore));
     if (rc != 0) {
         mmha_err("repoint to %s failed: %s%s", a->to, msg,
                  restored ? " (old source restored)" : "");
@@ -234,7 +432,7 @@ int cmd_repoint(struct args *a, struct mmha_conn *c,
     mmha_out_str(o, "at", a->at != NULL ? a->at : "gtid");
     mmha_out_bool(o, "restored", restored);
     mmha_out_str(o, "error", msg[0] != '\0' ? msg : NULL);
-    mmha_replica_status_out(o, "old", &old);
-    mmha_replica_status_out(o, "replica", &now);
+    replica_out(o, "old", &old, old_ignore);
+    replica_out(o, "replica", &now, now_ignore);
     return rc;
 }

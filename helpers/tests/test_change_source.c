@@ -88,6 +88,68 @@ static void test_mysql(void)
               "MySQL 5.7 text");
 }
 
+static void test_ignore_domains(void)
+{
+    struct mmha_version v = ver("10.11.6-MariaDB-log");
+    struct mmha_version my = ver("8.4.0");
+    struct mmha_change_source cs = {0};
+    char sql[512];
+
+    cs.host = "10.0.0.2";
+    cs.port = 3306;
+    cs.auto_position = MMHA_AUTOPOS_ON;
+    cs.ignore_domains = "2,17";
+    CHECK(mmha_change_source_sql(&v, &cs, NULL, NULL, sql, sizeof(sql)),
+          "MariaDB ignore list built");
+    CHECK_STR(sql,
+              "CHANGE MASTER TO MASTER_HOST='10.0.0.2', MASTER_PORT=3306, "
+              "MASTER_USE_GTID=slave_pos, IGNORE_DOMAIN_IDS=(2,17)",
+              "MariaDB ignore list text");
+    cs.ignore_domains = "";
+    CHECK(mmha_change_source_sql(&v, &cs, NULL, NULL, sql, sizeof(sql)),
+          "MariaDB ignore list cleared");
+    CHECK_STR(sql,
+              "CHANGE MASTER TO MASTER_HOST='10.0.0.2', MASTER_PORT=3306, "
+              "MASTER_USE_GTID=slave_pos, IGNORE_DOMAIN_IDS=()",
+              "MariaDB clearing text");
+    cs.auto_position = MMHA_AUTOPOS_LEAVE;
+    cs.log_file = "mariadb-bin.000002";
+    cs.log_pos = 4;
+    CHECK(mmha_change_source_sql(&v, &cs, NULL, NULL, sql, sizeof(sql)),
+          "MariaDB file position clears the list");
+    CHECK_STR(sql,
+              "CHANGE MASTER TO MASTER_HOST='10.0.0.2', MASTER_PORT=3306, "
+              "MASTER_LOG_FILE='mariadb-bin.000002', MASTER_LOG_POS=4, "
+              "MASTER_USE_GTID=no, IGNORE_DOMAIN_IDS=()",
+              "MariaDB file position, cleared list text");
+    cs.ignore_domains = "2";
+    CHECK(!mmha_change_source_sql(&v, &cs, NULL, NULL, sql, sizeof(sql)),
+          "an ignore list with a file position refused");
+    cs.log_file = NULL;
+    cs.auto_position = MMHA_AUTOPOS_ON;
+    cs.ignore_domains = "2);DROP TABLE t;(";
+    CHECK(!mmha_change_source_sql(&v, &cs, NULL, NULL, sql, sizeof(sql)),
+          "a malformed list refused");
+    cs.ignore_domains = "2,";
+    CHECK(!mmha_change_source_sql(&v, &cs, NULL, NULL, sql, sizeof(sql)),
+          "a trailing comma refused");
+    cs.ignore_domains = ",2";
+    CHECK(!mmha_change_source_sql(&v, &cs, NULL, NULL, sql, sizeof(sql)),
+          "a leading comma refused");
+
+    /* MySQL has no domains: nothing to clear, no list to set. */
+    cs.ignore_domains = "";
+    CHECK(mmha_change_source_sql(&my, &cs, NULL, NULL, sql, sizeof(sql)),
+          "MySQL empty list built");
+    CHECK_STR(sql,
+              "CHANGE REPLICATION SOURCE TO SOURCE_HOST='10.0.0.2', "
+              "SOURCE_PORT=3306, SOURCE_AUTO_POSITION=1",
+              "MySQL empty list says nothing");
+    cs.ignore_domains = "2";
+    CHECK(!mmha_change_source_sql(&my, &cs, NULL, NULL, sql, sizeof(sql)),
+          "MySQL ignore list refused");
+}
+
 static void test_limits(void)
 {
     struct mmha_version v = ver("10.11.6-MariaDB");
@@ -105,6 +167,7 @@ int main(void)
 {
     test_mariadb();
     test_mysql();
+    test_ignore_domains();
     test_limits();
     return unit_done();
 }

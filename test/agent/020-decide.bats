@@ -102,6 +102,18 @@ setup() {
     assert_output "no writer recorded"
 }
 
+@test "repoint: a channel that ignores GTID domains is re-pointed, even from the writer" {
+    # A demoted writer replicated from this very node, ignoring its domain.
+    run -0 mmha_decide_repoint h:2 h:2 yes yes gtid 2
+    assert_output "repoint to h:2 (the channel ignores GTID domains 2)"
+    run -0 mmha_decide_repoint h:2 h:2 connecting yes gtid 2,7
+    run -0 mmha_decide_repoint h:1 h:2 yes yes filepos 2
+    # An empty list changes nothing.
+    run -1 mmha_decide_repoint h:2 h:2 yes yes gtid ""
+    assert_output "already replicating from h:2"
+    run -1 mmha_decide_repoint h:1 h:2 yes yes filepos ""
+}
+
 @test "repoint, file/position mode: a healthy reader stays on its master" {
     run -1 mmha_decide_repoint h:1 h:2 yes yes filepos
     assert_output "file/position mode: keeps replicating from h:1"
@@ -260,11 +272,26 @@ n3 3 2 3"
     run -1 mmha_decide_read_reached mariadb-bin.000001 4 "" ""
 }
 
-@test "writer source: keeps a running source" {
-    run -0 mmha_decide_writer_source 3 gtid h2:2 yes yes n2 "n2 - -"
+@test "writer source: keeps a running source that ignores the reader's domain" {
+    run -0 mmha_decide_writer_source 3 gtid h2:2 yes yes n2 "n2 - -" 2
     assert_output "keep replicating from h2:2"
-    run -0 mmha_decide_writer_source 3 gtid h2:2 connecting yes n2 ""
+    run -0 mmha_decide_writer_source 3 gtid h2:2 connecting yes n2 "" 2
     assert_output --regexp "^keep "
+    # File/position mode has no ignore list.
+    run -0 mmha_decide_writer_source 3 filepos h2:2 yes yes n2 "n2 - -" ""
+    assert_output "keep replicating from h2:2"
+}
+
+@test "writer source: a running GTID channel that ignores no domain is re-pointed" {
+    # Set up by anything else (an older agent, an operator): the reader's
+    # own writes would come in.  Re-pointed to a peer, or left alone
+    # without one.
+    run -0 mmha_decide_writer_source 3 gtid h2:2 yes yes n2 "n2 3@h2:2 -" ""
+    assert_output "repoint n2 h2:2"
+    run -0 mmha_decide_writer_source 3 gtid h2:2 yes yes n2 "n2 3@h2:2 -"
+    assert_output "repoint n2 h2:2"
+    run -0 mmha_decide_writer_source 3 gtid h2:2 yes yes n2 "n2 - -" ""
+    assert_output --regexp "^none "
 }
 
 @test "writer source: only a healthy reader of this epoch without errant transactions" {

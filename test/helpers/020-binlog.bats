@@ -79,6 +79,12 @@ now_ms() {
     run -64 --separate-stderr mmha-binlog repoint --to nowhere --gtid
     assert_equal "$stderr" "mmha-binlog: --to: repoint needs the new source as HOST:PORT"
     run -64 --separate-stderr mmha-binlog repoint --to h:1 --gtid --at f:4
+    run -64 --separate-stderr mmha-binlog repoint --to h:1 --at f:4 --ignore-source-domain
+    assert_equal "$stderr" "mmha-binlog: --ignore-domains and --ignore-source-domain need --gtid (no domain is ignored with a file position)"
+    run -64 --separate-stderr mmha-binlog repoint --to h:1 --gtid --ignore-domains '1,x'
+    assert_equal "$stderr" "mmha-binlog: --ignore-domains: '1,x' is not a list of domain ids (1,2)"
+    run -64 --separate-stderr mmha-binlog repoint --to h:1 --gtid --ignore-domains 4294967296
+    run -64 --separate-stderr mmha-binlog capture --ignore-source-domain
     run -64 --separate-stderr mmha-binlog errant
     run -64 --separate-stderr mmha-binlog capture --password=x
     run -64 --separate-stderr mmha-binlog capture --no-such-option
@@ -105,6 +111,7 @@ now_ms() {
     assert_line "REPLICA_SQL_RUNNING=yes"
     assert_line "REPLICA_GTID_APPLIED=$(bed_sql 3 'SELECT @@gtid_slave_pos')"
     assert_line "GTID_BINLOG=$(bed_sql 3 'SELECT @@gtid_binlog_pos')"
+    assert_line "REPLICA_IGNORE_DOMAINS="
     run -0 binlog capture --defaults-file "$(bed_cnf 3)" --format json
     assert_output --partial "\"binlog_pos\":${pos#*:}"
     assert_output --partial '"replica":{"configured":true'
@@ -290,6 +297,86 @@ checksums_equal() {
     run -0 bed_wait_sql 3 "SELECT COUNT(*), COUNT(DISTINCT id) FROM test.t" $'7\t7'
     run -0 checksums_equal 3
     run -0 mmha-binlog wait --defaults-file "$(bed_cnf 3)" --pos "$(master_pos 2)" --timeout 5
+}
+
+# rows_of i DOMAIN: rows of test.d on server i written in GTID domain DOMAIN.
+rows_of() {
+    bed_sql "$1" "SELECT COUNT(*) FROM test.d WHERE dom = $2"
+}
+
+threads_of() {
+    _bed_slave_field "$1" Slave_IO_Running Slave_SQL_Running | paste -sd ' ' -
+}
+
+# caught_up i j: replica i has read and applied all of server j's binlog.
+caught_up() {
+    io_has "$1" "$(master_pos "$2")" &&
+        [ "$(_bed_slave_field "$1" Exec_Master_Log_Pos)" = "$(master_pos "$2" | cut -d: -f2)" ]
+}
+
+@test "repoint --ignore-source-domain: the source's own writes are not applied, other domains are; errant still sees them; a plain repoint clears the list and fetches what was skipped" {
+    other_bed -n 2 -t mm -m gtid
+    local to2 g2
+    to2="$(bed_host 2):$(bed_port 2)"
+    run -0 bed_sql 1 "CREATE TABLE test.d (id INT PRIMARY KEY, dom INT)"
+    run -0 bed_sync 10
+
+    run -0 binlog repoint --defaults-file "$(bed_cnf 1)" --to "$to2" --gtid \
+        --ignore-source-domain --repl-defaults-file "$(bed_repl_cnf)" \
+        --timeout 20 --format shell
+    assert_line "STATUS=ok"
+    assert_line "OLD_IGNORE_DOMAINS="
+    assert_line "REPLICA_IGNORE_DOMAINS=2"
+    run -0 _bed_slave_field 1 Replicate_Ignore_Domain_Ids Using_Gtid
+    assert_output $'2\nSlave_Pos'
+    run -0 binlog capture --defaults-file "$(bed_cnf 1)" --format shell
+    assert_line "REPLICA_IGNORE_DOMAINS=2"
+
+    # A write on 2 in its own domain is read and skipped; one in another
+    # domain is applied.
+    run -0 bed_sql 2 "INSERT INTO test.d VALUES (1, @@gtid_domain_id)"
+    g2=$(bed_sql 2 "SELECT @@gtid_binlog_pos" | tr ',' '\n' | grep '^2-2-')
+    run -0 bed_sql 2 "SET SESSION gtid_domain_id = 9; INSERT INTO test.d VALUES (2, 9)"
+    run -0 wait_until 10 "caught_up 1 2"
+    run -0 bed_wait_sql 1 "SELECT COUNT(*) FROM test.d WHERE dom = 9" 1 10
+    assert_equal "$(rows_of 1 2)" 0
+    # Server 1 counts the skipped GTID in its gtid_slave_pos, yet it lacks
+    # the data: errant against 1 still lists it.
+    run -81 binlog errant --defaults-file "$(bed_cnf 2)" \
+        --reference "$(bed_cnf 1)" --format shell
+    assert_line "ERRANT=$g2"
+
+    # Both options: a list of two (the server keeps it sorted).
+    run -0 binlog repoint --defaults-file "$(bed_cnf 1)" --to "$to2" --gtid \
+        --ignore-domains 7 --ignore-source-domain \
+        --repl-defaults-file "$(bed_repl_cnf)" --timeout 20 --format shell
+    assert_line "OLD_IGNORE_DOMAINS=2"
+    assert_line "REPLICA_IGNORE_DOMAINS=2,7"
+
+    # A failed re-point puts the list back, and only the threads that ran:
+    # the stopped IO thread (a writer's after its promotion) stays stopped.
+    run -0 bed_sql 1 "STOP SLAVE IO_THREAD"
+    run -124 --separate-stderr mmha-binlog repoint --defaults-file "$(bed_cnf 1)" \
+        --to 127.0.0.1:1 --gtid --repl-defaults-file "$(bed_repl_cnf)" \
+        --timeout 3 --format shell
+    assert_line "RESTORED=1"
+    run -0 _bed_slave_field 1 Master_Port Replicate_Ignore_Domain_Ids Slave_IO_Running Slave_SQL_Running
+    assert_output "$(bed_port 2)"$'\n2, 7\nNo\nYes'
+
+    # A plain re-point (a reader following the writer) clears the list, and
+    # what was skipped comes in too: the replica had counted it in
+    # gtid_slave_pos, which goes back to its binary log for domain 2.
+    run -0 binlog repoint --defaults-file "$(bed_cnf 1)" --to "$to2" --gtid \
+        --repl-defaults-file "$(bed_repl_cnf)" --timeout 20 --format shell
+    assert_line "OLD_IGNORE_DOMAINS=2,7"
+    assert_line "REPLICA_IGNORE_DOMAINS="
+    run -0 _bed_slave_field 1 Replicate_Ignore_Domain_Ids
+    assert_output ""
+    run -0 bed_sql 2 "INSERT INTO test.d VALUES (3, @@gtid_domain_id)"
+    run -0 bed_wait_sql 1 "SELECT COUNT(*) FROM test.d WHERE id = 3" 1 10
+    assert_equal "$(bed_sql 1 'SELECT COUNT(*) FROM test.d WHERE id = 1')" 1
+    assert_equal "$(threads_of 1)" "Yes Yes"
+    run -0 binlog errant --defaults-file "$(bed_cnf 2)" --reference "$(bed_cnf 1)"
 }
 
 @test "repoint of a server with no source to a dead port: 124 within --timeout, still no source" {
