@@ -3,7 +3,9 @@
  * readable flag with hysteresis, published to Pacemaker on request.
  *
  *   mmha-lag beat    on the writer: keep its heartbeat row fresh
- *   mmha-lag check   on a reader: lag, replication threads, readable
+ *   mmha-lag check   on a reader: lag, replication threads, readable;
+ *                    with --watch, a reading every interval on one
+ *                    connection until stopped
  *
  * This file reads the command line; beat and check live under mmha-lag/.
  */
@@ -20,7 +22,8 @@
 static const char TOOL[] = "mmha-lag";
 
 enum lag_opt {
-    OPT_DAMPEN = MMHA_OPT_FIRST_OWN,
+    OPT_COUNT = MMHA_OPT_FIRST_OWN,
+    OPT_DAMPEN,
     OPT_DWELL,
     OPT_EPOCH,
     OPT_INTERVAL,
@@ -32,10 +35,12 @@ enum lag_opt {
     OPT_PUBLISH,
     OPT_RECOVER_LAG,
     OPT_STATE_FILE,
+    OPT_WATCH,
 };
 
 static const struct option LONGOPTS[] = {
     MMHA_COMMON_LONGOPTS,
+    {"count", required_argument, NULL, OPT_COUNT},
     {"dampen", required_argument, NULL, OPT_DAMPEN},
     {"dwell", required_argument, NULL, OPT_DWELL},
     {"epoch", required_argument, NULL, OPT_EPOCH},
@@ -48,21 +53,24 @@ static const struct option LONGOPTS[] = {
     {"publish", required_argument, NULL, OPT_PUBLISH},
     {"recover-lag", required_argument, NULL, OPT_RECOVER_LAG},
     {"state-file", required_argument, NULL, OPT_STATE_FILE},
+    {"watch", required_argument, NULL, OPT_WATCH},
     {NULL, 0, NULL, 0},
 };
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: mmha-lag beat [--epoch N] [--interval MS] [--once]\n"
-               "                [--pidfile FILE] [common options]\n"
-               "       mmha-lag check [--dampen S] [--dwell S] [--max-lag MS]\n"
-               "                [--node NODE] [--offset-from FILE]\n"
-               "                [--publish NAME] [--recover-lag MS]\n"
-               "                [--state-file FILE] [common options]\n"
-               "common options: [--defaults-file FILE] [--defaults-group G]\n"
-               "                [--format human|shell|json] [--host HOST]\n"
-               "                [--port PORT] [--socket PATH] [--syslog]\n"
-               "                [--timeout S] [--user USER] [-v] [--help]\n");
+    fprintf(
+        f, "usage: mmha-lag beat [--epoch N] [--interval MS] [--once]\n"
+           "                [--pidfile FILE] [common options]\n"
+           "       mmha-lag check [--count N] [--dampen S] [--dwell S]\n"
+           "                [--max-lag MS] [--node NODE] [--offset-from FILE]\n"
+           "                [--pidfile FILE] [--publish NAME]\n"
+           "                [--recover-lag MS] [--state-file FILE]\n"
+           "                [--watch MS] [common options]\n"
+           "common options: [--defaults-file FILE] [--defaults-group G]\n"
+           "                [--format human|shell|json] [--host HOST]\n"
+           "                [--port PORT] [--socket PATH] [--syslog]\n"
+           "                [--timeout S] [--user USER] [-v] [--help]\n");
 }
 
 static int own_option(struct lag_args *a, int opt, const char *arg)
@@ -70,6 +78,8 @@ static int own_option(struct lag_args *a, int opt, const char *arg)
     int64_t n;
 
     switch (opt) {
+    case OPT_COUNT:
+        return mmha_parse_int("--count", arg, 1, INT64_MAX, &a->count) ? 0 : -1;
     case OPT_DAMPEN:
         return mmha_parse_seconds_ms("--dampen", arg, 0, 3600 * 1000,
                                      &a->dampen_ms)
@@ -112,14 +122,20 @@ static int own_option(struct lag_args *a, int opt, const char *arg)
                    ? 0
                    : -1;
     case OPT_STATE_FILE: a->state_file = arg; return 0;
+    case OPT_WATCH:
+        return mmha_parse_int("--watch", arg, 0, 3600 * 1000, &a->watch_ms)
+                   ? 0
+                   : -1;
     default: return 1;
     }
 }
 
-static bool beat_only(int opt)
+/* Whether opt belongs to the subcommand (--pidfile is for both). */
+static bool option_of(bool is_beat, int opt)
 {
-    return opt == OPT_EPOCH || opt == OPT_INTERVAL || opt == OPT_ONCE ||
-           opt == OPT_PIDFILE;
+    bool beat_only = opt == OPT_EPOCH || opt == OPT_INTERVAL || opt == OPT_ONCE;
+
+    return opt == OPT_PIDFILE || is_beat == beat_only;
 }
 
 /* 0 = run, -1 = usage error (exit 64), 1 = --help shown (exit 0). */
@@ -135,6 +151,7 @@ static int parse_args(struct lag_args *a, int argc, char **argv)
     a->dwell_ms = 5000;
     a->max_lag_ms = 1000;
     a->recover_lag_ms = -1;
+    a->watch_ms = -1;
     if (argc < 2) {
         mmha_err("a subcommand is needed: beat or check (see %s --help)", TOOL);
         return -1;
@@ -166,7 +183,7 @@ static int parse_args(struct lag_args *a, int argc, char **argv)
             mmha_bad_option(TOOL, optopt, argv);
             return -1;
         }
-        if (a->is_beat != beat_only(opt)) {
+        if (!option_of(a->is_beat, opt)) {
             mmha_err("--%s: not an option of '%s %s'", LONGOPTS[idx].name, TOOL,
                      argv[0]);
             return -1;
@@ -196,6 +213,11 @@ static int parse_args(struct lag_args *a, int argc, char **argv)
         mmha_err("--node and --dampen only apply with --publish");
         return -1;
     }
+    if (!a->is_beat && a->watch_ms < 0 &&
+        (a->count != 0 || a->pidfile != NULL)) {
+        mmha_err("--count and --pidfile only apply to check with --watch");
+        return -1;
+    }
     return 0;
 }
 
@@ -215,7 +237,7 @@ int main(int argc, char **argv)
         mmha_log_init(TOOL, a.common.verbose, a.common.syslog);
     }
     if (!a.is_beat) {
-        rc = run_check(&a);
+        rc = a.watch_ms >= 0 ? run_watch(&a) : run_check(&a);
     } else if (a.once) {
         rc = run_beat_once(&a);
     } else {

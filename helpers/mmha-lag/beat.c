@@ -106,23 +106,35 @@ static int beat_print(const struct lag_args *a, const struct beat_result *b)
     return MMHA_EXIT_OK;
 }
 
+int lag_connect_once(const struct lag_args *a, struct mmha_conn *c,
+                     struct mmha_deadline *d)
+{
+    char err[ERR_LEN];
+    int rc;
+
+    mmha_deadline_start(d, a->common.timeout_ms >= 0 ? a->common.timeout_ms
+                                                     : ONCE_TIMEOUT_MS);
+    rc = mmha_connect(c, &a->common.conn, d, err, sizeof(err));
+    if (rc != MMHA_EXIT_OK) {
+        mmha_err("%s", err);
+        return rc;
+    }
+    mmha_conn_bound(c, d);
+    return MMHA_EXIT_OK;
+}
+
 int run_beat_once(const struct lag_args *a)
 {
     struct mmha_deadline d;
     struct mmha_conn c = {0};
     struct beat_result b;
-    char err[ERR_LEN];
     unsigned int e;
     int rc;
 
-    mmha_deadline_start(&d, a->common.timeout_ms >= 0 ? a->common.timeout_ms
-                                                      : ONCE_TIMEOUT_MS);
-    rc = mmha_connect(&c, &a->common.conn, &d, err, sizeof(err));
+    rc = lag_connect_once(a, &c, &d);
     if (rc != MMHA_EXIT_OK) {
-        mmha_err("%s", err);
         goto done;
     }
-    mmha_conn_bound(&c, &d);
     e = beat_once(&c, a->epoch, true, &b);
     if (e != 0) {
         mmha_err("beat failed: %s", mysql_error(c.my));

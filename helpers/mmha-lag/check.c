@@ -1,6 +1,7 @@
 /*
  * mmha-lag check, on a reader: lag, replication threads, and a readable
- * flag with hysteresis, published to Pacemaker on request.
+ * flag with hysteresis, published to Pacemaker on request. One reading is
+ * check_read then check_decide; run_check does one, watch.c many.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -19,25 +20,8 @@
 #include "lag.h"
 
 enum {
-    OFFSET_SAMPLES = 5, /* NOW(6) round trips per server */
-};
-
-/* What a check found. */
-struct lag_reading {
-    bool hb_found;
-    long long hb_server_id;
-    char hb_ts[40];
-    unsigned long long hb_epoch;
-    char hb_file[MMHA_NAME_MAX];
-    unsigned long long hb_pos;
-    bool lag_known;
-    double lag_ms;     /* corrected by the offset when one was measured */
-    double lag_raw_ms; /* reader clock - writer's ts, uncorrected */
-    bool offset_known;
-    double offset_ms; /* writer clock - reader clock */
-    double offset_err_ms;
-    struct mmha_replica_status rs;
-    bool replication_ok;
+    OFFSET_SAMPLES = 5,        /* NOW(6) round trips per server */
+    OFFSET_REFRESH_MS = 60000, /* --watch: measure the offset again */
 };
 
 static unsigned int server_clock(struct mmha_conn *c,
@@ -59,7 +43,7 @@ static unsigned int server_clock(struct mmha_conn *c,
  * so this host's own clock never enters the result.
  */
 static int measure_offset(const struct lag_args *a, struct mmha_conn *rd,
-                          const struct mmha_deadline *d, struct lag_reading *r)
+                          const struct mmha_deadline *d, struct check_memory *m)
 {
     struct mmha_clock_sample sr[OFFSET_SAMPLES];
     struct mmha_clock_sample sw[OFFSET_SAMPLES];
@@ -94,9 +78,10 @@ static int measure_offset(const struct lag_args *a, struct mmha_conn *rd,
         mmha_err("--offset-from: no usable clock sample");
         rc = MMHA_EXIT_SOFTWARE;
     } else {
-        r->offset_known = true;
-        r->offset_ms = (double)(off_w - off_r) / 1000.0;
-        r->offset_err_ms = (double)(err_r + err_w) / 1000.0;
+        m->offset_known = true;
+        m->offset_ms = (double)(off_w - off_r) / 1000.0;
+        m->offset_err_ms = (double)(err_r + err_w) / 1000.0;
+        m->offset_at_us = mmha_now_us();
     }
     mmha_disconnect(&wr);
     return rc;
@@ -147,6 +132,9 @@ static const char *thread_state(bool running, bool connecting)
 
 static const char *lag_source(const struct lag_reading *r)
 {
+    if (!r->reached) {
+        return r->unreachable ? "unreachable" : "error";
+    }
     if (r->hb_found) {
         return "heartbeat";
     }
@@ -186,16 +174,56 @@ static int publish(const struct lag_args *a, const struct lag_reading *r,
     return rc;
 }
 
+static void print_replication(struct mmha_out *o, const struct lag_reading *r)
+{
+    const struct mmha_replica_status *rs = &r->rs;
+
+    if (r->hb_found) {
+        mmha_out_object_begin(o, "heartbeat");
+        mmha_out_int(o, "server_id", r->hb_server_id);
+        mmha_out_str(o, "ts", r->hb_ts);
+        mmha_out_int(o, "epoch", (long long)r->hb_epoch);
+        mmha_out_str(o, "binlog_file", r->hb_file);
+        mmha_out_int(o, "binlog_pos", (long long)r->hb_pos);
+        mmha_out_close(o);
+    }
+    mmha_out_bool(o, "replication_configured", rs->configured);
+    mmha_out_str(o, "io_thread",
+                 rs->configured
+                     ? thread_state(rs->io_running, rs->io_connecting)
+                     : NULL);
+    mmha_out_str(o, "sql_thread",
+                 rs->configured ? thread_state(rs->sql_running, false) : NULL);
+    if (rs->configured && !rs->seconds_behind_null) {
+        mmha_out_int(o, "seconds_behind_master", rs->seconds_behind);
+    } else {
+        mmha_out_str(o, "seconds_behind_master", NULL);
+    }
+    mmha_out_int(o, "last_io_errno", rs->last_io_errno);
+    mmha_out_int(o, "last_sql_errno", rs->last_sql_errno);
+}
+
 static void check_print(const struct lag_args *a, const struct lag_reading *r,
                         const struct mmha_hyst_state *st,
                         enum mmha_hyst_reason why, int64_t dwell_left,
-                        bool changed, int published)
+                        bool changed, int published,
+                        const struct watch_extra *w)
 {
-    const struct mmha_replica_status *rs = &r->rs;
     struct mmha_out o;
 
     mmha_out_begin(&o, a->common.format, stdout);
+    if (w != NULL) {
+        mmha_out_int(&o, "reading", w->reading);
+        mmha_out_double(&o, "check_ms",
+                        (double)(mmha_now_us() - w->start_us) / 1000.0, 3);
+    }
     mmha_out_str(&o, "source", lag_source(r));
+    if (!r->reached) {
+        mmha_out_str(&o, "error", r->error);
+        if (w != NULL) {
+            mmha_out_int(&o, "unreached_ms", w->unreached_ms);
+        }
+    }
     if (r->lag_known) {
         mmha_out_double(&o, "lag_ms", r->lag_ms, 3);
     } else {
@@ -206,30 +234,11 @@ static void check_print(const struct lag_args *a, const struct lag_reading *r,
         mmha_out_double(&o, "offset_ms", r->offset_ms, 3);
         mmha_out_double(&o, "offset_uncertainty_ms", r->offset_err_ms, 3);
     }
-    if (r->hb_found) {
-        mmha_out_object_begin(&o, "heartbeat");
-        mmha_out_int(&o, "server_id", r->hb_server_id);
-        mmha_out_str(&o, "ts", r->hb_ts);
-        mmha_out_int(&o, "epoch", (long long)r->hb_epoch);
-        mmha_out_str(&o, "binlog_file", r->hb_file);
-        mmha_out_int(&o, "binlog_pos", (long long)r->hb_pos);
-        mmha_out_close(&o);
+    /* Nothing is known of the threads of a server that did not answer. */
+    if (r->reached) {
+        print_replication(&o, r);
+        mmha_out_bool(&o, "replication_ok", r->replication_ok);
     }
-    mmha_out_bool(&o, "replication_configured", rs->configured);
-    mmha_out_str(&o, "io_thread",
-                 rs->configured
-                     ? thread_state(rs->io_running, rs->io_connecting)
-                     : NULL);
-    mmha_out_str(&o, "sql_thread",
-                 rs->configured ? thread_state(rs->sql_running, false) : NULL);
-    if (rs->configured && !rs->seconds_behind_null) {
-        mmha_out_int(&o, "seconds_behind_master", rs->seconds_behind);
-    } else {
-        mmha_out_str(&o, "seconds_behind_master", NULL);
-    }
-    mmha_out_int(&o, "last_io_errno", rs->last_io_errno);
-    mmha_out_int(&o, "last_sql_errno", rs->last_sql_errno);
-    mmha_out_bool(&o, "replication_ok", r->replication_ok);
     mmha_out_bool(&o, "readable", st->readable);
     mmha_out_str(&o, "reason", mmha_hyst_reason_name(why));
     mmha_out_int(&o, "dwell_left_ms", dwell_left);
@@ -241,96 +250,175 @@ static void check_print(const struct lag_args *a, const struct lag_reading *r,
         mmha_out_bool(&o, "published", published == 0);
     }
     mmha_out_end(&o);
+    if (w != NULL && a->common.format != MMHA_FORMAT_JSON) {
+        fputc('\n', stdout); /* a blank line ends a record */
+    }
+    fflush(stdout);
 }
 
-int run_check(const struct lag_args *a)
+/*
+ * Hysteresis memory: loaded from --state-file; without one, a single check
+ * has none (readable = lag within --max-lag, no dwell) while --watch keeps
+ * it in this process, starting not readable like a missing state file.
+ */
+void check_memory_init(const struct lag_args *a, struct check_memory *m,
+                       bool watching)
 {
-    struct mmha_hyst_conf hc = {(double)a->max_lag_ms,
-                                (double)a->recover_lag_ms, a->dwell_ms};
-    struct mmha_hyst_state st;
-    struct mmha_hyst_input in;
-    struct mmha_deadline d;
-    struct mmha_conn c = {0};
-    struct lag_reading r;
-    enum mmha_hyst_reason why;
-    int64_t dwell_left = 0;
-    char err[ERR_LEN];
-    bool was_readable;
-    unsigned int e;
-    int published = -1;
-    int rc;
+    int lr = 1;
 
-    memset(&r, 0, sizeof(r));
-    mmha_deadline_start(&d, a->common.timeout_ms >= 0 ? a->common.timeout_ms
-                                                      : ONCE_TIMEOUT_MS);
-    rc = mmha_connect(&c, &a->common.conn, &d, err, sizeof(err));
-    if (rc != MMHA_EXIT_OK) {
-        mmha_err("%s", err);
-        goto done;
+    memset(m, 0, sizeof(*m));
+    m->hc.max_lag_ms = (double)a->max_lag_ms;
+    m->hc.recover_lag_ms = (double)a->recover_lag_ms;
+    m->hc.dwell_ms = a->dwell_ms;
+    mmha_hyst_init(&m->st);
+    m->st.readable = a->state_file == NULL && !watching;
+    if (a->state_file != NULL) {
+        lr = mmha_hyst_load(a->state_file, &m->st);
     }
-    mmha_conn_bound(&c, &d);
-    if (a->offset_from != NULL) {
-        rc = measure_offset(a, &c, &d, &r);
-        if (rc != MMHA_EXIT_OK) {
-            goto done;
-        }
-    }
-    e = read_heartbeat(&c, &r);
-    if (e == 0) {
-        e = mmha_replica_status_read(&c, &r.rs);
-    }
-    if (e != 0) {
-        mmha_err("reading the lag failed: %s", mysql_error(c.my));
-        rc = mmha_deadline_passed(&d) ? MMHA_EXIT_DEADLINE
-                                      : mmha_exit_for_errno(e);
-        goto done;
-    }
-    if (r.hb_found) {
-        r.lag_known = true;
-        r.lag_ms = r.lag_raw_ms + (r.offset_known ? r.offset_ms : 0.0);
-    } else if (r.rs.configured && !r.rs.seconds_behind_null) {
-        r.lag_known = true;
-        r.lag_ms = (double)r.rs.seconds_behind * 1000.0;
-        r.lag_raw_ms = r.lag_ms;
-    }
-    r.replication_ok = r.rs.configured && r.rs.io_running && r.rs.sql_running;
-
-    /* Without a state file there is no memory: no dwell, no hysteresis. */
-    mmha_hyst_init(&st);
-    st.readable = true;
-    if (a->state_file != NULL && mmha_hyst_load(a->state_file, &st) < 0) {
+    if (lr < 0) {
         mmha_warn("--state-file %s: unreadable or malformed; starting "
                   "unreadable",
                   a->state_file);
     }
-    was_readable = st.readable;
-    in.lag_known = r.lag_known;
-    in.lag_ms = r.lag_ms;
-    in.replication_ok = r.replication_ok;
+    /* A single check always writes the file; --watch when it changed. */
+    m->have_saved = watching && lr == 0;
+    m->saved = m->st;
+}
+
+static bool state_equal(const struct mmha_hyst_state *x,
+                        const struct mmha_hyst_state *y)
+{
+    return x->readable == y->readable && x->good_since_us == y->good_since_us &&
+           x->changed_us == y->changed_us;
+}
+
+/* Whether the --offset-from estimate must be (re)measured now. */
+static bool offset_due(const struct lag_args *a, const struct check_memory *m)
+{
+    return a->offset_from != NULL &&
+           (!m->offset_known ||
+            mmha_now_us() - m->offset_at_us > OFFSET_REFRESH_MS * 1000LL);
+}
+
+int check_read(const struct lag_args *a, struct mmha_conn *c,
+               const struct mmha_deadline *d, struct check_memory *m,
+               struct lag_reading *r)
+{
+    unsigned int e;
+    int rc;
+
+    memset(r, 0, sizeof(*r));
+    if (offset_due(a, m)) {
+        rc = measure_offset(a, c, d, m);
+        if (rc != MMHA_EXIT_OK && !m->offset_known) {
+            snprintf(r->error, sizeof(r->error),
+                     "--offset-from: no clock offset");
+            r->error_logged = true; /* measure_offset said why */
+            return rc;
+        }
+        if (rc != MMHA_EXIT_OK) {
+            mmha_warn("--offset-from: keeping the previous estimate");
+        }
+    }
+    e = read_heartbeat(c, r);
+    if (e == 0) {
+        e = mmha_replica_status_read(c, &r->rs);
+    }
+    if (e != 0) {
+        snprintf(r->error, sizeof(r->error), "reading the lag failed: %s",
+                 mysql_error(c->my));
+        r->unreachable = lag_client_error(e);
+        return mmha_deadline_passed(d) ? MMHA_EXIT_DEADLINE
+                                       : mmha_exit_for_errno(e);
+    }
+    r->reached = true;
+    if (m->offset_known) {
+        r->offset_known = true;
+        r->offset_ms = m->offset_ms;
+        r->offset_err_ms = m->offset_err_ms;
+    }
+    if (r->hb_found) {
+        r->lag_known = true;
+        r->lag_ms = r->lag_raw_ms + (r->offset_known ? r->offset_ms : 0.0);
+    } else if (r->rs.configured && !r->rs.seconds_behind_null) {
+        r->lag_known = true;
+        r->lag_ms = (double)r->rs.seconds_behind * 1000.0;
+        r->lag_raw_ms = r->lag_ms;
+    }
+    r->replication_ok =
+        r->rs.configured && r->rs.io_running && r->rs.sql_running;
+    return MMHA_EXIT_OK;
+}
+
+int check_decide(const struct lag_args *a, struct check_memory *m,
+                 const struct lag_reading *r, const struct mmha_deadline *d,
+                 const struct watch_extra *w)
+{
+    struct mmha_hyst_input in;
+    enum mmha_hyst_reason why;
+    int64_t dwell_left = 0;
+    bool was_readable = m->st.readable;
+    bool remembers = a->state_file != NULL || w != NULL;
+    int published = -1;
+    int rc = MMHA_EXIT_OK;
+
+    in.lag_known = r->lag_known;
+    in.lag_ms = r->lag_ms;
+    /* A server that did not answer: its threads are unknown, not broken
+     * (the unknown lag makes it unreadable all the same). */
+    in.replication_ok = r->reached ? r->replication_ok : true;
     in.now_us = mmha_wall_us();
-    why = mmha_hyst_step(&hc, &st, &in, &dwell_left);
-    /* Without a state file there is no previous state to change from. */
-    if (a->state_file != NULL && was_readable != st.readable) {
-        mmha_notice("%s (%s)", st.readable ? "readable" : "not readable",
+    why = mmha_hyst_step(&m->hc, &m->st, &in, &dwell_left);
+    /* Without memory there is no previous state to change from. */
+    if (remembers && was_readable != m->st.readable) {
+        mmha_notice("%s (%s)", m->st.readable ? "readable" : "not readable",
                     mmha_hyst_reason_name(why));
     }
-    if (a->state_file != NULL) {
-        int se = mmha_hyst_save(a->state_file, &st);
+    if (a->state_file != NULL &&
+        (!m->have_saved || !state_equal(&m->st, &m->saved))) {
+        int se = mmha_hyst_save(a->state_file, &m->st);
 
         if (se != 0) {
             mmha_err("--state-file %s: %s", a->state_file, strerror(se));
             rc = MMHA_EXIT_IOERR;
+        } else {
+            m->saved = m->st;
+            m->have_saved = w != NULL;
         }
     }
     if (a->publish != NULL) {
-        published = publish(a, &r, st.readable, &d);
+        published = publish(a, r, m->st.readable, d);
         if (published != 0 && rc == MMHA_EXIT_OK) {
             rc = published == MMHA_EXIT_DEADLINE ? MMHA_EXIT_DEADLINE
                                                  : MMHA_EXIT_ERROR;
         }
     }
-    check_print(a, &r, &st, why, dwell_left, was_readable != st.readable,
-                published);
+    check_print(a, r, &m->st, why, dwell_left, was_readable != m->st.readable,
+                published, w);
+    return rc;
+}
+
+int run_check(const struct lag_args *a)
+{
+    struct check_memory m;
+    struct mmha_deadline d;
+    struct mmha_conn c = {0};
+    struct lag_reading r;
+    int rc;
+
+    rc = lag_connect_once(a, &c, &d);
+    if (rc != MMHA_EXIT_OK) {
+        goto done;
+    }
+    check_memory_init(a, &m, false);
+    rc = check_read(a, &c, &d, &m, &r);
+    if (rc != MMHA_EXIT_OK) {
+        if (!r.error_logged) {
+            mmha_err("%s", r.error);
+        }
+        goto done;
+    }
+    rc = check_decide(a, &m, &r, &d, NULL);
 done:
     mmha_disconnect(&c);
     return rc;

@@ -1,6 +1,7 @@
 /*
  * mmha-lag beat as a daemon: beat every interval until SIGTERM or SIGINT,
- * reconnect with back-off, keep a pid file.
+ * reconnect with back-off, keep a pid file. The signal handling and sleeps
+ * here serve check --watch too (watch.c).
  */
 #include <errmsg.h>
 #include <inttypes.h>
@@ -47,13 +48,23 @@ static void on_stop(int sig)
     }
 }
 
-static bool client_error(unsigned int e)
+bool lag_stopped(void)
+{
+    return g_stop != 0;
+}
+
+void lag_in_db(bool in_db)
+{
+    g_in_db = in_db ? 1 : 0;
+}
+
+bool lag_client_error(unsigned int e)
 {
     return e >= CR_MIN_ERROR && e <= CR_MAX_ERROR;
 }
 
 /* Sleep ms in short slices so SIGTERM is seen promptly. */
-static void sleep_unless_stopped(int64_t ms)
+void lag_sleep_unless_stopped(int64_t ms)
 {
     int64_t end = mmha_now_us() + ms * 1000;
     int64_t left;
@@ -69,10 +80,19 @@ static void sleep_unless_stopped(int64_t ms)
     }
 }
 
-static void install_signals(void)
+int lag_signals_install(const char *pidfile)
 {
     struct sigaction sa;
 
+    if (pidfile != NULL) {
+        int e = mmha_write_pidfile(pidfile);
+
+        if (e != 0) {
+            mmha_err("--pidfile %s: %s", pidfile, strerror(e));
+            return MMHA_EXIT_IOERR;
+        }
+    }
+    g_pidfile = pidfile;
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_stop;
     sigemptyset(&sa.sa_mask);
@@ -81,6 +101,7 @@ static void install_signals(void)
     sigaction(SIGINT, &sa, NULL);
     sa.sa_handler = SIG_IGN;
     sigaction(SIGPIPE, &sa, NULL);
+    return MMHA_EXIT_OK;
 }
 
 /* The daemon: beat every interval until SIGTERM; reconnect with back-off. */
@@ -96,14 +117,9 @@ int run_beat_daemon(const struct lag_args *a)
     int rc = MMHA_EXIT_OK;
     int e;
 
-    install_signals();
-    if (a->pidfile != NULL) {
-        e = mmha_write_pidfile(a->pidfile);
-        if (e != 0) {
-            mmha_err("--pidfile %s: %s", a->pidfile, strerror(e));
-            return MMHA_EXIT_IOERR;
-        }
-        g_pidfile = a->pidfile;
+    rc = lag_signals_install(a->pidfile);
+    if (rc != MMHA_EXIT_OK) {
+        return rc;
     }
     mmha_notice("beating every %" PRId64 " ms, epoch %" PRIu64, a->interval_ms,
                 a->epoch);
@@ -115,9 +131,9 @@ int run_beat_daemon(const struct lag_args *a)
 
         mmha_deadline_start(&d, per_beat);
         if (!connected) {
-            g_in_db = 1;
+            lag_in_db(true);
             e = mmha_connect(&c, &a->common.conn, &d, err, sizeof(err));
-            g_in_db = 0;
+            lag_in_db(false);
             if (e == MMHA_EXIT_NOINPUT) {
                 mmha_err("%s", err);
                 rc = e;
@@ -125,7 +141,7 @@ int run_beat_daemon(const struct lag_args *a)
             }
             if (e != MMHA_EXIT_OK) {
                 mmha_warn("%s; retrying in %" PRId64 " ms", err, backoff);
-                sleep_unless_stopped(backoff);
+                lag_sleep_unless_stopped(backoff);
                 backoff =
                     backoff * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : backoff * 2;
                 continue;
@@ -135,12 +151,12 @@ int run_beat_daemon(const struct lag_args *a)
             mmha_notice("connected");
         }
         mmha_conn_bound(&c, &d);
-        g_in_db = 1;
+        lag_in_db(true);
         se = beat_once(&c, a->epoch, false, &b);
-        g_in_db = 0;
+        lag_in_db(false);
         if (se != 0) {
             mmha_warn("beat failed: %s", mysql_error(c.my));
-            if (client_error(se)) {
+            if (lag_client_error(se)) {
                 /* The server went away: connect again, with back-off. */
                 mmha_disconnect(&c);
                 connected = false;
@@ -153,7 +169,8 @@ int run_beat_daemon(const struct lag_args *a)
         } else {
             mmha_debug("beat %s:%" PRIu64, b.file, b.pos);
         }
-        sleep_unless_stopped(a->interval_ms - (mmha_now_us() - start) / 1000);
+        lag_sleep_unless_stopped(a->interval_ms -
+                                 (mmha_now_us() - start) / 1000);
     }
     mmha_disconnect(&c);
     if (g_stop) {

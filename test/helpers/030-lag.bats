@@ -122,9 +122,15 @@ beat_running() {
     run -0 bed_sql 2 "SELECT COUNT(*) FROM information_schema.tables
         WHERE table_schema = 'mmha'"
     assert_output 0
-    # Nor does the daemon.
-    run -124 timeout -s TERM 0.6 mmha-lag beat --defaults-file "$R" \
-        --interval 50
+    # Nor does the daemon. Stopped by its pid alone: timeout(1) also signals
+    # the process group, which under ASan can include LeakSanitizer's
+    # exit-time tracer (seen hanging the run).
+    local pid
+    mmha-lag beat --defaults-file "$R" --interval 50 3>&- &
+    pid=$!
+    sleep 0.6
+    kill -TERM "$pid"
+    wait "$pid"
     run -0 bed_sql 1 "SELECT COUNT(*) FROM information_schema.tables
         WHERE table_schema = 'mmha'"
     assert_output 0
@@ -344,4 +350,232 @@ hcheck() {
     assert_line --partial "attrd_updater -n mmha-lag-ms failed (status 1)"
     run -0 cat "$rec"
     assert_output --regexp "^attrd_updater -n mmha-lag-ms -U [0-9]+$"
+}
+
+# ---- check --watch: one connection, a reading every interval
+
+# stamp: each line of stdin prefixed with its arrival time in ms.
+stamp() {
+    python3 -c 'import sys, time
+for line in sys.stdin:
+    print("%.3f %s" % (time.time() * 1000, line), end="", flush=True)'
+}
+
+# record_with KEY=VALUE FILE: the first shell-format record (records end
+# with a blank line) that has that line.
+record_with() {
+    awk -v want="$1" 'BEGIN { RS = "" } {
+        n = split($0, l, "\n"); for (i = 1; i <= n; i++)
+            if (l[i] == want) { print; exit } }' "$2"
+}
+
+connections() {
+    bed_sql 2 "SHOW GLOBAL STATUS LIKE 'Connections'" | cut -f2
+}
+
+@test "check --watch: bad values give one clear line and exit 64" {
+    run -64 mmha-lag check --watch -1
+    assert_output "mmha-lag: --watch: -1 is out of range (0 to 3600000)"
+    run -64 mmha-lag check --watch soon
+    assert_output "mmha-lag: --watch: 'soon' is not a whole number"
+    run -64 mmha-lag check --watch
+    assert_output "mmha-lag: --watch: unknown option or missing value (see mmha-lag --help)"
+    run -64 mmha-lag check --watch 100 --count 0
+    assert_output "mmha-lag: --count: 0 is out of range (1 to 9223372036854775807)"
+    run -64 mmha-lag check --count 3
+    assert_output "mmha-lag: --count and --pidfile only apply to check with --watch"
+    run -64 mmha-lag check --pidfile "$BATS_TEST_TMPDIR/p"
+    assert_output "mmha-lag: --count and --pidfile only apply to check with --watch"
+    run -64 mmha-lag beat --watch 100
+    assert_output "mmha-lag: --watch: not an option of 'mmha-lag beat'"
+    run -64 mmha-lag beat --count 2
+    assert_output "mmha-lag: --count: not an option of 'mmha-lag beat'"
+    run -0 mmha-lag --help
+    assert_output --partial "[--watch MS]"
+}
+
+@test "check --watch: a record per reading, at the interval, one connection" {
+    beat_running || start_beat
+    local out=$BATS_TEST_TMPDIR/out c0 c1 st
+    c0=$(connections)
+    mmha-lag check --defaults-file "$R" --watch 200 --count 6 --format json \
+        2>"$BATS_TEST_TMPDIR/err" | stamp >"$out"
+    st=${PIPESTATUS[0]}
+    c1=$(connections)
+    cat "$out"
+    assert_equal "$st" 0
+    # One connection for six readings (+1: the second count's own).
+    assert_equal "$((c1 - c0))" 2
+    run -0 python3 -c 'import json, sys
+t, recs = [], []
+for line in open(sys.argv[1]):
+    ms, rec = line.split(" ", 1)
+    t.append(float(ms)); recs.append(json.loads(rec))
+assert [r["reading"] for r in recs] == [1, 2, 3, 4, 5, 6], recs
+assert all(r["source"] == "heartbeat" for r in recs)
+assert all(isinstance(r["lag_ms"], float) for r in recs)
+# From the second record: the first may wait for this stamper to start.
+gaps = [b - a for a, b in zip(t[1:], t[2:])]
+print("gaps", gaps, "total", t[-1] - t[1])
+assert all(140 <= g <= 260 for g in gaps), gaps
+assert abs((t[-1] - t[1]) - 800) <= 60, t[-1] - t[1]
+' "$out"
+    echo "$output"
+}
+
+@test "check --watch: the lag grows by the interval while the SQL thread is stopped" {
+    beat_running || start_beat
+    wait_until 5 '[ "$(sql_lag | cut -d. -f1)" -lt 1000 ]'
+    bed_sql 2 "STOP SLAVE SQL_THREAD"
+    run -0 mmha-lag check --defaults-file "$R" --watch 250 --count 8 \
+        --format shell
+    bed_sql 2 "START SLAVE SQL_THREAD"
+    local lags
+    lags=$(field LAG_MS)
+    echo "$lags"
+    assert_equal "$(field READING | tr '\n' ' ')" "1 2 3 4 5 6 7 8 "
+    assert_equal "$(field SOURCE | sort -u)" heartbeat
+    assert_equal "$(field SQL_THREAD | sort -u)" No
+    assert_equal "$(field SECONDS_BEHIND_MASTER | sort -u)" ""
+    assert_equal "$(field READABLE | sort -u)" 0
+    assert_equal "$(field REASON | sort -u)" replication_broken
+    # Every step is the interval (the same beat, read 250 ms later) ...
+    run -0 awk 'NR > 1 { d = $1 - p; print d; if (d < 200 || d > 300) bad = 1 }
+        { p = $1 } END { exit bad }' <<<"$lags"
+    # ... and over the seven steps, 1750 ms within 50 ms.
+    run -0 awk '{ v[NR] = $1 } END { d = v[NR] - v[1] - 1750; print d
+        exit !(d >= -50 && d <= 50) }' <<<"$lags"
+    bed_wait_replicating 2
+}
+
+@test "check --watch: hysteresis kept in memory and in --state-file" {
+    beat_running || start_beat
+    wait_until 5 '[ "$(sql_lag | cut -d. -f1)" -lt 300 ]'
+    # No state file: starts not readable, readable once the dwell passed.
+    run -0 mmha-lag check --defaults-file "$R" --watch 100 --count 8 \
+        --dwell 0.35 --format shell
+    assert_equal "$(field READABLE | head -1)" 0
+    assert_equal "$(field REASON | head -1)" dwell
+    assert_equal "$(field READABLE | tail -1)" 1
+    assert_equal "$(field CHANGED | grep -c 1)" 1
+    # With a state file: it follows the state, and a later call picks it up.
+    local state=$BATS_TEST_TMPDIR/state
+    run -0 mmha-lag check --defaults-file "$R" --watch 100 --count 3 \
+        --dwell 0 --format shell --state-file "$state"
+    assert_equal "$(field READABLE | tr '\n' ' ')" "1 1 1 "
+    run -0 grep -q "^readable=1$" "$state"
+    run -0 mmha-lag check --defaults-file "$R" --watch 100 --count 2 \
+        --dwell 10 --format shell --state-file "$state"
+    assert_equal "$(field READABLE | tr '\n' ' ')" "1 1 "
+}
+
+@test "check --watch --publish: attrd_updater called at every reading" {
+    beat_running || start_beat
+    wait_until 5 '[ "$(sql_lag | cut -d. -f1)" -lt 300 ]'
+    local rec=$BATS_TEST_TMPDIR/calls
+    PATH=$MMHA_TOP/test/lib/stand-ins:$PATH MMHA_RECORD_FILE=$rec \
+        run -0 mmha-lag check --defaults-file "$R" --format shell \
+        --watch 100 --count 3 --dwell 0 --publish mmha --dampen 2 \
+        --node node2
+    assert_equal "$(field PUBLISHED | tr '\n' ' ')" "1 1 1 "
+    local lags
+    mapfile -t lags < <(field LAG_MS | awk '{ printf "%d\n", $1 + 0.5 }')
+    run -0 cat "$rec"
+    assert_equal "${#lines[@]}" 6
+    local i
+    for i in 0 1 2; do
+        assert_line --index $((2 * i)) \
+            "attrd_updater -n mmha-lag-ms -U ${lags[i]} -d 2000ms -N node2"
+        assert_line --index $((2 * i + 1)) \
+            "attrd_updater -n mmha-readable -U 1 -N node2"
+    done
+}
+
+@test "check --watch: reader gone: lag unknown and published, reconnects with back-off" {
+    beat_running || start_beat
+    local out=$BATS_TEST_TMPDIR/out err=$BATS_TEST_TMPDIR/err
+    local rec=$BATS_TEST_TMPDIR/calls pid st=0
+    PATH=$MMHA_TOP/test/lib/stand-ins:$PATH MMHA_RECORD_FILE=$rec \
+        mmha-lag check --defaults-file "$R" --watch 200 --format shell \
+        --publish mmha --pidfile "$BATS_TEST_TMPDIR/w.pid" \
+        >"$out" 2>"$err" 3>&- &
+    pid=$!
+    echo "$pid" >"$BATS_FILE_TMPDIR/watch.pid"
+    wait_until 5 'grep -q "^SOURCE=heartbeat$" "$out"'
+    bed_stop_server 2
+    wait_until 10 '[ "$(grep -c "retrying in" "$err")" -ge 3 ]'
+    bed_restart 2
+    bed_sql 2 "SET GLOBAL read_only=1"
+    bed_wait_replicating 2
+    wait_until 10 '[ "$(grep "^SOURCE=" "$out" | tail -1)" = SOURCE=heartbeat ]'
+    kill -TERM "$pid"
+    wait "$pid" || st=$?
+    assert_equal "$st" 0
+    cat "$err"
+    # While gone: a record at every reading, lag unknown, not readable.
+    run -0 record_with SOURCE=unreachable "$out"
+    assert_line "LAG_MS="
+    assert_line "READABLE=0"
+    assert_line "REASON=lag_unknown"
+    assert_line --regexp "^ERROR=.+"
+    assert_line --regexp "^UNREACHED_MS=[0-9]+$"
+    # ... published as such: the lag deleted, the flag off.
+    run -0 grep -c "^attrd_updater -n mmha-lag-ms -D$" "$rec"
+    run -0 grep -c "^attrd_updater -n mmha-readable -U 0$" "$rec"
+    # Back-off doubles from 250 ms; one process throughout.
+    run -0 grep -o "retrying in [0-9]* ms" "$err"
+    assert_line --index 0 "retrying in 250 ms"
+    assert_line --index 1 "retrying in 500 ms"
+    assert_line --index 2 "retrying in 1000 ms"
+    run -0 grep -c "connected$" "$err"
+    assert_output 2
+    run -1 test -e "$BATS_TEST_TMPDIR/w.pid"
+}
+
+@test "check --watch: --timeout bounds each reading" {
+    beat_running || start_beat
+    # A write lock on the reader blocks the heartbeat read for 3 s.
+    bed_sql 2 "LOCK TABLES mmha.heartbeat WRITE; DO SLEEP(3); UNLOCK TABLES" \
+        >/dev/null 2>&1 3>&- &
+    local hold=$! t0 t1
+    sleep 0.3
+    t0=$(now_ms)
+    run mmha-lag check --defaults-file "$R" --watch 100 --count 1 \
+        --timeout 1 --format shell
+    t1=$(now_ms)
+    echo "status $status in $(arith "$t1 - $t0") ms"
+    assert_equal "$status" 124
+    assert_line "SOURCE=unreachable"
+    assert_line "LAG_MS="
+    run -0 calc "$t1 - $t0 < 1600"
+    # The next readings reconnect and succeed once the lock is gone.
+    run -0 mmha-lag check --defaults-file "$R" --watch 500 --count 8 \
+        --timeout 1 --format shell
+    assert_equal "$(field SOURCE | tail -1)" heartbeat
+    wait "$hold"
+}
+
+@test "check --watch: SIGTERM exits 0 within 1 s (asleep, backing off)" {
+    beat_running || start_beat
+    printf '[client]\nhost=127.0.0.1\nport=1\nuser=x\n' \
+        >"$BATS_TEST_TMPDIR/dead.cnf"
+    local cnf pid t0 t1 st pf=$BATS_TEST_TMPDIR/w.pid
+    for cnf in "$R" "$BATS_TEST_TMPDIR/dead.cnf"; do
+        mmha-lag check --defaults-file "$cnf" --watch 60000 --pidfile "$pf" \
+            >"$BATS_TEST_TMPDIR/out" 2>&1 3>&- &
+        pid=$!
+        echo "$pid" >"$BATS_FILE_TMPDIR/watch.pid"
+        wait_until 5 "[ -s '$pf' ]"
+        sleep 0.5
+        run -0 kill -0 "$pid"
+        t0=$(now_ms)
+        kill -TERM "$pid"
+        st=0
+        wait "$pid" || st=$?
+        t1=$(now_ms)
+        assert_equal "$st" 0
+        run -0 calc "$t1 - $t0 < 1000"
+        run -1 test -e "$pf"
+        run -0 grep -c "stopped" "$BATS_TEST_TMPDIR/out"
+    done
 }
