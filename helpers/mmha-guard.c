@@ -39,8 +39,8 @@ static const char DEFAULT_GROUP[] = "mmha-guard";
 enum {
     TIMEOUT_MS = 2000,      /* one MySQL call, one read-only action */
     INTERVAL_MS = 500,      /* poll MySQL, tell the group, retry */
-    LINK_INTERVAL_MS = 150, /* poll knet while the server is writable */
-    LINK_GRACE_MS = 100,    /* a minority must last this long */
+    LINK_INTERVAL_MS = 100, /* poll knet while the server is writable */
+    LINK_GRACE_MS = 0,      /* knet's own timeouts are the hysteresis */
     KILL_AFTER_MS = 100,    /* a blocker's grace when fencing */
     RETRY_TRIES = 10,       /* CS_ERR_TRY_AGAIN: bounded retries ... */
     RETRY_SLEEP_US = 20000, /* ... this far apart */

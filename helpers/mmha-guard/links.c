@@ -67,12 +67,18 @@ static bool cmap_has(cmap_handle_t h, const char *key)
     return cmap_get(h, key, v, &len, &type) != CS_ERR_NOT_EXIST;
 }
 
-static bool cmap_is(cmap_handle_t h, const char *key, const char *want)
+/* The string key equals want; an absent key is taken as dflt. */
+static bool cmap_is(cmap_handle_t h, const char *key, const char *want,
+                    bool dflt)
 {
     char *s = NULL;
     bool is;
+    cs_error_t rc = cmap_get_string(h, key, &s);
 
-    if (cmap_get_string(h, key, &s) != CS_OK) {
+    if (rc == CS_ERR_NOT_EXIST) {
+        return dflt;
+    }
+    if (rc != CS_OK) {
         return false;
     }
     is = strcmp(s, want) == 0;
@@ -87,14 +93,14 @@ static bool cmap_flag(cmap_handle_t h, const char *key)
     return cmap_uint(h, key, &v) && v != 0;
 }
 
-/* The nodelist; false if there is none. */
-static bool read_nodes(struct guard_links *l, cmap_handle_t h)
+/* The nodelist; why not if it cannot be counted. */
+static const char *read_nodes(struct guard_links *l, cmap_handle_t h)
 {
     char key[KEY_LEN];
     size_t i;
 
     l->n = 0;
-    for (i = 0; i < MMHA_MEMBERS_MAX; i++) {
+    for (i = 0;; i++) {
         struct mmha_link_node *node = &l->nodes[l->n];
         uint64_t v;
 
@@ -102,25 +108,31 @@ static bool read_nodes(struct guard_links *l, cmap_handle_t h)
         if (!cmap_uint(h, key, &v)) {
             break;
         }
+        if (l->n == MMHA_MEMBERS_MAX) {
+            return "too_many_nodes";
+        }
         node->nodeid = (uint32_t)v;
         snprintf(key, sizeof(key), "nodelist.node.%zu.quorum_votes", i);
         node->votes = cmap_uint(h, key, &v) ? (uint32_t)v : 1;
         node->reachable = node->nodeid == l->self;
         l->n++;
     }
-    return l->n > 0;
+    return l->n > 0 ? NULL : "no_nodelist";
 }
 
 /* Why the rule cannot apply to this configuration; NULL if it can. */
 static const char *rule_off(struct guard_links *l, cmap_handle_t h)
 {
+    const char *off;
     uint64_t v;
 
-    if (!cmap_is(h, "totem.transport", "knet")) {
+    /* Corosync 3 runs knet when the transport is not configured. */
+    if (!cmap_is(h, "totem.transport", "knet", true)) {
         return "transport_not_knet";
     }
-    if (!read_nodes(l, h)) {
-        return "no_nodelist";
+    off = read_nodes(l, h);
+    if (off != NULL) {
+        return off;
     }
     /* The runtime flag: votequorum clears two_node past two nodes. */
     if (cmap_uint(h, "runtime.votequorum.two_node", &v)
@@ -230,6 +242,9 @@ void guard_links_poll(struct guard_links *l, int64_t now_us)
         rc = corosync_cfg_node_status_get(l->cfg, node->nodeid,
                                           CFG_NODE_STATUS_V1, &st);
         if (rc == CS_ERR_TRY_AGAIN) {
+            if (!l->polled) {
+                return; /* no state yet to stand for this node */
+            }
             continue; /* the last state stands */
         }
         if (rc != CS_OK) {

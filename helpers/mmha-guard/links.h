@@ -45,7 +45,8 @@ void guard_links_config(struct guard_links *l);
 
 /*
  * Ask corosync about every configured node; logs each node that became
- * (un)reachable. A call that corosync asks to retry leaves the last state.
+ * (un)reachable. A call that corosync asks to retry leaves the last state
+ * (the first poll after a reset waits for a full one).
  */
 void guard_links_poll(struct guard_links *l, int64_t now_us);
 

@@ -28,6 +28,7 @@ setup_file() {
         return 1
     }
     cluster_start -n 3 --fencing off
+    _mmha_now_ms >"$BATS_FILE_TMPDIR/links_up"
     bed_start -n 3 -t none
     GUARD_DIR=$BATS_FILE_TMPDIR/guard
     export GUARD_DIR
@@ -194,6 +195,18 @@ checker_stop() {
     rm -f "$GUARD_DIR/checker.pid" "$GUARD_DIR/checker.stop"
 }
 
+# links_settled: knet's links have been up for 11 s. For about 10 s after a
+# link is created or goes down, knet waits up to ten times
+# knet_ping_timeout before it declares the link down again (its
+# pong-timeout backoff, one step a second); the bound holds after that.
+links_settled() {
+    local left
+    left=$(($(cat "$BATS_FILE_TMPDIR/links_up") + 11000 - $(_mmha_now_ms)))
+    if [ "$left" -gt 0 ]; then
+        sleep "$(printf '%d.%03d' $((left / 1000)) $((left % 1000)))"
+    fi
+}
+
 # totem_ms NODE KEY: a runtime totem timeout (token, consensus) in ms.
 totem_ms() {
     cluster_exec "$1" corosync-cmapctl -g "runtime.config.totem.$2" |
@@ -232,6 +245,7 @@ totem_ms() {
     assert_output 0
     # The link rule is polling: node1's writable server, 3 of 3 reachable.
     guard_wait 1 5 LINK_VOTES 3
+    links_settled
 
     t0=$(_mmha_now_ms)
     cluster_partition 1
