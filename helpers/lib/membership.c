@@ -140,6 +140,34 @@ static void rivals(const struct mmha_guard_input *in,
     }
 }
 
+const char *mmha_link_rule_off(const struct mmha_link_config *c)
+{
+    /* Corosync 3 runs knet when the transport is not configured. */
+    if (!c->knet) {
+        return "transport_not_knet";
+    }
+    if (c->nodes > MMHA_MEMBERS_MAX) {
+        return "too_many_nodes";
+    }
+    if (c->nodes == 0) {
+        return "no_nodelist";
+    }
+    /* The runtime flag: votequorum clears two_node past two nodes. */
+    if (c->two_node_runtime_set ? c->two_node_runtime : c->two_node) {
+        return "two_node";
+    }
+    if (c->last_man_standing) {
+        return "last_man_standing";
+    }
+    if (c->auto_tie_breaker) {
+        return "auto_tie_breaker";
+    }
+    if (c->qdevice) {
+        return "qdevice";
+    }
+    return NULL;
+}
+
 void mmha_link_count(const struct mmha_link_node *nodes, size_t n,
                      uint32_t self, uint32_t expected,
                      struct mmha_link_count *out)

@@ -105,6 +105,30 @@ struct mmha_link_count {
 };
 
 /*
+ * What the link rule depends on in corosync's configuration (cmap), as
+ * plain values: the guard reads them, mmha_link_rule_off judges them.
+ */
+struct mmha_link_config {
+    bool knet;                 /* totem.transport is knet (or not set) */
+    size_t nodes;              /* nodelist entries; > MMHA_MEMBERS_MAX: more */
+    bool two_node_runtime_set; /* runtime.votequorum.two_node exists ... */
+    bool two_node_runtime;     /* ... and is not 0 (cleared past 2 nodes) */
+    bool two_node;             /* quorum.two_node, when the above is not set */
+    bool last_man_standing;
+    bool auto_tie_breaker;
+    bool qdevice; /* quorum.device.model exists */
+};
+
+/*
+ * Why the link rule cannot count a majority the way votequorum does with
+ * this configuration (the LINK_RULE reason: transport_not_knet,
+ * too_many_nodes, no_nodelist, two_node, last_man_standing,
+ * auto_tie_breaker, qdevice, the first that applies in that order);
+ * NULL when the rule applies.
+ */
+const char *mmha_link_rule_off(const struct mmha_link_config *c);
+
+/*
  * Count the votes this node (self) still reaches. expected is
  * quorum.expected_votes when configured, 0 for the sum of the nodes' votes.
  * This node counts as reachable whether or not it is in nodes.

@@ -93,8 +93,11 @@ static bool cmap_flag(cmap_handle_t h, const char *key)
     return cmap_uint(h, key, &v) && v != 0;
 }
 
-/* The nodelist; why not if it cannot be counted. */
-static const char *read_nodes(struct guard_links *l, cmap_handle_t h)
+/*
+ * The nodelist into l->nodes; returns how many entries cmap has, up to
+ * MMHA_MEMBERS_MAX + 1 (more than the table holds).
+ */
+static size_t read_nodes(struct guard_links *l, cmap_handle_t h)
 {
     char key[KEY_LEN];
     size_t i;
@@ -109,7 +112,7 @@ static const char *read_nodes(struct guard_links *l, cmap_handle_t h)
             break;
         }
         if (l->n == MMHA_MEMBERS_MAX) {
-            return "too_many_nodes";
+            return MMHA_MEMBERS_MAX + 1;
         }
         node->nodeid = (uint32_t)v;
         snprintf(key, sizeof(key), "nodelist.node.%zu.quorum_votes", i);
@@ -117,40 +120,33 @@ static const char *read_nodes(struct guard_links *l, cmap_handle_t h)
         node->reachable = node->nodeid == l->self;
         l->n++;
     }
-    return l->n > 0 ? NULL : "no_nodelist";
+    return l->n;
 }
 
 /* Why the rule cannot apply to this configuration; NULL if it can. */
 static const char *rule_off(struct guard_links *l, cmap_handle_t h)
 {
+    struct mmha_link_config c;
     const char *off;
     uint64_t v;
 
-    /* Corosync 3 runs knet when the transport is not configured. */
-    if (!cmap_is(h, "totem.transport", "knet", true)) {
-        return "transport_not_knet";
+    memset(&c, 0, sizeof(c));
+    c.knet = cmap_is(h, "totem.transport", "knet", true);
+    if (c.knet) {
+        c.nodes = read_nodes(l, h);
     }
-    off = read_nodes(l, h);
-    if (off != NULL) {
-        return off;
+    c.two_node_runtime_set = cmap_uint(h, "runtime.votequorum.two_node", &v);
+    c.two_node_runtime = c.two_node_runtime_set && v != 0;
+    c.two_node = cmap_flag(h, "quorum.two_node");
+    c.last_man_standing = cmap_flag(h, "quorum.last_man_standing");
+    c.auto_tie_breaker = cmap_flag(h, "quorum.auto_tie_breaker");
+    c.qdevice = cmap_has(h, "quorum.device.model");
+    off = mmha_link_rule_off(&c);
+    if (off == NULL) {
+        l->expected =
+            cmap_uint(h, "quorum.expected_votes", &v) ? (uint32_t)v : 0;
     }
-    /* The runtime flag: votequorum clears two_node past two nodes. */
-    if (cmap_uint(h, "runtime.votequorum.two_node", &v)
-            ? v != 0
-            : cmap_flag(h, "quorum.two_node")) {
-        return "two_node";
-    }
-    if (cmap_flag(h, "quorum.last_man_standing")) {
-        return "last_man_standing";
-    }
-    if (cmap_flag(h, "quorum.auto_tie_breaker")) {
-        return "auto_tie_breaker";
-    }
-    if (cmap_has(h, "quorum.device.model")) {
-        return "qdevice";
-    }
-    l->expected = cmap_uint(h, "quorum.expected_votes", &v) ? (uint32_t)v : 0;
-    return NULL;
+    return off;
 }
 
 void guard_links_config(struct guard_links *l)
