@@ -404,7 +404,8 @@ int cmd_repoint(struct args *a, struct mmha_conn *c,
     dropped_domains(old_ignore, ignore, dropped, sizeof(dropped));
     rc = a->gtid_auto ? take_back_skipped(c, dropped, msg, sizeof(msg)) : 0;
     if (rc != 0) {
-        /* Nothing changed but gtid_slave_pos, maybe: restored below. */
+        /* Put back below; gtid_slave_pos stays as set, and the old
+         * channel skips those domains again. */
     } else if (!change_source(c, &cs, msg, sizeof(msg))) {
         rc = MMHA_EXIT_ERROR;
     } else if (mmha_exec(c, mmha_sql_text(&c->version,
