@@ -484,7 +484,7 @@ mmha_beat_pid() {
 # mmha_beat_start EPOCH: start the heartbeat writer (mmha-lag beat) if it
 # does not run; it gets its own session so Pacemaker's operation ends.
 mmha_beat_start() {
-    mmha_beat_pid >/dev/null && mmha_beat_stop
+    mmha_beat_pid >/dev/null && mmha_beat_stop 300
     _pf=$(mmha_state_file beat.pid)
     rm -f "$_pf"
     (
@@ -509,8 +509,10 @@ mmha_beat_stop() {
     _bs=$(mmha_beat_pid) || { rm -f "$(mmha_state_file beat.pid)"; return 0; }
     kill -TERM "$_bs" 2>/dev/null
     # Polled finely: a demotion waits for it (it exits within moments).
+    # WAIT_CS: how long, in 10 ms steps (default 300); a hung one gets
+    # SIGKILL after that.
     _i=0
-    while kill -0 "$_bs" 2>/dev/null && [ "$_i" -lt 300 ]; do
+    while kill -0 "$_bs" 2>/dev/null && [ "$_i" -lt "${1:-300}" ]; do
         sleep 0.01
         _i=$((_i + 1))
     done

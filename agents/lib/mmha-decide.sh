@@ -436,3 +436,37 @@ mmha_decide_previous_writer() {
     printf '%s\n' "$1" | tr ';' '\n' | sed -n 's/^promote node=\([^ ]*\) .*/\1/p' |
         grep -vx -- "$2" | tail -n 1
 }
+
+# mmha_decide_beat ROW_AGE_MS BEAT_AGE_MS LIMIT_MS RESTARTED
+#   ROW_AGE_MS  age of the writer's own heartbeat row ("" when no row,
+#               "?" when it could not be read in time: the table is locked)
+#   BEAT_AGE_MS how long the running heartbeat process has run
+#   LIMIT_MS    a row older than this is stale
+#   RESTARTED   1 when the heartbeat was already restarted for staleness
+# Prints "ok", "restart WHY" (restart the heartbeat once) or "failed WHY"
+# (the writer's writes do not commit: a lock, a full disk, a hung server).
+mmha_decide_beat() {
+    _db_row=$1 _db_run=${2:-0} _db_lim=$3 _db_re=${4:-0}
+    if [ -n "$_db_row" ] && [ "$_db_row" != '?' ] &&
+        [ "$_db_row" -le "$_db_lim" ]; then
+        echo ok
+        return 0
+    fi
+    # A heartbeat started moments ago may not have written yet.
+    if [ "$_db_run" -lt "$_db_lim" ]; then
+        echo ok
+        return 0
+    fi
+    if [ "$_db_row" = '?' ]; then
+        _db_why="heartbeat row unreadable within 1 s (table locked?)"
+    elif [ -n "$_db_row" ]; then
+        _db_why="heartbeat row ${_db_row} ms old (limit ${_db_lim} ms)"
+    else
+        _db_why="no heartbeat row after ${_db_run} ms"
+    fi
+    if [ "$_db_re" = 1 ]; then
+        echo "failed $_db_why: the writer's writes do not commit"
+    else
+        echo "restart $_db_why"
+    fi
+}

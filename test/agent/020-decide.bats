@@ -333,3 +333,23 @@ n3 3 2 3"
     run -0 mmha_decide_writer_source 3 filepos h2:2 no yes n2 "n2 3@h2:2 -"
     assert_output "repoint n2 h2:2"
 }
+
+@test "heartbeat: a fresh row is ok, a stale one restarts the heartbeat once, then fails" {
+    run -0 mmha_decide_beat 300 60000 2000 0
+    assert_output ok
+    run -0 mmha_decide_beat 300 60000 2000 1
+    assert_output ok
+    # No row yet, or stale, but the heartbeat started moments ago.
+    run -0 mmha_decide_beat "" 500 2000 0
+    assert_output ok
+    run -0 mmha_decide_beat 9000 500 2000 1
+    assert_output ok
+    run -0 mmha_decide_beat 2500 60000 2000 0
+    assert_output "restart heartbeat row 2500 ms old (limit 2000 ms)"
+    run -0 mmha_decide_beat "" 3000 2000 0
+    assert_output "restart no heartbeat row after 3000 ms"
+    run -0 mmha_decide_beat 4600 2100 2000 1
+    assert_output "failed heartbeat row 4600 ms old (limit 2000 ms): the writer's writes do not commit"
+    run -0 mmha_decide_beat '?' 60000 2000 0
+    assert_output "restart heartbeat row unreadable within 1 s (table locked?)"
+}

@@ -109,6 +109,27 @@ read_only() {
     run_agent 0 2 monitor
 }
 
+@test "a writer whose heartbeat does not commit is restarted once, then failed" {
+    local locker log
+    log=$(agent_dir)/agent.log
+    # A write lock on the heartbeat table from another session: the
+    # writer's heartbeat UPDATEs wait; nothing else looks wrong.
+    bed_sql 1 "LOCK TABLES mmha.heartbeat WRITE; SELECT SLEEP(10)" \
+        >/dev/null 2>&1 &
+    locker=$!
+    sleep 2.3
+    run_agent 8 1 monitor OCF_RESKEY_CRM_meta_interval=1000
+    run -0 grep -c "restarting the heartbeat" "$log"
+    # The restarted heartbeat gets 2 s to write before it is judged.
+    sleep 3
+    run_agent 9 1 monitor OCF_RESKEY_CRM_meta_interval=1000
+    assert_output --partial "the writer's writes do not commit"
+    wait "$locker" || true
+    # Lock gone: the row moves again and the writer is healthy.
+    run -0 wait_until 10 "[ \"\$(bed_sql 1 'SELECT TIMESTAMPDIFF(MICROSECOND, ts, UTC_TIMESTAMP(6)) < 1000000 FROM mmha.heartbeat WHERE server_id = @@server_id')\" = 1 ]"
+    run_agent 8 1 monitor OCF_RESKEY_CRM_meta_interval=1000
+}
+
 @test "a reader whose replication is stopped is failed, not a healthy Unpromoted" {
     run -0 bed_sql 2 "STOP SLAVE"
     run_agent 1 2 monitor
