@@ -51,27 +51,47 @@ rows() {
 # back_to_n1: undo the delay, make n1 the writer again.
 back_to_n1() {
     bed_sql 2 "STOP SLAVE; CHANGE MASTER TO MASTER_DELAY = 0; START SLAVE"
+    # What Pacemaker did after n2's promotion: n1 follows n2, so that n2's
+    # writes reach it before it is the writer again.
+    if [ "$(bed_sql 2 'SELECT @@global.read_only')" = 0 ]; then
+        agent_notify 1 post promote n2 || return 1
+    fi
     if [ "$(bed_sql 2 'SELECT @@global.read_only')" = 0 ]; then
         run_agent 0 2 demote || return 1
     fi
     run_agent 0 1 promote || return 1
     agent_notify 2 post promote n1 || return 1
-    bed_sync 20
+    bed_sync 20 || {
+        local n
+        for n in 1 2; do
+            echo "--- n$n" >&2
+            _bed_slave_field "$n" Master_Port Slave_IO_Running \
+                Slave_SQL_Running Last_IO_Error Last_SQL_Error Gtid_IO_Pos \
+                Replicate_Ignore_Domain_Ids SQL_Delay >&2 || true
+            bed_sql "$n" "SELECT @@gtid_slave_pos, @@gtid_binlog_pos, @@read_only" >&2 || true
+        done
+        echo "--- agent log" >&2
+        grep -v "lacks read_only" "$(agent_dir)/agent.log" | tail -n 25 | cut -c1-400 >&2
+        return 1
+    }
 }
 
 @test "immediate: writable at once while the backlog keeps applying" {
+    local took
     backlog imm
     run_agent 0 2 promote OCF_RESKEY_catchup_policy=immediate
     echo "# immediate promote: ${AGENT_MS} ms" >&3
     assert_equal "$(bed_sql 2 'SELECT @@global.read_only')" 0
     [ "$(rows imm)" -lt "$ROWS" ] || fail "backlog already applied"
-    [ "$AGENT_MS" -le 1500 ] || fail "promote took ${AGENT_MS} ms"
+    took=$AGENT_MS
     run -0 bed_app_sql 2 "INSERT INTO test.b (tag) VALUES ('new writer')"
     # The backlog keeps applying behind the new writes.
     run -0 bed_wait_sql 2 "SELECT COUNT(*) FROM test.b WHERE tag LIKE 'imm %'" "$ROWS" $((DELAY + 10))
     run -0 agent_cib writer
     assert_output --partial "node=n2"
-    run -0 back_to_n1
+    back_to_n1
+    # Last, so that a slow run leaves the pair as the next test needs it.
+    [ "$took" -le 1500 ] || fail "promote took $took ms"
 }
 
 @test "wait: writable only after the relay log is drained" {
@@ -82,7 +102,7 @@ back_to_n1() {
     echo "# wait promote: ${AGENT_MS} ms" >&3
     assert_equal "$(rows wait)" "$ROWS"
     assert_equal "$(bed_sql 2 'SELECT @@global.read_only')" 0
-    run -0 back_to_n1
+    back_to_n1
 }
 
 @test "wait, timeout passes, action fail: promotion refused, still read-only" {
@@ -92,7 +112,7 @@ back_to_n1() {
     assert_output --partial "promotion refused: catch-up timed out"
     assert_equal "$(bed_sql 2 'SELECT @@global.read_only')" 1
     [ "$AGENT_MS" -lt 4000 ] || fail "gave up after ${AGENT_MS} ms"
-    run -0 back_to_n1
+    back_to_n1
 }
 
 @test "wait, timeout passes, action promote: writable after the timeout" {
@@ -101,7 +121,7 @@ back_to_n1() {
         OCF_RESKEY_catchup_timeout=1 OCF_RESKEY_catchup_timeout_action=promote
     [ "$(rows late)" -lt "$ROWS" ] || fail "backlog already applied"
     assert_equal "$(bed_sql 2 'SELECT @@global.read_only')" 0
-    run -0 back_to_n1
+    back_to_n1
 }
 
 @test "a failing pre-promote hook aborts; hooks see node, role, epoch" {
@@ -123,5 +143,5 @@ EOF
     assert_line "MMHA_ROLE=post-promote"
     assert_line "MMHA_EPOCH=$(agent_cib epoch)"
     assert_line --regexp '^MMHA_BINLOG_POS=[0-9]+$'
-    run -0 back_to_n1
+    back_to_n1
 }

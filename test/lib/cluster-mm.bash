@@ -435,7 +435,8 @@ mm_check_replication() {
         if ! wait_until "$secs" "[ \"\$(mm_sql $i \"SELECT COUNT(*) FROM \
 test.marker WHERE id='$marker'\" 2>/dev/null)\" = 1 ]" 2>/dev/null; then
             _mm_err "node$i: marker $marker not replicated in ${secs}s"
-            mm_slave_status "$i" | grep -E 'Master_(Host|Log_File)|_Running:|Last_.*Error:|Exec_Master|Gtid_|Using_Gtid|SQL_Delay|Slave_SQL_Running_State' >&2
+            mm_slave_status "$i" | grep -E 'Master_(Host|Log_File)|_Running:|Last_.*Error:|_Master_Log_Pos|Gtid_|Using_Gtid|SQL_Delay|_State:|Ignore_Domain' >&2
+            mm_sql "$w" "SELECT ID, HOST, COMMAND, TIME, STATE FROM information_schema.PROCESSLIST WHERE COMMAND LIKE 'Binlog Dump%'" >&2
             mm_sql "$i" "SELECT @@gtid_slave_pos, @@gtid_binlog_pos, @@read_only" >&2
             rc=1
             continue
