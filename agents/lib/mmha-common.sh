@@ -321,6 +321,14 @@ mmha_stop_io() {
         mmha_sql "STOP SLAVE IO_THREAD" >/dev/null
 }
 
+# mmha_restart_io: stop and start the replica IO thread (a new connection
+# to the same source at the same position).
+mmha_restart_io() {
+    mmha_stop_io || return 1
+    mmha_sql "START REPLICA IO_THREAD" >/dev/null 2>&1 ||
+        mmha_sql "START SLAVE IO_THREAD" >/dev/null
+}
+
 # ---------------------------------------------------------------- scores
 
 mmha_score_set() {

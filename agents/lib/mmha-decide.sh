@@ -470,3 +470,24 @@ mmha_decide_beat() {
         echo "restart $_db_why"
     fi
 }
+
+# mmha_decide_io_stall IO READ_FILE NOTED_MS NOW_MS LIMIT_MS
+#   IO         the replica IO thread state (yes, connecting, no)
+#   READ_FILE  the source binary log file it has read ("" none yet)
+#   NOTED_MS   when this node first saw it running with nothing read
+#              ("" not noted)
+# A connected IO thread receives the source's file name at once (its
+# first event); running for LIMIT_MS with none is a stalled connection.
+# Prints "ok" (forget any note), "note" (remember NOW_MS), "wait" or
+# "restart".
+mmha_decide_io_stall() {
+    if [ "$1" != yes ] || [ -n "$2" ]; then
+        echo ok
+    elif [ -z "$3" ]; then
+        echo note
+    elif [ $(($4 - $3)) -ge "$5" ]; then
+        echo restart
+    else
+        echo wait
+    fi
+}

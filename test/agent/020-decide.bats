@@ -353,3 +353,20 @@ n3 3 2 3"
     run -0 mmha_decide_beat '?' 60000 2000 0
     assert_output "restart heartbeat row unreadable within 1 s (table locked?)"
 }
+
+@test "IO stall: running with nothing read for the limit gets a new connection" {
+    run -0 mmha_decide_io_stall yes mariadb-bin.000002 "" 5000 3000
+    assert_output ok
+    run -0 mmha_decide_io_stall yes mariadb-bin.000002 1000 9000 3000
+    assert_output ok
+    run -0 mmha_decide_io_stall connecting "" 1000 9000 3000
+    assert_output ok
+    run -0 mmha_decide_io_stall no "" 1000 9000 3000
+    assert_output ok
+    run -0 mmha_decide_io_stall yes "" "" 5000 3000
+    assert_output note
+    run -0 mmha_decide_io_stall yes "" 5000 7999 3000
+    assert_output wait
+    run -0 mmha_decide_io_stall yes "" 5000 8000 3000
+    assert_output restart
+}
