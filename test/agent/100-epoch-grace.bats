@@ -90,10 +90,7 @@ crash() {
     crash 1
     promote_timed 2 OCF_RESKEY_promote_grace=3000
     assert_equal "$(epoch_file 2)" "$(agent_cib epoch)"
-    # Lifts itself once the agent is fixed.
-    if [ -n "$GRACE_LOG" ]; then
-        skip "agent bug: mmha_stonith_enabled (agents/lib/mmha-common.sh) assigns the global _se that mm_promote set to 1, so with stonith-enabled=true (or unset) _se becomes 'true' (or '') and the grace applies: $PROMOTE_MS ms with promote_grace=3000"
-    fi
+    assert_equal "$GRACE_LOG" ""
     [ "$PROMOTE_MS" -lt 3000 ] || fail "promote took $PROMOTE_MS ms"
 }
 
