@@ -6,28 +6,9 @@
 
 bats_require_minimum_version 1.5.0
 
-setup_file() {
-    load ../lib/common
-    load ../lib/cluster-mm
-    mm_start -n 2
-}
-
-teardown_file() {
-    load ../lib/common
-    load ../lib/cluster-mm
-    mm_stop
-    cluster_leak_check
-}
-
-setup() {
-    load ../lib/common
-    load ../lib/cluster-mm
-    load_bats_libs
-}
-
-teardown() {
-    mm_bg_stop_all
-}
+# shellcheck disable=SC2034 # read by cluster-suite.bash
+MM_SUITE_ARGS=(-n 2)
+load ../lib/cluster-suite
 
 @test "switchover with a 60 s UPDATE running: done within the demote deadline" {
     local old new t0 took gap

@@ -8,29 +8,9 @@
 
 bats_require_minimum_version 1.5.0
 
-setup_file() {
-    load ../lib/common
-    load ../lib/cluster-mm
-    mm_start -n 3 --fencing on
-}
-
-teardown_file() {
-    load ../lib/common
-    load ../lib/cluster-mm
-    mm_stop
-    cluster_leak_check
-}
-
-setup() {
-    load ../lib/common
-    load ../lib/cluster-mm
-    load ../lib/cluster-partition
-    load_bats_libs
-}
-
-teardown() {
-    mm_bg_stop_all
-}
+# shellcheck disable=SC2034 # read by cluster-suite.bash
+MM_SUITE_ARGS=(-n 3 --fencing on)
+load ../lib/cluster-suite
 
 @test "partition of the writer, fencing on: never two writers, errant writes reported" {
     mm_partition_scenario 20
