@@ -15,11 +15,13 @@ pcs cluster cib "$cib"
 
 # The database server on every node: a promotable clone, one writer.
 # notify=true is required (readers follow a new writer on post-promote
-# notifications); a failed writer is moved away at once.
+# notifications); a failed writer is moved away at once.  A demotion kills
+# what still blocks read_only after 100 ms (demote_kill_after).
 pcs -f "$cib" resource create mysql ocf:mmha:mysql-mm \
     defaults_file=/etc/mysql/mmha.cnf \
     repl_defaults_file=/etc/mysql/mmha-repl.cnf \
     config=/etc/mysql/my.cnf catchup_policy=immediate \
+    demote_kill_after=100 \
     op start timeout=120s interval=0 \
     stop timeout=120s interval=0 \
     promote timeout=60s interval=0 \

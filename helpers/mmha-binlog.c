@@ -34,6 +34,7 @@ enum own_opt {
     OPT_PROGRESS,
     OPT_REFERENCE,
     OPT_REPL_DEFAULTS_FILE,
+    OPT_SETTLE,
     OPT_TO,
 };
 
@@ -48,7 +49,7 @@ static void usage(FILE *f)
             "                   [--progress] [common options]\n"
             "       " TOOL " repoint --to HOST:PORT --at FILE:POS | --gtid\n"
             "                   [--ignore-source-domain]\n"
-            "                   [--ignore-domains LIST]\n"
+            "                   [--ignore-domains LIST] [--settle MS]\n"
             "                   [--repl-defaults-file FILE] [common options]\n"
             "       " TOOL " errant --reference FILE | HOST:PORT"
             " [common options]\n"
@@ -71,6 +72,7 @@ static const struct option longopts[] = {
     {"progress", no_argument, NULL, OPT_PROGRESS},
     {"reference", required_argument, NULL, OPT_REFERENCE},
     {"repl-defaults-file", required_argument, NULL, OPT_REPL_DEFAULTS_FILE},
+    {"settle", required_argument, NULL, OPT_SETTLE},
     {"to", required_argument, NULL, OPT_TO},
     {NULL, 0, NULL, 0},
 };
@@ -101,6 +103,16 @@ static int own_option(struct args *a, int opt, int argc, char **argv)
     case OPT_PROGRESS: a->progress = true; return 0;
     case OPT_REFERENCE: a->reference = optarg; return 0;
     case OPT_REPL_DEFAULTS_FILE: a->repl_defaults = optarg; return 0;
+    case OPT_SETTLE: {
+        int64_t n;
+
+        if (!mmha_parse_int("--settle", optarg, 0, 60000, &n)) {
+            return -1;
+        }
+        a->settle_ms = (int)n;
+        a->settle_set = true;
+        return 0;
+    }
     case OPT_TO: a->to = optarg; return 0;
     default: return -1;
     }
@@ -122,11 +134,13 @@ static bool check_args(const struct args *a)
         mmha_err("--pos, --gtid SET, --drain and --progress are for wait");
         return false;
     }
-    if (!is_repoint && (a->to != NULL || a->at != NULL ||
-                        a->repl_defaults != NULL || a->gtid_auto ||
-                        a->ignore_domains != NULL || a->ignore_source_domain)) {
-        mmha_err("--to, --at, --gtid, --ignore-domains, --ignore-source-domain "
-                 "and --repl-defaults-file are for repoint");
+    if (!is_repoint &&
+        (a->to != NULL || a->at != NULL || a->repl_defaults != NULL ||
+         a->gtid_auto || a->ignore_domains != NULL || a->ignore_source_domain ||
+         a->settle_set)) {
+        mmha_err(
+            "--to, --at, --gtid, --ignore-domains, --ignore-source-domain, "
+            "--settle and --repl-defaults-file are for repoint");
         return false;
     }
     if (!is_errant && a->reference != NULL) {

@@ -41,6 +41,8 @@ struct args {
     const char *repl_defaults;
     const char *ignore_domains; /* repoint --ignore-domains LIST */
     bool ignore_source_domain;  /* repoint --ignore-source-domain */
+    int settle_ms;              /* repoint --settle (default 500) */
+    bool settle_set;
 };
 
 /* Binlog coordinates and server variables: coords.c. */

@@ -17,7 +17,7 @@
 #include "binlog.h"
 
 enum {
-    SETTLE_MS = 500,           /* threads must stay up this long on repoint */
+    SETTLE_MS = 500,           /* default of --settle: threads must stay up */
     RESTORE_RESERVE_MS = 2000, /* kept back from repoint for a restore */
     CONNECT_RETRY_S = 1,       /* a replica retries its source this often */
 };
@@ -50,9 +50,10 @@ static bool change_source(struct mmha_conn *c,
     return true;
 }
 
-/* Both threads up, no error, and still so after SETTLE_MS. */
+/* Both threads up, no error, and still so after settle_ms. */
 static int verify_running(struct mmha_conn *c, const struct mmha_deadline *d,
-                          struct mmha_replica_status *r, char *msg, size_t len)
+                          int settle_ms, struct mmha_replica_status *r,
+                          char *msg, size_t len)
 {
     int64_t up_since = 0;
     unsigned int e;
@@ -77,7 +78,8 @@ static int verify_running(struct mmha_conn *c, const struct mmha_deadline *d,
         if (r->io_running && r->sql_running) {
             if (up_since == 0) {
                 up_since = mmha_now_us();
-            } else if (mmha_now_us() - up_since >= SETTLE_MS * 1000) {
+            }
+            if (mmha_now_us() - up_since >= (int64_t)settle_ms * 1000) {
                 return MMHA_EXIT_OK;
             }
         } else {
@@ -413,7 +415,9 @@ int cmd_repoint(struct args *a, struct mmha_conn *c,
         snprintf(msg, sizeof(msg), "%s", mysql_error(c->my));
         rc = MMHA_EXIT_REPLICATION;
     } else {
-        rc = verify_running(c, &verify, &now, msg, sizeof(msg));
+        rc =
+            verify_running(c, &verify, a->settle_set ? a->settle_ms : SETTLE_MS,
+                           &now, msg, sizeof(msg));
     }
     if (rc != 0) {
         mmha_conn_bound(c, d);

@@ -85,6 +85,12 @@ now_ms() {
     assert_equal "$stderr" "mmha-binlog: --ignore-domains: '1,x' is not a list of domain ids (1,2)"
     run -64 --separate-stderr mmha-binlog repoint --to h:1 --gtid --ignore-domains 4294967296
     run -64 --separate-stderr mmha-binlog capture --ignore-source-domain
+    run -64 --separate-stderr mmha-binlog capture --settle 0
+    assert_equal "$stderr" "mmha-binlog: --to, --at, --gtid, --ignore-domains, --ignore-source-domain, --settle and --repl-defaults-file are for repoint"
+    run -64 --separate-stderr mmha-binlog repoint --to h:1 --gtid --settle 60001
+    assert_equal "$(printf '%s\n' "$stderr" | wc -l)" 1
+    assert_equal "${stderr%%:*}" mmha-binlog
+    run -64 --separate-stderr mmha-binlog repoint --to h:1 --gtid --settle soon
     run -64 --separate-stderr mmha-binlog errant
     run -64 --separate-stderr mmha-binlog capture --password=x
     run -64 --separate-stderr mmha-binlog capture --no-such-option
