@@ -317,10 +317,14 @@ insert_loop() {
     # Every acknowledged id is in the table.
     run -0 bed_sql 1 "SELECT id FROM test.z ORDER BY id"
     assert_equal "$output" "$(awk '$2 == "ok" { print $1 }' "$log")"
-    # After the first refusal nothing was acknowledged, all failed 1290.
+    # After the first refusal nothing was acknowledged.  An insert whose
+    # connection the tool killed (its last step: application connections
+    # go, so clients reconnect through the VIP) fails 2013/1927 instead
+    # of 1290: not acknowledged either.
     # shellcheck disable=SC2016
-    run -0 awk 'seen && $2 != "1290" { print "after switch: " $0 }
+    run -0 awk 'function killed(e) { return e == "2013" || e == "1927" || e == "2006" }
+        seen && $2 == "ok" { print "after switch: " $0 }
         $2 == "1290" { seen = 1 }
-        $2 != "ok" && $2 != "1290" { print "other error: " $0 }' "$log"
+        $2 != "ok" && $2 != "1290" && !killed($2) { print "other error: " $0 }' "$log"
     assert_output ''
 }
