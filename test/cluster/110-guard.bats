@@ -411,7 +411,11 @@ totem_ms() {
     local cpid
     cpid=$(cluster_exec 2 pidof -s corosync)
     cluster_exec 2 kill -KILL "$cpid"
-    wait_until 10 "ro_is 2 1"
+    wait_until 10 "ro_is 2 1" || {
+        tail -n 30 "$GUARD_DIR/guard2.log" >&2
+        cat "$GUARD_DIR/status2" >&2 2>/dev/null
+        false
+    }
     run -0 grep 'lost corosync' "$GUARD_DIR/guard2.log"
     run -0 grep 'making MySQL read-only: corosync_lost' "$GUARD_DIR/guard2.log"
     guard_clean 2
