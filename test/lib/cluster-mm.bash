@@ -399,6 +399,22 @@ mm_replicating() {
         [ "$(mm_slave_field "$1" Slave_SQL_Running)" = Yes ]
 }
 
+# _mm_io_diag i w: why node i's IO thread from writer w receives nothing:
+# the MySQL sockets on both ends (queues, retransmissions, timers) and
+# what node i's agent said about its IO thread.
+_mm_io_diag() {
+    local n
+    for n in "$1" "$2"; do
+        echo "node$n sockets (port 3306):"
+        cluster_exec "$n" ss -tnoi '( sport = :3306 or dport = :3306 )' 2>&1 |
+            head -n 40
+    done
+    echo "node$1 agent on its IO thread:"
+    grep -hE 'IO thread|repoint|re-point' \
+        "$(_cluster_ndir "$1")/log-pacemaker/pacemaker.log" 2>/dev/null |
+        tail -n 15
+}
+
 # mm_check_replication [SECONDS]: every running non-writer node has both
 # replication threads running and sees a marker row written through the
 # writer VIP within SECONDS (default 5).
@@ -438,6 +454,7 @@ test.marker WHERE id='$marker'\" 2>/dev/null)\" = 1 ]" 2>/dev/null; then
             mm_slave_status "$i" | grep -E 'Master_(Host|Log_File)|_Running:|Last_.*Error:|_Master_Log_Pos|Gtid_|Using_Gtid|SQL_Delay|_State:|Ignore_Domain' >&2
             mm_sql "$w" "SELECT ID, HOST, COMMAND, TIME, STATE FROM information_schema.PROCESSLIST WHERE COMMAND LIKE 'Binlog Dump%'" >&2
             mm_sql "$i" "SELECT @@gtid_slave_pos, @@gtid_binlog_pos, @@read_only" >&2
+            _mm_io_diag "$i" "$w" >&2
             rc=1
             continue
         fi
