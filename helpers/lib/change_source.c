@@ -142,6 +142,13 @@ bool mmha_change_source_sql(const struct mmha_version *v,
     if (cs->connect_retry != 0) {
         put_num(&b, v, MMHA_OPT_SOURCE_CONNECT_RETRY, cs->connect_retry);
     }
+    if (cs->heartbeat_ms != 0) {
+        char period[32];
+
+        snprintf(period, sizeof(period), "%u.%03u", cs->heartbeat_ms / 1000,
+                 cs->heartbeat_ms % 1000);
+        put(&b, mmha_sql_text(v, MMHA_OPT_SOURCE_HEARTBEAT), period, false);
+    }
     /* A file position and GTID auto-position exclude each other. */
     if (cs->log_file != NULL) {
         put_str(&b, v, MMHA_OPT_SOURCE_LOG_FILE, cs->log_file, escape, ctx);

@@ -29,6 +29,12 @@ struct mmha_change_source {
     enum mmha_auto_position auto_position;
     unsigned int connect_retry; /* seconds */
     /*
+     * The source sends a heartbeat event after this long idle, so a
+     * replica with a short slave_net_timeout tells a silent connection
+     * from an idle source (0: not said).
+     */
+    unsigned int heartbeat_ms;
+    /*
      * GTID domains whose events the replica drops, "1,2" (digits and
      * commas only); "" clears the list; NULL says nothing. Servers without
      * domains (MySQL) take only "" (nothing to clear, nothing said).

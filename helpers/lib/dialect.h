@@ -51,6 +51,7 @@ enum mmha_sql {
     MMHA_OPT_SOURCE_LOG_FILE,
     MMHA_OPT_SOURCE_LOG_POS,
     MMHA_OPT_SOURCE_CONNECT_RETRY,
+    MMHA_OPT_SOURCE_HEARTBEAT, /* seconds, with decimals */
     MMHA_OPT_AUTO_POSITION_ON, /* complete "KEY=value" */
     MMHA_OPT_AUTO_POSITION_OFF,
     MMHA_OPT_IGNORE_DOMAIN_IDS, /* "" where the server has no domains */

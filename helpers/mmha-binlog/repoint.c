@@ -20,6 +20,7 @@ enum {
     SETTLE_MS = 500,           /* default of --settle: threads must stay up */
     RESTORE_RESERVE_MS = 2000, /* kept back from repoint for a restore */
     CONNECT_RETRY_S = 1,       /* a replica retries its source this often */
+    HEARTBEAT_MS = 1000,       /* an idle source sends a heartbeat this often */
 };
 
 static void conn_escape(void *ctx, char *buf, size_t len, const char *s)
@@ -149,6 +150,7 @@ static bool restore_source(struct mmha_conn *c,
     back.host = old->source_host;
     back.port = old->source_port;
     back.connect_retry = CONNECT_RETRY_S;
+    back.heartbeat_ms = HEARTBEAT_MS;
     back.auto_position =
         old->auto_position ? MMHA_AUTOPOS_ON : MMHA_AUTOPOS_OFF;
     if (!old->auto_position && old->exec_file[0] != '\0') {
@@ -392,6 +394,7 @@ int cmd_repoint(struct args *a, struct mmha_conn *c,
     cs.user = a->repl_defaults != NULL ? user : NULL;
     cs.password = a->repl_defaults != NULL ? pw : NULL;
     cs.connect_retry = CONNECT_RETRY_S;
+    cs.heartbeat_ms = HEARTBEAT_MS;
     cs.log_file = a->at != NULL ? file : NULL;
     cs.log_pos = pos;
     cs.auto_position = a->gtid_auto ? MMHA_AUTOPOS_ON : MMHA_AUTOPOS_LEAVE;

@@ -21,6 +21,7 @@ static void test_mariadb(void)
     cs.user = "repl";
     cs.password = "it's";
     cs.connect_retry = 1;
+    cs.heartbeat_ms = 1500;
     cs.log_file = "mariadb-bin.000002";
     cs.log_pos = 1234;
     CHECK(mmha_change_source_sql(&v, &cs, NULL, NULL, sql, sizeof(sql)),
@@ -28,7 +29,7 @@ static void test_mariadb(void)
     CHECK_STR(sql,
               "CHANGE MASTER TO MASTER_HOST='10.0.0.2', MASTER_PORT=3306, "
               "MASTER_USER='repl', MASTER_PASSWORD='it''s', "
-              "MASTER_CONNECT_RETRY=1, "
+              "MASTER_CONNECT_RETRY=1, MASTER_HEARTBEAT_PERIOD=1.500, "
               "MASTER_LOG_FILE='mariadb-bin.000002', MASTER_LOG_POS=1234, "
               "MASTER_USE_GTID=no",
               "MariaDB file position text");
@@ -41,7 +42,8 @@ static void test_mariadb(void)
           "MariaDB GTID built");
     CHECK_STR(sql,
               "CHANGE MASTER TO MASTER_HOST='10.0.0.2', MASTER_PORT=3306, "
-              "MASTER_CONNECT_RETRY=1, MASTER_USE_GTID=slave_pos",
+              "MASTER_CONNECT_RETRY=1, MASTER_HEARTBEAT_PERIOD=1.500, "
+              "MASTER_USE_GTID=slave_pos",
               "MariaDB GTID text, credentials kept");
 }
 
@@ -57,6 +59,7 @@ static void test_mysql(void)
     cs.user = "repl";
     cs.password = "p\\w";
     cs.connect_retry = 1;
+    cs.heartbeat_ms = 1000;
     cs.auto_position = MMHA_AUTOPOS_ON;
     CHECK(mmha_change_source_sql(&v, &cs, NULL, NULL, sql, sizeof(sql)),
           "MySQL 8.4 GTID built");
@@ -64,7 +67,7 @@ static void test_mysql(void)
               "CHANGE REPLICATION SOURCE TO SOURCE_HOST='db2', "
               "SOURCE_PORT=3307, SOURCE_USER='repl', "
               "SOURCE_PASSWORD='p\\\\w', SOURCE_CONNECT_RETRY=1, "
-              "SOURCE_AUTO_POSITION=1",
+              "SOURCE_HEARTBEAT_PERIOD=1.000, SOURCE_AUTO_POSITION=1",
               "MySQL 8.4 text");
     cs.user = NULL;
     cs.password = NULL;
@@ -76,6 +79,7 @@ static void test_mysql(void)
     CHECK_STR(sql,
               "CHANGE REPLICATION SOURCE TO SOURCE_HOST='db2', "
               "SOURCE_PORT=3307, SOURCE_CONNECT_RETRY=1, "
+              "SOURCE_HEARTBEAT_PERIOD=1.000, "
               "SOURCE_LOG_FILE='binlog.000009', SOURCE_LOG_POS=4, "
               "SOURCE_AUTO_POSITION=0",
               "MySQL 8.4 file position text");
@@ -83,7 +87,8 @@ static void test_mysql(void)
           "MySQL 5.7 built");
     CHECK_STR(sql,
               "CHANGE MASTER TO MASTER_HOST='db2', MASTER_PORT=3307, "
-              "MASTER_CONNECT_RETRY=1, MASTER_LOG_FILE='binlog.000009', "
+              "MASTER_CONNECT_RETRY=1, MASTER_HEARTBEAT_PERIOD=1.000, "
+              "MASTER_LOG_FILE='binlog.000009', "
               "MASTER_LOG_POS=4, MASTER_AUTO_POSITION=0",
               "MySQL 5.7 text");
 }

@@ -59,7 +59,7 @@ va() {
 @test "meta-data defaults are the agent's own _default variables" {
     local p want got
     for p in catchup_policy catchup_timeout max_lag recover_lag lag_dwell \
-        heartbeat_interval demote_kill_after replication_mode binary; do
+        heartbeat_interval demote_kill_after replica_net_timeout replication_mode binary; do
         want=$(sed -n "s/^OCF_RESKEY_${p}_default=\"\(.*\)\"$/\1/p" "$AGENT")
         got=$(xmllint --xpath "string(//parameter[@name='$p']/content/@default)" \
             "$WORK/md.xml")
@@ -129,6 +129,8 @@ va() {
     assert_output --partial "recover_lag (1000) must be less than max_lag (1000)"
     run -6 va OCF_RESKEY_heartbeat_interval=0
     assert_output --partial "heartbeat_interval must be at least 1 ms"
+    run -6 va OCF_RESKEY_replica_net_timeout=1
+    assert_output --partial "replica_net_timeout must be at least 2 s"
     run -6 va OCF_RESKEY_replication_port=x
     assert_output --partial "replication_port must be a non-negative integer"
 }

@@ -36,6 +36,9 @@ read_only() {
     run_agent 0 2 start
     assert_equal "$(read_only 1)" 1
     assert_equal "$(read_only 2)" 1
+    # replica_net_timeout (default 4 s): a silent source is left, not waited on.
+    assert_equal "$(bed_sql 1 "SELECT @@slave_net_timeout")" 4
+    assert_equal "$(bed_sql 2 "SELECT @@slave_net_timeout")" 4
     run -1 bed_app_sql 1 "CREATE TABLE test.nope (id INT)"
     assert_output --partial "read-only"
     run -0 wait_until 10 "agent_replicating 1 && agent_replicating 2"
