@@ -321,6 +321,39 @@ mmha_stop_io() {
         mmha_sql "STOP SLAVE IO_THREAD" >/dev/null
 }
 
+# mmha_source_sql HOST PORT SQL: SQL on a source, as the replication
+# account (repl_defaults_file).
+mmha_source_sql() {
+    _ss_client=$(command -v mariadb || command -v mysql) || return 5
+    "$_ss_client" --defaults-file="$OCF_RESKEY_repl_defaults_file" \
+        --host="$1" --port="$2" --protocol=tcp --connect-timeout=2 \
+        -N -B -e "$3"
+}
+
+# mmha_source_drop_mine HOST PORT: end, on the source, every connection of
+# the replication account from this node's address but the asking one.
+# Only this node's replica connects from here with that account, so these
+# are its own earlier binlog dump threads.  One left from before a crash
+# behind a cut link sits writing into a dead connection (seen: 100 KB
+# unsent, TCP backing off 13 s between retransmissions) and the source
+# holds the new dump for the same server at "starting" until it ends; a
+# plain KILL shuts its socket at once.  Several servers behind one address
+# lose their dump threads too and reconnect (connect retry 1 s).
+mmha_source_drop_mine() {
+    [ -n "$OCF_RESKEY_repl_defaults_file" ] || return 0
+    _sd_ids=$(mmha_source_sql "$1" "$2" "SELECT p.ID
+        FROM information_schema.PROCESSLIST p
+        JOIN information_schema.PROCESSLIST me ON me.ID = CONNECTION_ID()
+        WHERE p.USER = me.USER AND p.ID <> me.ID
+          AND SUBSTRING_INDEX(p.HOST, ':', 1) = SUBSTRING_INDEX(me.HOST, ':', 1)") ||
+        return 1
+    for _sd_id in $_sd_ids; do
+        ocf_log info "ending connection $_sd_id of this node's replica on $1:$2"
+        mmha_source_sql "$1" "$2" "KILL $_sd_id" >/dev/null 2>&1
+    done
+    return 0
+}
+
 # mmha_restart_io: stop and start the replica IO thread (a new connection
 # to the same source at the same position).
 mmha_restart_io() {

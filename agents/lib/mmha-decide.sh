@@ -477,11 +477,11 @@ mmha_decide_beat() {
 #   NOTED_MS   when this node first saw it running with nothing read
 #              ("" not noted)
 # A connected IO thread receives the source's file name at once (its
-# first event); running for LIMIT_MS with none is a stalled connection.
-# Prints "ok" (forget any note), "note" (remember NOW_MS), "wait" or
-# "restart".
+# first event); running or reconnecting (slave_net_timeout ends a silent
+# connection) for LIMIT_MS with none is a stalled source.  Prints "ok"
+# (forget any note), "note" (remember NOW_MS), "wait" or "restart".
 mmha_decide_io_stall() {
-    if [ "$1" != yes ] || [ -n "$2" ]; then
+    if [ "$1" = no ] || [ -n "$2" ]; then
         echo ok
     elif [ -z "$3" ]; then
         echo note

@@ -354,13 +354,16 @@ n3 3 2 3"
     assert_output "restart heartbeat row unreadable within 1 s (table locked?)"
 }
 
-@test "IO stall: running with nothing read for the limit gets a new connection" {
+@test "IO stall: running or reconnecting with nothing read for the limit gets a new connection" {
     run -0 mmha_decide_io_stall yes mariadb-bin.000002 "" 5000 3000
     assert_output ok
     run -0 mmha_decide_io_stall yes mariadb-bin.000002 1000 9000 3000
     assert_output ok
-    run -0 mmha_decide_io_stall connecting "" 1000 9000 3000
+    run -0 mmha_decide_io_stall connecting mariadb-bin.000002 1000 9000 3000
     assert_output ok
+    # slave_net_timeout ends the silent connection: still the same stall.
+    run -0 mmha_decide_io_stall connecting "" 1000 9000 3000
+    assert_output restart
     run -0 mmha_decide_io_stall no "" 1000 9000 3000
     assert_output ok
     run -0 mmha_decide_io_stall yes "" "" 5000 3000
