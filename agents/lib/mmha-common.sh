@@ -213,6 +213,31 @@ mmha_cib_set() {
     ocf_run -q crm_attribute -t crm_config -n "mmha-$(mmha_rsc)-$1" -v "$2"
 }
 
+# mmha_cib_set_pairs WHAT VALUE [WHAT VALUE]...: several records in one
+# CIB update (one round trip, one transition abort), in the property set
+# crm_attribute uses; one by one when that set cannot be modified.
+mmha_cib_set_pairs() {
+    _cp_xml=''
+    _cp_n=''
+    for _cp_a in "$@"; do
+        if [ -z "$_cp_n" ]; then
+            _cp_n="mmha-$(mmha_rsc)-$_cp_a"
+            continue
+        fi
+        _cp_v=$(printf '%s' "$_cp_a" | sed -e 's/&/\&amp;/g' \
+            -e 's/</\&lt;/g' -e 's/>/\&gt;/g' -e 's/"/\&quot;/g')
+        _cp_xml="$_cp_xml<nvpair id=\"cib-bootstrap-options-$_cp_n\" name=\"$_cp_n\" value=\"$_cp_v\"/>"
+        _cp_n=''
+    done
+    cibadmin --modify -o crm_config -X \
+        "<cluster_property_set id=\"cib-bootstrap-options\">$_cp_xml</cluster_property_set>" \
+        >/dev/null 2>&1 && return 0
+    while [ $# -ge 2 ]; do
+        mmha_cib_set "$1" "$2" || return 1
+        shift 2
+    done
+}
+
 # mmha_record EVENT FIELDS: append "EVENT FIELDS time=..." to the audit
 # trail (and to the log), the single place role changes are written down.
 # A third argument is the history as the caller just read it (spares a
