@@ -46,6 +46,9 @@ mm_partition_scenario() {
     sleep 1
     mm_bg_stop_all
     _part_note "client through the VIP: $(mm_client_summary part)"
+    n=$(grep -c 'has received nothing for' \
+        "$(_cluster_ndir "$PART_OLD")/log-pacemaker/pacemaker.log" 2>/dev/null) || n=0
+    _part_note "node$PART_OLD's IO thread stalled (source's leftover dump thread) and was recovered: $n time(s)"
     PART_OVERLAPS=$(mm_rocheck_stop | head -n 1)
     _part_note "read_only watch: $PART_OVERLAPS"
     log=$(mm_client_log local)

@@ -1,0 +1,59 @@
+#!/usr/bin/env bats
+# mysql-mm attached to servers it does not run (manage_mysqld=false): the
+# bed keeps the two mariadbd; start, promote and stop change roles and
+# replication only, and stop leaves the server up, read-only and no longer
+# following the cluster's writer.
+
+load ../lib/agent
+
+setup_file() {
+    bed_start -n 2 -t mm -m gtid
+    agent_cib_init 2
+    bed_sql 1 "CREATE TABLE test.att (id INT PRIMARY KEY)"
+    bed_sync 10
+}
+
+teardown_file() {
+    local i pid
+    for i in 1 2; do
+        run_agent '?' "$i" stop OCF_RESKEY_manage_mysqld=false 3>/dev/null || true
+        pid=$(cat "$(agent_dir)/rsctmp-n$i/mysql-mm-$AGENT_RSC.beat.pid" \
+            2>/dev/null)
+        [ -n "$pid" ] && kill "$pid" 2>/dev/null
+    done
+    bed_stop
+}
+
+setup() {
+    load_bats_libs
+}
+
+attached() {
+    run_agent "$1" "$2" "$3" OCF_RESKEY_manage_mysqld=false
+}
+
+@test "attached: start and promote use the running servers; the reader replicates" {
+    attached 0 1 start
+    attached 0 1 promote
+    attached 0 2 start
+    run -0 wait_until 10 "agent_replicating 2"
+    run -0 bed_sql 1 "INSERT INTO test.att VALUES (1)"
+    run -0 bed_wait_sql 2 "SELECT COUNT(*) FROM test.att" 1 10
+}
+
+@test "attached: stop leaves the server up and read-only, its replication stopped" {
+    local pid
+    pid=$(bed_pid 2)
+    attached 0 2 stop
+    kill -0 "$pid" || fail "stop ended the attached server"
+    run -0 bed_sql 2 "SELECT @@global.read_only"
+    assert_output 1
+    run -0 _bed_slave_field 2 Slave_IO_Running Slave_SQL_Running
+    assert_output $'No\nNo'
+    # No longer following the writer.
+    run -0 bed_sql 1 "INSERT INTO test.att VALUES (2)"
+    sleep 1
+    run -0 bed_sql 2 "SELECT COUNT(*) FROM test.att"
+    assert_output 1
+    attached 7 2 monitor
+}
