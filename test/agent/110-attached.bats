@@ -14,14 +14,7 @@ setup_file() {
 }
 
 teardown_file() {
-    local i pid
-    for i in 1 2; do
-        run_agent '?' "$i" stop OCF_RESKEY_manage_mysqld=false 3>/dev/null || true
-        pid=$(cat "$(agent_dir)/rsctmp-n$i/mysql-mm-$AGENT_RSC.beat.pid" \
-            2>/dev/null)
-        [ -n "$pid" ] && kill "$pid" 2>/dev/null
-    done
-    bed_stop
+    agent_teardown 2 OCF_RESKEY_manage_mysqld=false
 }
 
 setup() {

@@ -138,13 +138,15 @@ agent_mysqld_pid() {
     cat "$f" 2>/dev/null
 }
 
-# agent_teardown N: stop every agent-run server, then the bed.
+# agent_teardown N [VAR=VALUE...]: stop every agent-run server (the
+# agent's stop with these parameters), then the bed.
 agent_teardown() {
     local n=$1 i pid
+    shift
     for i in $(seq 1 "$n"); do
         pid=$(agent_mysqld_pid "$i")
         if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-            run_agent '?' "$i" stop 3>/dev/null || true
+            run_agent '?' "$i" stop "$@" 3>/dev/null || true
         fi
         # The heartbeat daemon, if a test left one.
         pid=$(cat "$(agent_dir)/rsctmp-n$i/mysql-mm-$AGENT_RSC.beat.pid" \
