@@ -618,14 +618,15 @@ mm_wait_writer() {
             2>/dev/null)\" = $want ]"
 }
 
-# mm_switchover i: move the Promoted role to node i the way an operator
-# does (crm_resource --move --promoted), wait for it, drop the constraint.
+# mm_switchover i [SECONDS]: move the Promoted role to node i the way an
+# operator does (crm_resource --move --promoted), wait for it (60 s), drop
+# the constraint.
 mm_switchover() {
-    local to=$1 n
+    local to=$1 secs=${2:-60} n
     n=$(mm_any_node) || return 1
     cluster_exec "$n" crm_resource --move -r ms-mysql -N "node$to" \
         --promoted >/dev/null || return 1
-    mm_wait_writer "$to" 60 || return 1
+    mm_wait_writer "$to" "$secs" || return 1
     cluster_exec "$n" crm_resource --clear -r ms-mysql >/dev/null
 }
 
