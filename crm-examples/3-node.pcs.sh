@@ -28,7 +28,7 @@ pcs -f "$cib" resource create mysql ocf:mmha:mysql-mm \
     promote timeout=60s interval=0 \
     demote timeout=30s interval=0 \
     notify timeout=60s interval=0 \
-    monitor role=Promoted interval=1s timeout=30s \
+    monitor role=Promoted interval=500ms timeout=30s \
     monitor role=Unpromoted interval=2s timeout=30s \
     promotable ms-mysql \
     promoted-max=1 promoted-node-max=1 clone-max=3 clone-node-max=1 \
