@@ -17,12 +17,14 @@ pcs cluster cib "$cib"
 # The database server on every node: a promotable clone, one writer.
 # notify=true is required (readers follow a new writer on post-promote
 # notifications); a failed writer is moved away at once.  A demotion kills
-# what still blocks read_only after 100 ms (demote_kill_after).
+# what still blocks read_only after 100 ms (demote_kill_after).  The old
+# writer's clients are reset once the writer address is up on the new one
+# (writer_vip).
 pcs -f "$cib" resource create mysql ocf:mmha:mysql-mm \
     defaults_file=/etc/mysql/mmha.cnf \
     repl_defaults_file=/etc/mysql/mmha-repl.cnf \
     config=/etc/mysql/my.cnf catchup_policy=immediate \
-    demote_kill_after=100 \
+    demote_kill_after=100 writer_vip=192.0.2.10 \
     op start timeout=120s interval=0 \
     stop timeout=120s interval=0 \
     promote timeout=60s interval=0 \

@@ -382,10 +382,15 @@ mmha_stop_io() {
 # mmha_source_sql HOST PORT SQL: SQL on a source, as the replication
 # account (repl_defaults_file).
 mmha_source_sql() {
-    _ss_client=$(command -v mariadb || command -v mysql) || return 5
-    "$_ss_client" --defaults-file="$OCF_RESKEY_repl_defaults_file" \
-        --host="$1" --port="$2" --protocol=tcp --connect-timeout=2 \
-        -N -B -e "$3"
+    mmha_tcp_sql "$OCF_RESKEY_repl_defaults_file" "$@"
+}
+
+# mmha_tcp_sql DEFAULTS_FILE HOST PORT SQL: one statement on another
+# server over TCP (2 s to connect), tab-separated, no column names.
+mmha_tcp_sql() {
+    _ts_client=$(command -v mariadb || command -v mysql) || return 5
+    "$_ts_client" --defaults-file="$1" --host="$2" --port="$3" \
+        --protocol=tcp --connect-timeout=2 -N -B -e "$4"
 }
 
 # mmha_source_drop_mine HOST PORT: end, on the source, every connection of

@@ -30,6 +30,12 @@ mmha_is_uint() {
     return 0
 }
 
+# mmha_is_ipv4 S: S is a dotted-quad IPv4 address.
+mmha_is_ipv4() {
+    printf '%s\n' "$1" | grep -Eqx \
+        '((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])'
+}
+
 # mmha_in_list WORD LIST: WORD is one of the space-separated words of LIST
 # (Pacemaker's notify *_uname variables).
 mmha_in_list() {
@@ -140,12 +146,30 @@ mmha_decide_reader_health() {
     esac
 }
 
-# mmha_decide_notify TYPE_OP MY_NODE PROMOTE_UNAMES
+# mmha_decide_notify TYPE_OP MY_NODE PROMOTE_UNAMES [DEMOTE_UNAMES
+#                    STOP_UNAMES]
 #   TYPE_OP  "$notify_type-$notify_operation", e.g. post-promote
 # Prints what this node does: "repoint" (follow the new writer at its
-# recorded position) or "none".
+# recorded position), "note-clients" (about to be promoted in a planned
+# demotion: note the writer's clients before the demotion ends their
+# sessions there) or "none".  A writer that is also stopped has failed or
+# its node is gone: asking it would only wait for a timeout on the way to
+# the promotion (its last monitor's note serves).
 mmha_decide_notify() {
     case "$1" in
+    pre-demote)
+        if [ -z "$3" ] || ! mmha_in_list "$2" "$3"; then
+            echo none
+            return 0
+        fi
+        for _dn_node in ${4:-}; do
+            if mmha_in_list "$_dn_node" "${5:-}"; then
+                echo none
+                return 0
+            fi
+        done
+        echo note-clients
+        ;;
     post-promote)
         if [ -z "$3" ] || mmha_in_list "$2" "$3"; then
             echo none
@@ -490,4 +514,13 @@ mmha_decide_io_stall() {
     else
         echo wait
     fi
+}
+
+# mmha_decide_tickles VIP PORT: stdin is the writer's processlist HOST
+# column; prints tickle_tcp's input ("VIP:PORT CLIENT_IP:CLIENT_PORT" a
+# line) for each distinct IPv4 TCP client, 1000 at most.  Sockets
+# ("localhost") and IPv6 clients are left out.
+mmha_decide_tickles() {
+    grep -Ex '[0-9]{1,3}(\.[0-9]{1,3}){3}:[0-9]{1,5}' | sort -u |
+        head -n 1000 | sed "s/^/$1:$2 /"
 }

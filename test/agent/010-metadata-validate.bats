@@ -135,6 +135,14 @@ va() {
     assert_output --partial "replication_port must be a non-negative integer"
 }
 
+@test "validate-all: writer_vip must be an IPv4 address" {
+    run -6 va OCF_RESKEY_writer_vip=192.0.2.300
+    assert_output --partial "writer_vip must be an IPv4 address (is '192.0.2.300')"
+    run -6 va OCF_RESKEY_writer_vip=vip.example
+    assert_output --partial "writer_vip must be an IPv4 address"
+    run -0 va OCF_RESKEY_writer_vip=192.0.2.10
+}
+
 @test "validate-all: hooks must be executable" {
     run -6 va OCF_RESKEY_pre_promote_hook="$WORK/admin.cnf"
     assert_output --partial "hook $WORK/admin.cnf is not an executable file"

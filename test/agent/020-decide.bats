@@ -90,6 +90,26 @@ setup() {
     assert_output none
 }
 
+@test "notify: the node about to be promoted notes the writer's clients before the demotion" {
+    run -0 mmha_decide_notify pre-demote n2 "n2"
+    assert_output note-clients
+    run -0 mmha_decide_notify pre-demote n2 "n2" "n1" ""
+    assert_output note-clients
+    run -0 mmha_decide_notify pre-demote n2 "n2" "n1" "n3"
+    assert_output note-clients
+    # The writer failed or its node is gone: it is stopped too.
+    run -0 mmha_decide_notify pre-demote n2 "n2" "n1" "n1"
+    assert_output none
+    run -0 mmha_decide_notify pre-demote n2 "n2" "n1" "n3 n1"
+    assert_output none
+    run -0 mmha_decide_notify pre-demote n1 "n2"
+    assert_output none
+    run -0 mmha_decide_notify pre-demote n1 ""
+    assert_output none
+    run -0 mmha_decide_notify post-demote n2 "n2"
+    assert_output none
+}
+
 @test "repoint: only when not already replicating from the writer" {
     run -1 mmha_decide_repoint h:1 h:1 yes yes
     assert_output "already replicating from h:1"
@@ -372,4 +392,42 @@ n3 3 2 3"
     assert_output wait
     run -0 mmha_decide_io_stall yes "" 5000 8000 3000
     assert_output restart
+}
+
+@test "tickles: one line per distinct IPv4 client, from the writer address" {
+    run -0 mmha_decide_tickles 192.0.2.10 3306 <<'EOF'
+10.0.0.5:40212
+localhost
+10.0.0.5:40212
+::1:33120
+10.0.0.6:51000
+node1:22
+system user
+
+EOF
+    assert_output "192.0.2.10:3306 10.0.0.5:40212
+192.0.2.10:3306 10.0.0.6:51000"
+    run -0 mmha_decide_tickles 192.0.2.10 3306 </dev/null
+    assert_output ""
+}
+
+@test "tickles: at most 1000 connections" {
+    many() {
+        local i
+        for i in $(seq 1 1500); do
+            echo "10.0.$((i / 250)).$((i % 250)):4000"
+        done | mmha_decide_tickles 192.0.2.10 3306 | wc -l
+    }
+    run -0 many
+    assert_output 1000
+}
+
+@test "IPv4 addresses" {
+    run -0 mmha_is_ipv4 192.0.2.10
+    run -0 mmha_is_ipv4 0.0.0.0
+    run -0 mmha_is_ipv4 255.255.255.255
+    run -1 mmha_is_ipv4 256.1.1.1
+    run -1 mmha_is_ipv4 192.0.2
+    run -1 mmha_is_ipv4 "192.0.2.10 "
+    run -1 mmha_is_ipv4 ""
 }

@@ -44,3 +44,27 @@ switch_once() {
 @test "switchover back: same guarantees the other way" {
     switch_once sw2
 }
+
+@test "a session held on the old writer is reset once the writer address is up on the new one" {
+    local old new vip pidf t0
+    old=$(mm_writer)
+    new=$(mm_other "$old")
+    vip=$(mm_vip writer)
+    # A session inside a long statement: once the address has left the
+    # old writer nothing from there reaches it (its kill there included);
+    # without writer_vip it would wait for the statement's end (300 s).
+    _mm_bg held "" mariadb --defaults-file="$(_mm_dir)/app.cnf" \
+        --host="$vip" --port=3306 --protocol=tcp -N -B -e "SELECT SLEEP(300)"
+    pidf=$(_mm_dir)/logs/held.pid
+    # The reader notes the writer's clients at each monitor (every 2 s).
+    sleep 3
+    kill -0 "$(cat "$pidf")"
+    mm_switchover "$new"
+    t0=$(_mmha_now_ms)
+    wait_until 2 "! kill -0 $(cat "$pidf") 2>/dev/null"
+    echo "# held session ended $(mm_elapsed_ms "$t0") ms after the writer address answered on node$new" >&3
+    run -0 cat "$(_mm_dir)/logs/held.out"
+    assert_output --partial "Lost connection"
+    run -0 grep -Ec "reset [0-9]+ client connection" \
+        "$(_cluster_ndir "$new")/log-pacemaker/pacemaker.log"
+}
