@@ -62,6 +62,9 @@ vip_started_on() {
     cluster_crm 1 configure primitive vip ocf:heartbeat:IPaddr2 \
         params ip="$VIP" cidr_netmask=24 op monitor interval=2s
     cluster_wait 20 "crm_resource --locate -r vip | grep -q 'is running on'"
+    # --locate names the node while the start is still pending
+    # (record-pending): wait for the address itself.
+    wait_until 20 "cluster_vip_node $VIP >/dev/null"
     run -0 cluster_vip_node "$VIP"
     local on=$output other t0
     other=$(other_of "$on")
