@@ -419,7 +419,9 @@ totem_ms() {
     run -0 grep 'lost corosync' "$GUARD_DIR/guard2.log"
     run -0 grep 'making MySQL read-only: corosync_lost' "$GUARD_DIR/guard2.log"
     guard_clean 2
-    wait_until 40 "! cluster_exec 2 true 2>/dev/null"
+    # Down means its init is gone: a command inside fails earlier, while
+    # the node is still stopping (a restart then found it running).
+    wait_until 40 "cluster_node_down 2"
     cluster_restart_node 2
     cluster_wait 60 "crm_mon -1 | grep -q 'Online: \[ node1 node2 node3 \]'"
     guard_start 2

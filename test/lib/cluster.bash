@@ -468,6 +468,13 @@ cluster_heal() {
     netns_link_up "$1"
 }
 
+# cluster_node_down i: node i's init is gone (the node has stopped; a
+# command inside it can fail earlier, while it is still stopping).
+cluster_node_down() {
+    _cluster_load || return 1
+    ! _cluster_alive "$(_cluster_init_pid "$1")"
+}
+
 # cluster_restart_node i: boot node i again (after a crash or fence off).
 cluster_restart_node() {
     _cluster_load || return 1
