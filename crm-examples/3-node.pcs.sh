@@ -52,10 +52,13 @@ pcs -f "$cib" constraint order promote ms-mysql "then" start vip-writer \
 
 # Reader addresses: only where mysql-mm runs and publishes
 # mmha-readable=1, one per node while all are readable, gathered on the
-# readable nodes when one is not.
+# readable nodes when one is not.  Sticky (100, under the 1000 that
+# spreads them): they stay put while their node stays readable instead of
+# being reshuffled at every switchover.
 for r in 1 2 3; do
     pcs -f "$cib" resource create "vip-reader$r" ocf:heartbeat:IPaddr2 \
-        ip="192.0.2.1$r" cidr_netmask=24 op monitor interval=2s timeout=20s
+        ip="192.0.2.1$r" cidr_netmask=24 op monitor interval=2s timeout=20s \
+        meta resource-stickiness=100
     pcs -f "$cib" constraint location "vip-reader$r" rule \
         id="vip-reader$r-readable" score=-INFINITY \
         not_defined mmha-readable or mmha-readable ne 1

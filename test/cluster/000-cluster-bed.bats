@@ -50,7 +50,9 @@ vip_started_on() {
     assert_output "node1 node2"
     run -0 cluster_exec 1 crm_mon -1
     assert_output --partial "Online: [ node1 node2 ]"
-    assert_output --regexp "fence-mmha.*Started node[12]"
+    # One fence device per node, run by the other node.
+    assert_output --regexp "fence-node1.*Started node2"
+    assert_output --regexp "fence-node2.*Started node1"
     run -0 cluster_exec 2 hostname
     assert_output node2
     run -0 cluster_exec 2 stonith_admin --list-installed

@@ -45,26 +45,45 @@ switch_once() {
     switch_once sw2
 }
 
-@test "a session held on the old writer is reset once the writer address is up on the new one" {
-    local old new vip pidf t0
+# held_reset NAME WAIT: a session inside a long statement through the
+# writer address, WAIT (a command) until the switchover starts, then: the
+# session ends (reset) within 2 s of the address answering on the new
+# writer.  Once the address has left the old writer nothing from there
+# reaches the client (its kill there included); without writer_vip it
+# would wait for the statement's end (300 s).
+held_reset() {
+    local name=$1 wait=$2 old new pidf t0
     old=$(mm_writer)
     new=$(mm_other "$old")
-    vip=$(mm_vip writer)
-    # A session inside a long statement: once the address has left the
-    # old writer nothing from there reaches it (its kill there included);
-    # without writer_vip it would wait for the statement's end (300 s).
-    _mm_bg held "" mariadb --defaults-file="$(_mm_dir)/app.cnf" \
-        --host="$vip" --port=3306 --protocol=tcp -N -B -e "SELECT SLEEP(300)"
-    pidf=$(_mm_dir)/logs/held.pid
-    # The reader notes the writer's clients at each monitor (every 2 s).
-    sleep 3
+    _mm_bg "$name" "" mariadb --defaults-file="$(_mm_dir)/app.cnf" \
+        --host="$(mm_vip writer)" --port=3306 --protocol=tcp -N -B \
+        -e "SELECT SLEEP(300)"
+    pidf=$(_mm_dir)/logs/$name.pid
+    eval "$wait"
     kill -0 "$(cat "$pidf")"
     mm_switchover "$new"
     t0=$(_mmha_now_ms)
     wait_until 2 "! kill -0 $(cat "$pidf") 2>/dev/null"
     echo "# held session ended $(mm_elapsed_ms "$t0") ms after the writer address answered on node$new" >&3
-    run -0 cat "$(_mm_dir)/logs/held.out"
+    run -0 cat "$(_mm_dir)/logs/$name.out"
     assert_output --partial "Lost connection"
     run -0 grep -Ec "reset [0-9]+ client connection" \
         "$(_cluster_ndir "$new")/log-pacemaker/pacemaker.log"
+}
+
+@test "a session held on the old writer is reset once the writer address is up on the new one" {
+    # The readers note the writer's clients at each monitor (every 2 s).
+    held_reset held "sleep 3"
+}
+
+# one_sleeper: the writer runs the held session's statement.
+one_sleeper() {
+    [ "$(mm_sql "$(mm_writer)" "SELECT COUNT(*) FROM
+        information_schema.PROCESSLIST WHERE INFO = 'SELECT SLEEP(300)'")" = 1 ]
+}
+
+@test "a session opened after the readers' last note is reset too (noted before the demotion)" {
+    # Switched over as soon as it runs: the reader about to be promoted
+    # notes the writer's clients again in the pre-demote notification.
+    held_reset held2 "wait_until 5 one_sleeper"
 }
