@@ -350,7 +350,9 @@ mmha_attr_del() {
 # mmha_epoch_file_get: the epoch in epoch_file ("" when none).
 mmha_epoch_file_get() {
     [ -n "$OCF_RESKEY_epoch_file" ] || return 0
-    head -n 1 "$OCF_RESKEY_epoch_file" 2>/dev/null
+    _efg=''
+    read -r _efg <"$OCF_RESKEY_epoch_file" 2>/dev/null
+    echo "$_efg"
 }
 
 # mmha_epoch_file_put EPOCH: write the writer epoch for mmha-guard,
