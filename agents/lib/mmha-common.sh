@@ -381,6 +381,12 @@ mmha_stop_io() {
         mmha_sql "STOP SLAVE IO_THREAD" >/dev/null
 }
 
+# mmha_start_io: start the IO thread alone (either dialect).
+mmha_start_io() {
+    mmha_sql "START REPLICA IO_THREAD" >/dev/null 2>&1 ||
+        mmha_sql "START SLAVE IO_THREAD" >/dev/null
+}
+
 # mmha_source_sql HOST PORT SQL: SQL on a source, as the replication
 # account (repl_defaults_file).
 mmha_source_sql() {

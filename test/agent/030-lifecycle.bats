@@ -7,10 +7,7 @@
 load ../lib/agent
 
 setup_file() {
-    bed_start -n 2 -t mm -m gtid
-    agent_cib_init 2
-    agent_take_over 1
-    agent_take_over 2
+    agent_pair
 }
 
 teardown_file() {

@@ -8,14 +8,7 @@ ROWS=5
 DELAY=6
 
 setup_file() {
-    bed_start -n 2 -t mm -m gtid
-    agent_cib_init 2
-    agent_take_over 1
-    agent_take_over 2
-    run_agent 0 1 start
-    run_agent 0 2 start
-    run_agent 0 1 promote
-    agent_notify 2 post promote n1
+    agent_pair writer
     bed_app_sql 1 "CREATE TABLE test.b (id INT AUTO_INCREMENT PRIMARY KEY, tag TEXT)"
     bed_sync 10
 }

@@ -5,14 +5,7 @@
 load ../lib/agent
 
 setup_file() {
-    bed_start -n 2 -t mm -m gtid
-    agent_cib_init 2
-    agent_take_over 1
-    agent_take_over 2
-    run_agent 0 1 start
-    run_agent 0 2 start
-    run_agent 0 1 promote
-    agent_notify 2 post promote n1
+    agent_pair writer
     bed_app_sql 1 "CREATE TABLE test.busy (id INT PRIMARY KEY, v INT);
         INSERT INTO test.busy VALUES (1, 0), (2, 0), (3, 0)"
     bed_sync 10

@@ -6,12 +6,7 @@
 load ../lib/agent
 
 setup_file() {
-    bed_start -n 2 -t mm -m gtid
-    agent_cib_init 2
-    agent_take_over 1
-    agent_take_over 2
-    run_agent 0 1 start
-    run_agent 0 2 start
+    agent_pair started
 }
 
 teardown_file() {

@@ -131,6 +131,19 @@ agent_take_over() {
     bed_stop_server "$1"
 }
 
+# agent_pair [started|writer]: two bed servers in master-master (GTID),
+# a file CIB, both handed to the agent; "started" also starts both
+# instances, "writer" then promotes n1 and notifies n2 (it follows n1).
+agent_pair() {
+    bed_start -n 2 -t mm -m gtid || return 1
+    agent_cib_init 2 || return 1
+    agent_take_over 1 && agent_take_over 2 || return 1
+    [ -n "${1:-}" ] || return 0
+    run_agent 0 1 start && run_agent 0 2 start || return 1
+    [ "$1" = writer ] || return 0
+    run_agent 0 1 promote && agent_notify 2 post promote n1
+}
+
 # agent_mysqld_pid i: PID of the mariadbd the agent started for server i.
 agent_mysqld_pid() {
     local f
