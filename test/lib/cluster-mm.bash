@@ -620,16 +620,18 @@ mm_wait_writer() {
 
 # mm_switchover i [SECONDS [QUIET]]: move the Promoted role to node i the
 # way an operator does (crm_resource --move --promoted), wait for it (60
-# s), drop the constraint.  QUIET: seconds before the first query (each
+# s), drop the constraint (also when the move did not come: the next step
+# starts from no move).  QUIET: seconds before the first query (each
 # crm_mon costs ~50-70 ms of CPU, taken from the move it watches).
 mm_switchover() {
-    local to=$1 secs=${2:-60} quiet=${3:-0} n
+    local to=$1 secs=${2:-60} quiet=${3:-0} n rc=0
     n=$(mm_any_node) || return 1
     cluster_exec "$n" crm_resource --move -r ms-mysql -N "node$to" \
         --promoted >/dev/null || return 1
     sleep "$quiet"
-    mm_wait_writer "$to" "$secs" || return 1
+    mm_wait_writer "$to" "$secs" || rc=1
     cluster_exec "$n" crm_resource --clear -r ms-mysql >/dev/null
+    return "$rc"
 }
 
 # mm_ack_writes_on NAME i [SECONDS]: client NAME got an acknowledgement
