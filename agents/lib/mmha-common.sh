@@ -210,6 +210,41 @@ mmha_snapshot() {
     MMHA_SNAPSHOT=1
 }
 
+# mmha_snapshot_start / mmha_snapshot_join: mmha_snapshot's two queries
+# in the background, taken in later (a demotion reads the history and its
+# score while the server goes read-only, and then only writes).  With a
+# file CIB in the foreground, like every CIB access (mmha_par).
+mmha_snapshot_start() {
+    _ss_f=$(mmha_state_file snapshot)
+    rm -f "$_ss_f.conf" "$_ss_f.attrs"
+    mmha_par mmha_snapshot_query conf -o crm_config
+    mmha_par mmha_snapshot_query attrs -A \
+        "//node_state[@uname='$(mmha_node)']/transient_attributes"
+}
+
+# mmha_snapshot_query NAME CIBADMIN_ARGS...: one query into the state file
+# snapshot.NAME, which exists only when the query answered (no transient
+# attributes yet is an answer: empty).
+mmha_snapshot_query() {
+    _sq_f=$(mmha_state_file snapshot).$1
+    shift
+    cibadmin -Q "$@" >"$_sq_f.new" 2>/dev/null && mv -f "$_sq_f.new" "$_sq_f"
+    [ "$1" = -A ] && [ ! -e "$_sq_f" ] && : >"$_sq_f"
+    rm -f "$_sq_f.new"
+}
+
+# mmha_snapshot_join: wait for mmha_snapshot_start's queries (the
+# caller's other background jobs too) and use them as mmha_snapshot does.
+mmha_snapshot_join() {
+    wait
+    _ss_f=$(mmha_state_file snapshot)
+    MMHA_SNAPSHOT=0
+    [ -s "$_ss_f.conf" ] && [ -e "$_ss_f.attrs" ] || return 0
+    MMHA_CONF_XML=$(cat "$_ss_f.conf")
+    MMHA_ATTRS_XML=$(cat "$_ss_f.attrs")
+    MMHA_SNAPSHOT=1
+}
+
 # mmha_conf_load: read the whole crm_config section once into
 # MMHA_CONF_XML (one CIB round trip where a promotion needs four
 # properties); mmha_conf_get reads from it.
@@ -597,8 +632,12 @@ mmha_beat_pid() {
     echo "$_bp"
 }
 
-# mmha_beat_start EPOCH: start the heartbeat writer (mmha-lag beat) if it
-# does not run; it gets its own session so Pacemaker's operation ends.
+# mmha_beat_start EPOCH [quick]: start the heartbeat writer (mmha-lag
+# beat) if it does not run; it gets its own session so Pacemaker's
+# operation ends.  It writes its pidfile once running; "quick" does not
+# wait for that (a promotion's last step: setsid execs in place, so the
+# PID started is the helper's, and the writer's monitor restarts a beat
+# that died).
 mmha_beat_start() {
     mmha_beat_pid >/dev/null && mmha_beat_stop 300
     _pf=$(mmha_state_file beat.pid)
@@ -611,6 +650,7 @@ mmha_beat_start() {
         # A helper that does not write the pidfile itself: its own PID.
         _child=$!
         _i=0
+        [ "${2:-}" = quick ] && _i=50
         while [ ! -s "$_pf" ] && [ "$_i" -lt 50 ] &&
             kill -0 "$_child" 2>/dev/null; do
             sleep 0.01
