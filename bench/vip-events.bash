@@ -3,24 +3,28 @@
 # in each node's network namespace: no polling beside what is measured).
 # Sourced by bench/chain-floor and bench/failover, after cluster.bash.
 
-VIP_EVENTS_PIDS=()
-
-# vip_watch_start DIR i...: watch nodes i... into DIR/addr-i.log (only
-# -n: nsenter execs ip, so the PID kept is ip's own).
+# vip_watch_start DIR i...: watch nodes i... into DIR/addr-i.log.  Only -n:
+# nsenter execs ip, so the PID kept is ip's own; kept in DIR/watch.pids,
+# not in a variable, so that a watch started in a subshell (bench/failover
+# runs each run in one) is still stopped from the parent.
 vip_watch_start() {
     local dir=$1 i
     shift
     for i in "$@"; do
         nsenter -t "$(_cluster_init_pid "$i")" -n -- ip -ts monitor address \
             >"$dir/addr-$i.log" 2>/dev/null &
-        VIP_EVENTS_PIDS+=("$!")
+        echo "$!" >>"$dir/watch.pids"
     done
 }
 
+# vip_watch_stop DIR: end the watches vip_watch_start DIR started.
 vip_watch_stop() {
-    [ "${#VIP_EVENTS_PIDS[@]}" -gt 0 ] && kill "${VIP_EVENTS_PIDS[@]}" 2>/dev/null
-    VIP_EVENTS_PIDS=()
-    return 0
+    local p
+    [ -r "$1/watch.pids" ] || return 0
+    while read -r p; do
+        kill "$p" 2>/dev/null
+    done <"$1/watch.pids"
+    rm -f "$1/watch.pids"
 }
 
 # vip_events DIR T0_MS OLD NEW VIP: "REMOVED UP WINDOW", ms after T0: the
