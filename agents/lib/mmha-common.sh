@@ -277,6 +277,10 @@ mmha_cib_set() {
     ocf_run -q crm_attribute -t crm_config -n "mmha-$(mmha_rsc)-$1" -v "$2"
 }
 
+mmha_cib_del() {
+    ocf_run -q crm_attribute -t crm_config -n "mmha-$(mmha_rsc)-$1" -D
+}
+
 # mmha_cib_set_pairs WHAT VALUE [WHAT VALUE]...: several records in one
 # CIB update (one round trip, one transition abort), in the property set
 # crm_attribute uses; one by one when that set cannot be modified.
@@ -384,9 +388,10 @@ mmha_attr_del() {
 
 # mmha_epoch_file_get: the epoch in epoch_file ("" when none).
 mmha_epoch_file_get() {
-    [ -n "$OCF_RESKEY_epoch_file" ] || return 0
+    [ -n "$OCF_RESKEY_epoch_file" ] && [ -r "$OCF_RESKEY_epoch_file" ] ||
+        return 0
     _efg=''
-    read -r _efg <"$OCF_RESKEY_epoch_file" 2>/dev/null
+    read -r _efg <"$OCF_RESKEY_epoch_file"
     echo "$_efg"
 }
 
@@ -554,11 +559,20 @@ mmha_cnf_load() {
     MMHA_CNF_LOADED=1
 }
 
+# mmha_mysqld_pid [PIDFILE]: the PID of the running server named by the
+# pid file (default: the pid parameter) - only when that process is a
+# mysqld or mariadbd: a stale file's PID may belong to anything by now.
 mmha_mysqld_pid() {
-    [ -r "$OCF_RESKEY_pid" ] || return 1
-    _pid=$(cat "$OCF_RESKEY_pid" 2>/dev/null)
+    _pf=${1:-$OCF_RESKEY_pid}
+    [ -n "$_pf" ] && [ -r "$_pf" ] || return 1
+    _pid=$(cat "$_pf" 2>/dev/null)
     mmha_is_uint "$_pid" || return 1
     kill -0 "$_pid" 2>/dev/null || return 1
+    _comm=$(cat "/proc/$_pid/comm" 2>/dev/null) || return 1
+    case "$_comm" in
+    mysqld | mariadbd | "$(basename "$OCF_RESKEY_binary" | cut -c1-15)") ;;
+    *) return 1 ;;
+    esac
     echo "$_pid"
 }
 
@@ -569,9 +583,10 @@ mmha_mysqld_pid() {
 mmha_mysqld_start() {
     _log=$(mmha_state_file mysqld.log)
     _lp=$(mmha_state_file launch.pid)
-    # Word splitting of additional_parameters is intended.
+    # Word splitting of additional_parameters is intended, globbing not.
     # shellcheck disable=SC2086
     (
+        set -f
         setsid "$OCF_RESKEY_binary" --defaults-file="$OCF_RESKEY_config" \
             --datadir="$OCF_RESKEY_datadir" --pid-file="$OCF_RESKEY_pid" \
             --socket="$OCF_RESKEY_socket" --user="$OCF_RESKEY_user" \
@@ -598,10 +613,10 @@ mmha_mysqld_start() {
     done
 }
 
-# mmha_mysqld_stop DEADLINE_S: SIGTERM (clean shutdown: InnoDB flushed,
+# mmha_mysqld_stop DEADLINE_S [PIDFILE]: SIGTERM (clean shutdown: InnoDB flushed,
 # replication threads stopped), SIGKILL when the deadline passes.
 mmha_mysqld_stop() {
-    _pid=$(mmha_mysqld_pid) || return 0
+    _pid=$(mmha_mysqld_pid "${2:-}") || return 0
     kill -TERM "$_pid" 2>/dev/null
     _left=$((${1%.*} * 10))
     while kill -0 "$_pid" 2>/dev/null; do
@@ -617,7 +632,7 @@ mmha_mysqld_stop() {
     if kill -0 "$_pid" 2>/dev/null; then
         return 1
     fi
-    rm -f "$OCF_RESKEY_pid"
+    rm -f "${2:-$OCF_RESKEY_pid}"
     return 0
 }
 
@@ -694,16 +709,19 @@ mmha_hook() {
 # ---------------------------------------------------------------- checks
 
 # mmha_private_file PATH: exists, readable, and not readable by group or
-# others (it holds a password).  Prints the problem, if any.
+# others (it holds a password).  Prints the problem, if any; its status is
+# the OCF code for it on this node: OCF_ERR_INSTALLED (missing),
+# OCF_ERR_PERM (mode) - never OCF_ERR_CONFIGURED, which would stop the
+# resource on every node for one node's file.
 mmha_private_file() {
     if [ ! -f "$1" ] || [ ! -r "$1" ]; then
         echo "does not exist or is not readable"
-        return 1
+        return "$OCF_ERR_INSTALLED"
     fi
-    _mode=$(stat -c %a "$1") || return 1
+    _mode=$(stat -L -c %a "$1") || return "$OCF_ERR_INSTALLED"
     case "$_mode" in
     *00) return 0 ;;
     esac
     echo "is readable by group or others (mode $_mode; use chmod 0600)"
-    return 1
+    return "$OCF_ERR_PERM"
 }

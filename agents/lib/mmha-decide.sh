@@ -45,6 +45,22 @@ mmha_in_list() {
     return 1
 }
 
+# mmha_kv_get TEXT KEY: the value of KEY in a helper's KEY=value lines
+# (--format shell); status 1 when there is no such line.
+mmha_kv_get() {
+    while IFS= read -r _kg_l; do
+        case "$_kg_l" in
+        "$2="*)
+            printf '%s\n' "${_kg_l#*=}"
+            return 0
+            ;;
+        esac
+    done <<EOT
+$1
+EOT
+    return 1
+}
+
 # mmha_record_field RECORD KEY: one key=value field of a record.
 mmha_record_field() {
     for _f in $1; do
@@ -523,4 +539,96 @@ mmha_decide_io_stall() {
 mmha_decide_tickles() {
     grep -Ex '[0-9]{1,3}(\.[0-9]{1,3}){3}:[0-9]{1,5}' | sort -u |
         head -n 1000 | sed "s/^/$1:$2 /"
+}
+
+# mmha_decide_backlog SQL_RUNNING EXEC_FILE EXEC_POS READ_FILE READ_POS:
+# a server's SQL thread runs and has not executed all that its IO thread
+# received (a new writer still applying the old writer's relay log).
+mmha_decide_backlog() {
+    [ "$1" = yes ] || return 1
+    ! mmha_decide_read_reached "$2" "$3" "$4" "$5"
+}
+
+# mmha_decide_peer ERRANT_FLAG EPOCH IO SQL SOURCE WRITER_ADDR MY_ADDR
+# Prints the reader's PREFIX-peer value ("EPOCH@MY_ADDR": the writer may
+# replicate from here) or "-" (delete it): only a reader without errant
+# transactions that replicates from the writer of EPOCH, both threads up.
+mmha_decide_peer() {
+    if [ "$1" = 0 ] && [ -n "$2" ] && [ "$3" = yes ] && [ "$4" = yes ] &&
+        [ -n "$6" ] && [ "$5" = "$6" ]; then
+        echo "$2@$7"
+    else
+        echo -
+    fi
+}
+
+# mmha_decide_reader_attrs VERDICT "LAG_MS READABLE" EPOCH IO SQL SOURCE
+#                          WRITER_ADDR MY_ADDR
+#   VERDICT   mmha_decide_errant's answer
+#   LAG_MS    whole ms, READABLE 1|0 (the lag hysteresis), each "-" unknown
+# Prints the reader's attribute plan, one "NAME VALUE" line each ("-":
+# delete): errant (while reported), readable, lag-ms, peer; "report SET"
+# for a new errant set (log, history); last "score ERRANT_FLAG LAG_MS".
+# An errant reader is never readable, whatever its lag.
+mmha_decide_reader_attrs() {
+    _ra_v=$1 _ra_lag=${2%% *} _ra_rd=${2##* } _ra_flag=-
+    case "$_ra_v" in
+    report*)
+        echo "errant ${_ra_v#report }"
+        echo "report ${_ra_v#report }"
+        _ra_flag=1
+        ;;
+    keep*)
+        echo "errant ${_ra_v#keep }"
+        _ra_flag=1
+        ;;
+    clean) _ra_flag=0 ;;
+    esac
+    [ "$_ra_rd" = 1 ] && [ "$_ra_flag" != 1 ] || _ra_rd=0
+    echo "readable $_ra_rd"
+    echo "lag-ms ${_ra_lag:--}"
+    echo "peer $(mmha_decide_peer "$_ra_flag" "$3" "$4" "$5" "$6" "$7" "$8")"
+    echo "score $_ra_flag ${_ra_lag:--}"
+}
+
+# mmha_decide_param_number NAME VALUE MIN MAX: prints nothing when VALUE
+# is a decimal integer in MIN..MAX written as the helpers read numbers (no
+# sign, no leading zero, no spaces), else the one-line reason.  The agent
+# computes with these values in the shell, where "08" is not a number.
+mmha_decide_param_number() {
+    case "$2" in
+    '' | *[!0-9]*)
+        echo "$1 must be a decimal integer in $3..$4 (is '$2')"
+        return 0
+        ;;
+    0?*)
+        echo "$1 must be written without leading zeros (is '$2')"
+        return 0
+        ;;
+    esac
+    if [ "${#2}" -gt 12 ] || [ "$2" -lt "$3" ] || [ "$2" -gt "$4" ]; then
+        echo "$1 must be in $3..$4 (is '$2')"
+    fi
+}
+
+# mmha_decide_param_name NAME VALUE: VALUE can be part of a node attribute
+# or account name as given (letters, digits, "_", "-", "."; not empty).
+mmha_decide_param_name() {
+    case "$2" in
+    '' | *[!A-Za-z0-9_.-]*)
+        echo "$1 may only hold letters, digits, '_', '-' and '.' (is '$2')"
+        ;;
+    esac
+}
+
+# mmha_decide_param_host NAME VALUE: VALUE is a host name or an IPv4 or
+# IPv6 address as other servers connect to it (it goes into records that
+# fields are split on spaces); empty is allowed (the node name).
+mmha_decide_param_host() {
+    case "$2" in
+    '') ;;
+    -* | *[!A-Za-z0-9.:-]*)
+        echo "$1 must be a host name or an IP address (is '$2')"
+        ;;
+    esac
 }

@@ -22,7 +22,9 @@ setup() {
 }
 
 attached() {
-    run_agent "$1" "$2" "$3" OCF_RESKEY_manage_mysqld=false
+    local rc=$1 i=$2 action=$3
+    shift 3
+    run_agent "$rc" "$i" "$action" OCF_RESKEY_manage_mysqld=false "$@"
 }
 
 @test "attached: start and promote use the running servers; the reader replicates" {
@@ -49,4 +51,32 @@ attached() {
     run -0 bed_sql 2 "SELECT COUNT(*) FROM test.att"
     assert_output 1
     attached 7 2 monitor
+}
+
+@test "attached: a stop that cannot make a writable server read-only fails" {
+    local nohelp
+    nohelp=$BATS_TEST_TMPDIR/helpers
+    mkdir -p "$nohelp"
+    ln -sf "$MMHA_BUILD_DIR/mmha-binlog" "$MMHA_BUILD_DIR/mmha-lag" "$nohelp/"
+    printf '#!/bin/sh\necho "mmha-readonly: refused by the test" >&2\nexit 1\n' \
+        >"$nohelp/mmha-readonly"
+    chmod +x "$nohelp/mmha-readonly"
+    attached 0 2 start
+    # Made writable behind the agent's back (an operator, a restart).
+    run -0 bed_sql 2 "SET GLOBAL read_only=0"
+    attached 1 2 stop "OCF_RESKEY_helper_dir=$nohelp"
+    assert_output --partial "could not be made read-only"
+    # With the helper back the stop succeeds and the server is read-only.
+    attached 0 2 stop
+    run -0 bed_sql 2 "SELECT @@global.read_only"
+    assert_output 1
+}
+
+@test "attached: a stop with parameters that do not validate fails while attached" {
+    attached 0 2 start
+    local open=$BATS_TEST_TMPDIR/open.cnf
+    cp "$(bed_cnf 2)" "$open"
+    chmod 0644 "$open"
+    attached 1 2 stop "OCF_RESKEY_defaults_file=$open"
+    attached 0 2 stop
 }

@@ -4,7 +4,7 @@
 # crm-examples/ file loaded as it is (only the example addresses replaced).
 #
 #   mm_start [-n 2|3] [--fencing on|off] [--pcs] [--example FILE]
-#            [--no-config]
+#            [--no-config] [--quorum-node]
 #   mm_writer / mm_vip writer|reader1.. / mm_sql i SQL / mm_app_sql ADDR SQL
 #   mm_client_start NAME [-n i] [writer-client args]... / mm_client_stop NAME
 #   mm_rocheck_start / mm_rocheck_stop
@@ -302,12 +302,17 @@ mm_wait_settled() {
 }
 
 # mm_start [-n N] [--fencing on|off] [--pcs] [--example F] [--no-config]
-# Every node gets auto-increment-increment=N and offset=its index.
+#          [--quorum-node]
+# Every database node gets auto-increment-increment=N and offset=its
+# index.  --quorum-node: 3 cluster nodes, databases on node1 and node2
+# only (the 2-node example); node3 runs corosync and Pacemaker alone, in
+# standby, for the quorum (docs/operations.md, "a quorum-only node").
 mm_start() {
-    local n=2 fencing=on pcs=0 example='' config=1 t0 i
+    local n=2 fencing=on pcs=0 example='' config=1 t0 i qnode=0
     while [ $# -gt 0 ]; do
         case $1 in
         -n) n=$2; shift 2 ;;
+        --quorum-node) qnode=1; shift ;;
         --fencing) fencing=$2; shift 2 ;;
         --pcs) pcs=1; shift ;;
         --example) example=$2; shift 2 ;;
@@ -315,9 +320,13 @@ mm_start() {
         *) _mm_err "mm_start: unknown option $1"; return 2 ;;
         esac
     done
+    MM_DB_N=$n
+    if [ "$qnode" = 1 ]; then
+        n=3 MM_DB_N=2
+    fi
     if [ -z "$example" ]; then
-        example=$MM_TOP/crm-examples/$n-node.crm
-        [ "$pcs" = 1 ] && example=$MM_TOP/crm-examples/$n-node.pcs.sh
+        example=$MM_TOP/crm-examples/$MM_DB_N-node.crm
+        [ "$pcs" = 1 ] && example=$MM_TOP/crm-examples/$MM_DB_N-node.pcs.sh
     fi
     t0=$(_cluster_now_ms)
     # The nodes' daemons (and the agent under them) inherit this PATH:
@@ -335,15 +344,20 @@ mm_start() {
     cat >"$(_mm_dir)/mm.env" <<EOF
 MM_READERS=$MM_READERS
 MM_EXAMPLE=$example
+MM_DB_N=$MM_DB_N
 EOF
     _mm_stage || return 1
-    for ((i = 1; i <= n; i++)); do
+    for ((i = 1; i <= MM_DB_N; i++)); do
         _mm_node_files "$i" || return 1
         _mm_bind_now "$i" || return 1
     done
     # The seeded CIB names an old schema; role names Promoted/Unpromoted
     # (crm_resource --move --promoted) need the current one.
     cluster_exec 1 cibadmin --upgrade --force >/dev/null || return 1
+    for ((i = MM_DB_N + 1; i <= n; i++)); do
+        cluster_exec 1 crm_attribute -N "node$i" -n standby -v on \
+            -l forever >/dev/null || return 1
+    done
     _mm_note "nodes prepared in $(($(_cluster_now_ms) - t0)) ms"
     [ "$config" = 1 ] || return 0
     mm_load_example "$example" || return 1
@@ -438,7 +452,7 @@ mm_check_replication() {
         return 1
     }
     t0=$(_cluster_now_ms)
-    for ((i = 1; i <= CLUSTER_N; i++)); do
+    for ((i = 1; i <= ${MM_DB_N:-$CLUSTER_N}; i++)); do
         [ "$i" = "$w" ] && continue
         _cluster_alive "$(_cluster_init_pid "$i")" || continue
         if ! mm_replicating "$i"; then
@@ -577,13 +591,13 @@ mm_rocheck_start() {
     local i targets=() logs
     _mm_load || return 1
     logs=$(_mm_dir)/logs
-    for ((i = 1; i <= CLUSTER_N; i++)); do
+    for ((i = 1; i <= ${MM_DB_N:-$CLUSTER_N}; i++)); do
         targets+=("node$i=$(cluster_addr "$i")")
     done
     _mm_bg rocheck-host "" "$MM_PY" "$_mm_lib_dir/ro-checker" \
         --defaults-file "$(_mm_dir)/app.cnf" --log "$logs/ro-host.log" \
         "${targets[@]}"
-    for ((i = 1; i <= CLUSTER_N; i++)); do
+    for ((i = 1; i <= ${MM_DB_N:-$CLUSTER_N}; i++)); do
         _cluster_alive "$(_cluster_init_pid "$i")" || continue
         _mm_bg "rocheck-node$i" "$i" "$MM_PY" "$_mm_lib_dir/ro-checker" \
             --defaults-file /etc/mysql/mmha.cnf --source "node$i" \
@@ -645,8 +659,8 @@ mm_ack_writes_on() {
 
 # mm_other i: another node index than i (the next one, cyclic).
 mm_other() {
-    _cluster_load || return 1
-    echo $(($1 % CLUSTER_N + 1))
+    _mm_load || return 1
+    echo $(($1 % ${MM_DB_N:-$CLUSTER_N} + 1))
 }
 
 # mm_gap_ms NAME: the longest write gap of client NAME so far.
@@ -679,7 +693,7 @@ mm_wait_same_checksum() {
 _mm_checksums_equal() {
     local n sum first=''
     _cluster_load || return 1
-    for ((n = 1; n <= CLUSTER_N; n++)); do
+    for ((n = 1; n <= ${MM_DB_N:-$CLUSTER_N}; n++)); do
         _cluster_alive "$(_cluster_init_pid "$n")" || continue
         sum=$(mm_checksum "$n" "$1" 2>/dev/null) || return 1
         [ -n "$sum" ] || return 1
@@ -744,4 +758,27 @@ mm_assert_writer_readable() {
     w=$(mm_writer) || fail "no single writer"
     [ "$(mm_attr "$w" mmha-readable)" = 1 ] ||
         fail "the writer node$w publishes no mmha-readable=1"
+}
+
+# mm_guard_ensure: the mmha-guard clone (ocf:mmha:mmha-guard) runs on the
+# database nodes - the example's own when it has one, else one added here
+# with the agent's defaults - and every guard is quorate.
+mm_guard_ensure() {
+    local i
+    _mm_load || return 1
+    if ! cluster_exec "$(mm_any_node)" cibadmin -Q -o resources |
+        grep -q 'type="mmha-guard"'; then
+        printf '%s\n' \
+            'primitive guard ocf:mmha:mmha-guard params defaults_file=/etc/mysql/mmha.cnf op monitor interval=5s timeout=20s' \
+            'clone guard-clone guard meta interleave=true' >"$(_mm_dir)/guard.crm"
+        cluster_exec "$(mm_any_node)" crm -w configure load update \
+            "$(_mm_dir)/guard.crm" || return 1
+    fi
+    for ((i = 1; i <= MM_DB_N; i++)); do
+        wait_until 30 "cluster_exec $i sh -c 'grep -qx QUORUM=quorate \
+/run/resource-agents/mmha-guard-*.status'" || {
+            _mm_err "node$i: mmha-guard not running or not quorate"
+            return 1
+        }
+    done
 }
