@@ -22,7 +22,10 @@
 
 enum {
     DEFAULT_TIMEOUT_MS = 30000,
+    NET_TIMEOUT_MAX_S = 31536000, /* the servers' own maximum (a year) */
 };
+
+#define SUBCOMMANDS "capture, wait, repoint, errant, replica, clients"
 
 enum own_opt {
     OPT_AT = MMHA_OPT_FIRST_OWN,
@@ -30,6 +33,7 @@ enum own_opt {
     OPT_GTID,
     OPT_IGNORE_DOMAINS,
     OPT_IGNORE_SOURCE_DOMAIN,
+    OPT_IO_THREAD,
     OPT_POS,
     OPT_PROGRESS,
     OPT_REFERENCE,
@@ -53,10 +57,16 @@ static void usage(FILE *f)
             "                   [--repl-defaults-file FILE] [common options]\n"
             "       " TOOL " errant --reference FILE | HOST:PORT"
             " [common options]\n"
+            "       " TOOL " replica stop | start [--io-thread]"
+            " [common options]\n"
+            "       " TOOL " replica net-timeout SECONDS [common options]\n"
+            "       " TOOL " replica reconnect --repl-defaults-file FILE"
+            " [common options]\n"
+            "       " TOOL " clients [common options]\n"
             "common options: [--defaults-file FILE] [--defaults-group G]\n"
             "       [--host HOST] [--port PORT] [--socket PATH] [--user U]\n"
             "       [--timeout SECONDS] [--format human|shell|json] [-v]\n"
-            "       [--syslog] [--help]\n");
+            "       [--syslog] [--check-args] [--help] [--version]\n");
 }
 
 /* ------------------------------------------------------------ options */
@@ -68,6 +78,7 @@ static const struct option longopts[] = {
     {"gtid", optional_argument, NULL, OPT_GTID},
     {"ignore-domains", required_argument, NULL, OPT_IGNORE_DOMAINS},
     {"ignore-source-domain", no_argument, NULL, OPT_IGNORE_SOURCE_DOMAIN},
+    {"io-thread", no_argument, NULL, OPT_IO_THREAD},
     {"pos", required_argument, NULL, OPT_POS},
     {"progress", no_argument, NULL, OPT_PROGRESS},
     {"reference", required_argument, NULL, OPT_REFERENCE},
@@ -99,10 +110,21 @@ static int own_option(struct args *a, int opt, int argc, char **argv)
         return 0;
     case OPT_IGNORE_DOMAINS: a->ignore_domains = optarg; return 0;
     case OPT_IGNORE_SOURCE_DOMAIN: a->ignore_source_domain = true; return 0;
+    case OPT_IO_THREAD: a->io_thread = true; return 0;
     case OPT_POS: a->pos = optarg; return 0;
     case OPT_PROGRESS: a->progress = true; return 0;
-    case OPT_REFERENCE: a->reference = optarg; return 0;
-    case OPT_REPL_DEFAULTS_FILE: a->repl_defaults = optarg; return 0;
+    case OPT_REFERENCE:
+        if (!mmha_check_name("--reference", optarg, MMHA_NAME_PATH)) {
+            return -1;
+        }
+        a->reference = optarg;
+        return 0;
+    case OPT_REPL_DEFAULTS_FILE:
+        if (!mmha_check_name("--repl-defaults-file", optarg, MMHA_NAME_PATH)) {
+            return -1;
+        }
+        a->repl_defaults = optarg;
+        return 0;
     case OPT_SETTLE: {
         int64_t n;
 
@@ -118,6 +140,43 @@ static int own_option(struct args *a, int opt, int argc, char **argv)
     }
 }
 
+/* The action of replica and its SECONDS, from the words after options. */
+static bool replica_words(struct args *a, int argc, char **argv)
+{
+    static const char *const actions[] = {"stop", "start", "net-timeout",
+                                          "reconnect", NULL};
+    size_t i;
+
+    if (optind >= argc) {
+        mmha_err("replica needs an action: stop, start, net-timeout, "
+                 "reconnect");
+        return false;
+    }
+    a->action = argv[optind++];
+    for (i = 0; actions[i] != NULL; i++) {
+        if (strcmp(a->action, actions[i]) == 0) {
+            break;
+        }
+    }
+    if (actions[i] == NULL) {
+        mmha_err("replica: '%s' is not an action (stop, start, net-timeout, "
+                 "reconnect)",
+                 a->action);
+        return false;
+    }
+    if (strcmp(a->action, "net-timeout") == 0) {
+        if (optind >= argc) {
+            mmha_err("replica net-timeout needs SECONDS");
+            return false;
+        }
+        if (!mmha_parse_int("net-timeout", argv[optind++], 1, NET_TIMEOUT_MAX_S,
+                            &a->net_timeout_s)) {
+            return false;
+        }
+    }
+    return true;
+}
+
 /* What each subcommand needs and refuses; false after one clear line. */
 static bool check_args(const struct args *a)
 {
@@ -128,19 +187,33 @@ static bool check_args(const struct args *a)
     bool is_wait = strcmp(a->cmd, "wait") == 0;
     bool is_repoint = strcmp(a->cmd, "repoint") == 0;
     bool is_errant = strcmp(a->cmd, "errant") == 0;
+    bool is_replica = strcmp(a->cmd, "replica") == 0;
+    bool is_reconnect = is_replica && strcmp(a->action, "reconnect") == 0;
+    bool is_stop_start = is_replica && (strcmp(a->action, "stop") == 0 ||
+                                        strcmp(a->action, "start") == 0);
     int targets = (a->pos != NULL) + (a->gtid != NULL) + a->drain;
 
     if (!is_wait && (targets > 0 || a->progress)) {
         mmha_err("--pos, --gtid SET, --drain and --progress are for wait");
         return false;
     }
-    if (!is_repoint &&
-        (a->to != NULL || a->at != NULL || a->repl_defaults != NULL ||
-         a->gtid_auto || a->ignore_domains != NULL || a->ignore_source_domain ||
-         a->settle_set)) {
-        mmha_err(
-            "--to, --at, --gtid, --ignore-domains, --ignore-source-domain, "
-            "--settle and --repl-defaults-file are for repoint");
+    if (!is_repoint && (a->to != NULL || a->at != NULL || a->gtid_auto ||
+                        a->ignore_domains != NULL || a->ignore_source_domain ||
+                        a->settle_set)) {
+        mmha_err("--to, --at, --gtid, --ignore-domains, --ignore-source-domain "
+                 "and --settle are for repoint");
+        return false;
+    }
+    if (!is_repoint && !is_reconnect && a->repl_defaults != NULL) {
+        mmha_err("--repl-defaults-file is for repoint and replica reconnect");
+        return false;
+    }
+    if (is_reconnect && a->repl_defaults == NULL) {
+        mmha_err("replica reconnect needs --repl-defaults-file FILE");
+        return false;
+    }
+    if (!is_stop_start && a->io_thread) {
+        mmha_err("--io-thread is for replica stop and replica start");
         return false;
     }
     if (!is_errant && a->reference != NULL) {
@@ -194,6 +267,20 @@ static bool check_args(const struct args *a)
     return true;
 }
 
+static bool is_subcommand(const char *cmd)
+{
+    static const char *const cmds[] = {
+        "capture", "wait", "repoint", "errant", "replica", "clients", NULL};
+    size_t i;
+
+    for (i = 0; cmds[i] != NULL; i++) {
+        if (strcmp(cmd, cmds[i]) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static int parse_args(struct args *a, int argc, char **argv)
 {
     int opt;
@@ -201,7 +288,7 @@ static int parse_args(struct args *a, int argc, char **argv)
 
     mmha_common_defaults(&a->common, DEFAULT_TIMEOUT_MS);
     if (argc < 2) {
-        mmha_err("a subcommand is needed: capture, wait, repoint, errant");
+        mmha_err("a subcommand is needed: " SUBCOMMANDS);
         return MMHA_EXIT_USAGE;
     }
     a->cmd = argv[1];
@@ -209,10 +296,12 @@ static int parse_args(struct args *a, int argc, char **argv)
         a->common.help = true;
         return MMHA_EXIT_OK;
     }
-    if (strcmp(a->cmd, "capture") != 0 && strcmp(a->cmd, "wait") != 0 &&
-        strcmp(a->cmd, "repoint") != 0 && strcmp(a->cmd, "errant") != 0) {
-        mmha_err("'%s' is not a subcommand (capture, wait, repoint, errant)",
-                 a->cmd);
+    if (strcmp(a->cmd, "--version") == 0) {
+        a->common.version = true;
+        return MMHA_EXIT_OK;
+    }
+    if (!is_subcommand(a->cmd)) {
+        mmha_err("'%s' is not a subcommand (" SUBCOMMANDS ")", a->cmd);
         return MMHA_EXIT_USAGE;
     }
     argc--;
@@ -230,6 +319,14 @@ static int parse_args(struct args *a, int argc, char **argv)
         if (r == -1) {
             return MMHA_EXIT_USAGE;
         }
+        if (opt == '?' && strcmp(a->cmd, "replica") == 0 && optind > 0 &&
+            argv[optind - 1][0] == '-' && argv[optind - 1][1] >= '0' &&
+            argv[optind - 1][1] <= '9') {
+            /* "replica net-timeout -1": a number, not an option. */
+            mmha_err("net-timeout: '%s' is not a decimal whole number",
+                     argv[optind - 1]);
+            return MMHA_EXIT_USAGE;
+        }
         if (opt == '?' || opt == ':') {
             mmha_bad_option(TOOL, optopt, argv);
             return MMHA_EXIT_USAGE;
@@ -238,12 +335,15 @@ static int parse_args(struct args *a, int argc, char **argv)
             return MMHA_EXIT_USAGE;
         }
     }
+    if (a->common.help || a->common.version) {
+        return MMHA_EXIT_OK;
+    }
+    if (strcmp(a->cmd, "replica") == 0 && !replica_words(a, argc, argv)) {
+        return MMHA_EXIT_USAGE;
+    }
     if (optind < argc) {
         mmha_err("unexpected argument '%s'", argv[optind]);
         return MMHA_EXIT_USAGE;
-    }
-    if (a->common.help) {
-        return MMHA_EXIT_OK;
     }
     return check_args(a) ? MMHA_EXIT_OK : MMHA_EXIT_USAGE;
 }
@@ -278,9 +378,11 @@ int main(int argc, char **argv)
     memset(&a, 0, sizeof(a));
     mmha_log_init(TOOL, count_verbose(argc, argv), false);
     rc = parse_args(&a, argc, argv);
-    if (rc != 0 || a.common.help) {
-        if (a.common.help) {
+    if (rc != 0 || a.common.help || a.common.version || a.common.check_args) {
+        if (rc == 0 && a.common.help) {
             usage(stdout);
+        } else if (rc == 0 && a.common.version) {
+            mmha_print_version(TOOL);
         }
         goto done;
     }
@@ -302,6 +404,10 @@ int main(int argc, char **argv)
         rc = cmd_wait(&a, &c, &d, &o);
     } else if (strcmp(a.cmd, "repoint") == 0) {
         rc = cmd_repoint(&a, &c, &d, &o);
+    } else if (strcmp(a.cmd, "replica") == 0) {
+        rc = cmd_replica(&a, &c, &d, &o);
+    } else if (strcmp(a.cmd, "clients") == 0) {
+        rc = cmd_clients(&a, &c, &o);
     } else {
         rc = cmd_errant(&a, &c, &d, &o);
     }

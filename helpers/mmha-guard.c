@@ -133,15 +133,21 @@ static void usage(FILE *f)
                "common options: [--defaults-file FILE] [--defaults-group G]\n"
                "                [--format human|shell|json] [--host HOST]\n"
                "                [--port PORT] [--socket PATH] [--syslog]\n"
-               "                [--timeout S] [--user USER] [-v]\n");
+               "                [--timeout S] [--user USER] [-v]\n"
+               "                [--check-args] [--help] [--version]\n");
 }
 
 static int own_option(struct guard_args *a, int opt, const char *arg)
 {
     switch (opt) {
-    case OPT_EPOCH_FILE: a->epoch_file = arg; return 0;
+    case OPT_EPOCH_FILE:
+        a->epoch_file = arg;
+        return mmha_check_name("--epoch-file", arg, MMHA_NAME_PATH) ? 0 : -1;
     case OPT_GROUP:
-        if (arg[0] == '\0' || strlen(arg) >= CPG_MAX_NAME_LENGTH) {
+        if (!mmha_check_name("--group", arg, MMHA_NAME_WORD)) {
+            return -1;
+        }
+        if (strlen(arg) >= CPG_MAX_NAME_LENGTH) {
             mmha_err("--group: '%s' must be 1 to %d characters", arg,
                      CPG_MAX_NAME_LENGTH - 1);
             return -1;
@@ -172,8 +178,12 @@ static int own_option(struct guard_args *a, int opt, const char *arg)
                                      &a->link_interval_ms)
                    ? 0
                    : -1;
-    case OPT_PIDFILE: a->pidfile = arg; return 0;
-    case OPT_STATUS_FILE: a->status_file = arg; return 0;
+    case OPT_PIDFILE:
+        a->pidfile = arg;
+        return mmha_check_name("--pidfile", arg, MMHA_NAME_PATH) ? 0 : -1;
+    case OPT_STATUS_FILE:
+        a->status_file = arg;
+        return mmha_check_name("--status-file", arg, MMHA_NAME_PATH) ? 0 : -1;
     default: return 1;
     }
 }
@@ -899,6 +909,13 @@ int main(int argc, char **argv)
     }
     if (g->a.common.help) {
         usage(stdout);
+        goto done;
+    }
+    if (g->a.common.version) {
+        mmha_print_version(TOOL);
+        goto done;
+    }
+    if (g->a.common.check_args) {
         goto done;
     }
     if (g->a.common.syslog) {

@@ -21,6 +21,11 @@
 
 static const char TOOL[] = "mmha-lag";
 
+enum {
+    WATCH_MIN_MS = 10, /* check --watch: as beat --interval, no spinning */
+    LAG_MAX_MS = 86400 * 1000,
+};
+
 enum lag_opt {
     OPT_COUNT = MMHA_OPT_FIRST_OWN,
     OPT_DAMPEN,
@@ -67,10 +72,12 @@ static void usage(FILE *f)
            "                [--pidfile FILE] [--publish NAME]\n"
            "                [--recover-lag MS] [--state-file FILE]\n"
            "                [--watch MS] [common options]\n"
+           "       mmha-lag age [common options]\n"
            "common options: [--defaults-file FILE] [--defaults-group G]\n"
            "                [--format human|shell|json] [--host HOST]\n"
            "                [--port PORT] [--socket PATH] [--syslog]\n"
-           "                [--timeout S] [--user USER] [-v] [--help]\n");
+           "                [--timeout S] [--user USER] [-v] [--check-args]\n"
+           "                [--help] [--version]\n");
 }
 
 static int own_option(struct lag_args *a, int opt, const char *arg)
@@ -102,43 +109,52 @@ static int own_option(struct lag_args *a, int opt, const char *arg)
                    ? 0
                    : -1;
     case OPT_MAX_LAG:
-        return mmha_parse_int("--max-lag", arg, 1, 86400 * 1000, &a->max_lag_ms)
+        return mmha_parse_int("--max-lag", arg, 1, LAG_MAX_MS, &a->max_lag_ms)
                    ? 0
                    : -1;
-    case OPT_NODE: a->node = arg; return 0;
-    case OPT_OFFSET_FROM: a->offset_from = arg; return 0;
+    case OPT_NODE:
+        a->node = arg;
+        return mmha_check_name("--node", arg, MMHA_NAME_WORD) ? 0 : -1;
+    case OPT_OFFSET_FROM:
+        a->offset_from = arg;
+        return mmha_check_name("--offset-from", arg, MMHA_NAME_PATH) ? 0 : -1;
     case OPT_ONCE: a->once = true; return 0;
-    case OPT_PIDFILE: a->pidfile = arg; return 0;
+    case OPT_PIDFILE:
+        a->pidfile = arg;
+        return mmha_check_name("--pidfile", arg, MMHA_NAME_PATH) ? 0 : -1;
     case OPT_PUBLISH:
-        if (arg[0] == '\0' || strpbrk(arg, " \t\n=") != NULL) {
-            mmha_err("--publish: '%s' is not a usable attribute prefix", arg);
-            return -1;
-        }
         a->publish = arg;
-        return 0;
+        return mmha_check_name("--publish", arg, MMHA_NAME_ATTR) ? 0 : -1;
     case OPT_RECOVER_LAG:
-        return mmha_parse_int("--recover-lag", arg, 0, 86400 * 1000,
+        return mmha_parse_int("--recover-lag", arg, 0, LAG_MAX_MS,
                               &a->recover_lag_ms)
                    ? 0
                    : -1;
-    case OPT_STATE_FILE: a->state_file = arg; return 0;
+    case OPT_STATE_FILE:
+        a->state_file = arg;
+        return mmha_check_name("--state-file", arg, MMHA_NAME_PATH) ? 0 : -1;
     case OPT_WATCH:
-        return mmha_parse_int("--watch", arg, 0, 3600 * 1000, &a->watch_ms)
+        return mmha_parse_int("--watch", arg, WATCH_MIN_MS, 3600 * 1000,
+                              &a->watch_ms)
                    ? 0
                    : -1;
     default: return 1;
     }
 }
 
-/* Whether opt belongs to the subcommand (--pidfile is for both). */
-static bool option_of(bool is_beat, int opt)
+/* Whether opt belongs to the subcommand (--pidfile: beat and check). */
+static bool option_of(enum lag_cmd cmd, int opt)
 {
     bool beat_only = opt == OPT_EPOCH || opt == OPT_INTERVAL || opt == OPT_ONCE;
 
-    return opt == OPT_PIDFILE || is_beat == beat_only;
+    if (cmd == LAG_AGE) {
+        return false; /* common options only */
+    }
+    return opt == OPT_PIDFILE || (cmd == LAG_BEAT) == beat_only;
 }
 
-/* 0 = run, -1 = usage error (exit 64), 1 = --help shown (exit 0). */
+/* 0 = run, -1 = usage error (exit 64), 1 = --help, --version or
+ * --check-args done (exit 0). */
 static int parse_args(struct lag_args *a, int argc, char **argv)
 {
     int idx = 0;
@@ -160,10 +176,18 @@ static int parse_args(struct lag_args *a, int argc, char **argv)
         usage(stdout);
         return 1;
     }
+    if (strcmp(argv[1], "--version") == 0) {
+        mmha_print_version(TOOL);
+        return 1;
+    }
     if (strcmp(argv[1], "beat") == 0) {
-        a->is_beat = true;
-    } else if (strcmp(argv[1], "check") != 0) {
-        mmha_err("%s: unknown subcommand; use beat or check", argv[1]);
+        a->cmd = LAG_BEAT;
+    } else if (strcmp(argv[1], "check") == 0) {
+        a->cmd = LAG_CHECK;
+    } else if (strcmp(argv[1], "age") == 0) {
+        a->cmd = LAG_AGE;
+    } else {
+        mmha_err("%s: unknown subcommand; use beat, check or age", argv[1]);
         return -1;
     }
     argc--;
@@ -183,7 +207,7 @@ static int parse_args(struct lag_args *a, int argc, char **argv)
             mmha_bad_option(TOOL, optopt, argv);
             return -1;
         }
-        if (!option_of(a->is_beat, opt)) {
+        if (!option_of(a->cmd, opt)) {
             mmha_err("--%s: not an option of '%s %s'", LONGOPTS[idx].name, TOOL,
                      argv[0]);
             return -1;
@@ -200,6 +224,10 @@ static int parse_args(struct lag_args *a, int argc, char **argv)
         usage(stdout);
         return 1;
     }
+    if (a->common.version) {
+        mmha_print_version(TOOL);
+        return 1;
+    }
     if (a->recover_lag_ms < 0) {
         a->recover_lag_ms = a->max_lag_ms / 2;
     }
@@ -213,12 +241,12 @@ static int parse_args(struct lag_args *a, int argc, char **argv)
         mmha_err("--node and --dampen only apply with --publish");
         return -1;
     }
-    if (!a->is_beat && a->watch_ms < 0 &&
+    if (a->cmd == LAG_CHECK && a->watch_ms < 0 &&
         (a->count != 0 || a->pidfile != NULL)) {
         mmha_err("--count and --pidfile only apply to check with --watch");
         return -1;
     }
-    return 0;
+    return a->common.check_args ? 1 : 0;
 }
 
 int main(int argc, char **argv)
@@ -236,7 +264,9 @@ int main(int argc, char **argv)
         mmha_log_fini();
         mmha_log_init(TOOL, a.common.verbose, a.common.syslog);
     }
-    if (!a.is_beat) {
+    if (a.cmd == LAG_AGE) {
+        rc = run_age(&a);
+    } else if (a.cmd == LAG_CHECK) {
         rc = a.watch_ms >= 0 ? run_watch(&a) : run_check(&a);
     } else if (a.once) {
         rc = run_beat_once(&a);

@@ -56,7 +56,8 @@ static void usage(FILE *f)
                "common options: [--defaults-file FILE] [--defaults-group G]\n"
                "                [--format human|shell|json] [--host HOST]\n"
                "                [--port PORT] [--socket PATH] [--syslog]\n"
-               "                [--timeout S] [--user USER] [-v]\n");
+               "                [--timeout S] [--user USER] [-v]\n"
+               "                [--check-args] [--help] [--version]\n");
 }
 
 /* 1 handled, -1 bad value (logged). */
@@ -73,6 +74,9 @@ static int own_option(struct ro_args *a, int opt, const char *arg)
         a->ro.kill_after_ms = n;
         return 1;
     case OPT_SPARE_USER:
+        if (!mmha_check_name("--spare-user", arg, MMHA_NAME_WORD)) {
+            return -1;
+        }
         if (!mmha_spare_valid(arg)) {
             mmha_err("--spare-user: '%s' is not USER or USER@HOST", arg);
             return -1;
@@ -88,7 +92,8 @@ static int own_option(struct ro_args *a, int opt, const char *arg)
     }
 }
 
-/* 0 to go on, else the exit code (after --help: MMHA_EXIT_OK). */
+/* 0 to go on, else the exit code; -1: exit 0 (--help, --version,
+ * --check-args). */
 static int parse_args(struct ro_args *a, int argc, char **argv)
 {
     int opt;
@@ -118,13 +123,17 @@ static int parse_args(struct ro_args *a, int argc, char **argv)
         usage(stdout);
         return -1;
     }
+    if (a->common.version) {
+        mmha_print_version(TOOL);
+        return -1;
+    }
     if (a->writable && (a->nspare > 0 || a->ro.keep_clients)) {
         mmha_err("--writable: takes no --spare-user or --keep-clients");
         return MMHA_EXIT_USAGE;
     }
     a->ro.spare = a->spare;
     a->ro.nspare = a->nspare;
-    return 0;
+    return a->common.check_args ? -1 : 0;
 }
 
 int main(int argc, char **argv)

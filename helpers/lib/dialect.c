@@ -21,6 +21,19 @@ struct dialect_row {
     const char *text;
 };
 
+/* The host part of a processlist HOST: what precedes its last colon. */
+#define HOST_PART(h)                                                           \
+    "SUBSTRING(" h ", 1, LENGTH(" h ") - LOCATE(':', REVERSE(" h ")))"
+#define CLIENT_HOSTS                                                           \
+    "SELECT ID, HOST FROM information_schema.PROCESSLIST"                      \
+    " WHERE COMMAND NOT LIKE 'Binlog Dump%' AND ID <> CONNECTION_ID()"         \
+    " ORDER BY ID"
+#define MY_OTHER_LINKS                                                         \
+    "SELECT p.ID, p.HOST FROM information_schema.PROCESSLIST p"                \
+    " JOIN information_schema.PROCESSLIST me ON me.ID = CONNECTION_ID()"       \
+    " WHERE p.USER = me.USER AND p.ID <> me.ID"                                \
+    " AND " HOST_PART("p.HOST") " = " HOST_PART("me.HOST") " ORDER BY p.ID"
+
 #define MARIA MMHA_FLAVOUR_MARIADB
 #define MYSQL MMHA_FLAVOUR_MYSQL
 
@@ -85,6 +98,12 @@ static const struct dialect_row table[] = {
      "@@GLOBAL.log_slave_updates"},
     {MMHA_VAR_LOG_REPLICA_UPDATES, MYSQL, 8, 0, 26,
      "@@GLOBAL.log_replica_updates"},
+    {MMHA_VAR_REPLICA_NET_TIMEOUT, MARIA, 0, 0, 0,
+     "@@GLOBAL.slave_net_timeout"},
+    {MMHA_VAR_REPLICA_NET_TIMEOUT, MYSQL, 0, 0, 0,
+     "@@GLOBAL.slave_net_timeout"},
+    {MMHA_VAR_REPLICA_NET_TIMEOUT, MYSQL, 8, 0, 26,
+     "@@GLOBAL.replica_net_timeout"},
     {MMHA_OPT_SOURCE_HOST, MARIA, 0, 0, 0, "MASTER_HOST"},
     {MMHA_OPT_SOURCE_HOST, MYSQL, 0, 0, 0, "MASTER_HOST"},
     {MMHA_OPT_SOURCE_HOST, MYSQL, 8, 0, 23, "SOURCE_HOST"},
@@ -199,10 +218,23 @@ static const struct dialect_row table[] = {
     {MMHA_SQL_RO_BYPASS_GRANTEES, MYSQL, 0, 0, 0,
      "SELECT DISTINCT GRANTEE FROM information_schema.USER_PRIVILEGES"
      " WHERE PRIVILEGE_TYPE IN ('SUPER', 'CONNECTION_ADMIN')"},
+    /*
+     * HOST is "address:port" for a TCP client ("localhost" on a socket);
+     * the host part is what precedes the last colon (IPv6 included).
+     * MySQL 8.0 deprecates information_schema.PROCESSLIST but 8.4 still
+     * has it, and performance_schema.processlist needs performance_schema.
+     */
+    {MMHA_SQL_CLIENT_HOSTS, MARIA, 0, 0, 0, CLIENT_HOSTS},
+    {MMHA_SQL_CLIENT_HOSTS, MYSQL, 0, 0, 0, CLIENT_HOSTS},
+    {MMHA_SQL_MY_OTHER_LINKS, MARIA, 0, 0, 0, MY_OTHER_LINKS},
+    {MMHA_SQL_MY_OTHER_LINKS, MYSQL, 0, 0, 0, MY_OTHER_LINKS},
 };
 
 #undef MARIA
 #undef MYSQL
+#undef HOST_PART
+#undef CLIENT_HOSTS
+#undef MY_OTHER_LINKS
 
 bool mmha_version_parse(const char *text, struct mmha_version *v)
 {

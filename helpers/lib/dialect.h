@@ -43,6 +43,7 @@ enum mmha_sql {
     MMHA_VAR_SERVER_UUID,         /* "" where the server has none */
     MMHA_VAR_GTID_DOMAIN,         /* the server's GTID domain; "" where none */
     MMHA_VAR_LOG_REPLICA_UPDATES, /* applied events go to its binlog */
+    MMHA_VAR_REPLICA_NET_TIMEOUT, /* seconds a silent source is trusted */
     /* CHANGE MASTER / CHANGE REPLICATION SOURCE options */
     MMHA_OPT_SOURCE_HOST,
     MMHA_OPT_SOURCE_PORT,
@@ -77,6 +78,9 @@ enum mmha_sql {
     MMHA_SQL_SESSIONS,           /* every session of the server */
     MMHA_SQL_RO_LOCK_HOLDERS,    /* holders of locks a read lock waits on */
     MMHA_SQL_RO_BYPASS_GRANTEES, /* accounts that write despite read_only */
+    /* connections (mmha-binlog clients, replica reconnect); column ID, HOST */
+    MMHA_SQL_CLIENT_HOSTS,   /* every session but ours and binlog dumps */
+    MMHA_SQL_MY_OTHER_LINKS, /* our account's other sessions from our host */
     MMHA_SQL_COUNT
 };
 

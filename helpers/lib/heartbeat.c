@@ -23,6 +23,12 @@ const char MMHA_HB_CHECK[] =
     "FROM mmha.heartbeat WHERE server_id <> @@GLOBAL.server_id "
     "ORDER BY epoch DESC, ts DESC LIMIT 1";
 
+const char MMHA_HB_LOCK_WAIT[] = "SET SESSION lock_wait_timeout = 1";
+
+const char MMHA_HB_OWN_AGE[] =
+    "SELECT TIMESTAMPDIFF(MICROSECOND, ts, UTC_TIMESTAMP(6)) DIV 1000 "
+    "FROM mmha.heartbeat WHERE server_id = @@GLOBAL.server_id";
+
 const char MMHA_HB_SERVER_US[] =
     "SELECT TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', "
     "UTC_TIMESTAMP(6))";

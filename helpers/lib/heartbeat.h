@@ -28,6 +28,14 @@ extern const char MMHA_HB_CREATE_TABLE[];
  */
 extern const char MMHA_HB_CHECK[];
 
+/*
+ * This server's own row (server_id = @@server_id): its age in whole ms by
+ * the server's clock, after MMHA_HB_LOCK_WAIT bounded the lock wait to 1 s
+ * (a lock then fails with ER_LOCK_WAIT_TIMEOUT).
+ */
+extern const char MMHA_HB_LOCK_WAIT[];
+extern const char MMHA_HB_OWN_AGE[];
+
 /* The beat statement for server_id (taken from @@server_id), into buf. */
 int mmha_hb_beat_sql(struct mmha_conn *c, char *buf, size_t len,
                      const char *binlog_file, uint64_t binlog_pos,

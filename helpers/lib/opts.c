@@ -1,13 +1,18 @@
 /* Shared option handling and bounded number parsing. */
 #include "opts.h"
 
-#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
+#include "version.h"
+
+enum {
+    NAME_ATTR_MAX = 200,           /* leaves room for "-lag-ms" */
+    TIMEOUT_MAX_MS = 86400 * 1000, /* --timeout: one day */
+};
 
 void mmha_common_defaults(struct mmha_common *c, int64_t timeout_ms)
 {
@@ -16,45 +21,185 @@ void mmha_common_defaults(struct mmha_common *c, int64_t timeout_ms)
     c->format = MMHA_FORMAT_HUMAN;
 }
 
-bool mmha_parse_int(const char *name, const char *s, int64_t min, int64_t max,
-                    int64_t *out)
+/*
+ * The one number grammar of every option: decimal digits only, no sign, no
+ * blank, no leading zero (but "0" itself), at most 20 digits; false when
+ * malformed or above max.  *too_big tells the two apart.
+ */
+static bool parse_u64(const char *s, size_t n, uint64_t max, uint64_t *out,
+                      bool *too_big)
 {
-    char *end = NULL;
-    long long v;
+    uint64_t v = 0;
+    size_t i;
 
-    errno = 0;
-    v = strtoll(s, &end, 10);
-    if (s[0] == '\0' || end == NULL || *end != '\0' || errno != 0) {
-        mmha_err("%s: '%s' is not a whole number", name, s);
+    *too_big = false;
+    if (n == 0 || (n > 1 && s[0] == '0')) {
         return false;
     }
-    if (v < min || v > max) {
-        mmha_err("%s: %lld is out of range (%lld to %lld)", name, v,
-                 (long long)min, (long long)max);
+    for (i = 0; i < n; i++) {
+        unsigned int d;
+
+        if (s[i] < '0' || s[i] > '9') {
+            return false;
+        }
+        d = (unsigned int)(s[i] - '0');
+        if (v > (UINT64_MAX - d) / 10) {
+            v = UINT64_MAX;
+            *too_big = true;
+            continue; /* still check the rest are digits */
+        }
+        v = v * 10 + d;
+    }
+    if (*too_big || v > max) {
+        *too_big = true;
         return false;
     }
     *out = v;
     return true;
 }
 
+bool mmha_parse_u64(const char *s, uint64_t max, uint64_t *out)
+{
+    bool too_big;
+
+    return s != NULL && parse_u64(s, strlen(s), max, out, &too_big);
+}
+
+/* "1.5" seconds from ms, without trailing zeros. */
+static const char *ms_text(int64_t ms, char *buf, size_t len)
+{
+    if (ms % 1000 == 0) {
+        snprintf(buf, len, "%lld", (long long)(ms / 1000));
+    } else if (ms % 100 == 0) {
+        snprintf(buf, len, "%lld.%01lld", (long long)(ms / 1000),
+                 (long long)(ms % 1000 / 100));
+    } else if (ms % 10 == 0) {
+        snprintf(buf, len, "%lld.%02lld", (long long)(ms / 1000),
+                 (long long)(ms % 1000 / 10));
+    } else {
+        snprintf(buf, len, "%lld.%03lld", (long long)(ms / 1000),
+                 (long long)(ms % 1000));
+    }
+    return buf;
+}
+
+bool mmha_parse_int(const char *name, const char *s, int64_t min, int64_t max,
+                    int64_t *out)
+{
+    uint64_t v = 0;
+    bool too_big = false;
+
+    if (min < 0 || max < min) {
+        mmha_err("%s: internal error: bad bounds", name);
+        return false;
+    }
+    if (!parse_u64(s, strlen(s), (uint64_t)max, &v, &too_big) && !too_big) {
+        mmha_err("%s: '%s' is not a decimal whole number", name, s);
+        return false;
+    }
+    if (too_big || v < (uint64_t)min) {
+        mmha_err("%s: '%s' is out of range (%lld to %lld)", name, s,
+                 (long long)min, (long long)max);
+        return false;
+    }
+    *out = (int64_t)v;
+    return true;
+}
+
 bool mmha_parse_seconds_ms(const char *name, const char *s, int64_t min_ms,
                            int64_t max_ms, int64_t *out_ms)
 {
-    char *end = NULL;
-    double v;
+    const char *dot = strchr(s, '.');
+    size_t ilen = dot != NULL ? (size_t)(dot - s) : strlen(s);
+    size_t flen = dot != NULL ? strlen(dot + 1) : 0;
+    uint64_t whole = 0;
+    uint64_t frac = 0;
+    bool too_big = false;
+    char lo[32];
+    char hi[32];
+    size_t i;
 
-    errno = 0;
-    v = strtod(s, &end);
-    if (s[0] == '\0' || end == NULL || *end != '\0' || errno != 0 || v != v) {
-        mmha_err("%s: '%s' is not a number of seconds", name, s);
+    if (!parse_u64(s, ilen, (uint64_t)INT64_MAX / 1000 - 1, &whole, &too_big) &&
+        !too_big) {
+        goto malformed;
+    }
+    if (dot != NULL) {
+        if (flen == 0 || flen > 3) {
+            goto malformed;
+        }
+        for (i = 0; i < flen; i++) {
+            if (dot[1 + i] < '0' || dot[1 + i] > '9') {
+                goto malformed;
+            }
+            frac = frac * 10 + (uint64_t)(dot[1 + i] - '0');
+        }
+        for (; i < 3; i++) {
+            frac *= 10;
+        }
+    }
+    if (too_big || (int64_t)(whole * 1000 + frac) < min_ms ||
+        (int64_t)(whole * 1000 + frac) > max_ms) {
+        mmha_err("%s: '%s' is out of range (%s to %s seconds)", name, s,
+                 ms_text(min_ms, lo, sizeof(lo)),
+                 ms_text(max_ms, hi, sizeof(hi)));
         return false;
     }
-    if (v * 1000.0 < (double)min_ms || v * 1000.0 > (double)max_ms) {
-        mmha_err("%s: %s is out of range (%.3f to %.3f seconds)", name, s,
-                 (double)min_ms / 1000.0, (double)max_ms / 1000.0);
+    *out_ms = (int64_t)(whole * 1000 + frac);
+    return true;
+
+malformed:
+    mmha_err("%s: '%s' is not a number of seconds (decimal, at most 3 "
+             "decimals)",
+             name, s);
+    return false;
+}
+
+void mmha_print_version(const char *tool)
+{
+    printf("%s %s\n", tool, MMHA_VERSION);
+}
+
+/* Whether ch may appear in a name of this kind. */
+static bool name_char_ok(unsigned char ch, enum mmha_name_kind kind)
+{
+    if (ch < 0x20 || ch == 0x7f) {
         return false;
     }
-    *out_ms = (int64_t)(v * 1000.0 + 0.5);
+    switch (kind) {
+    case MMHA_NAME_ATTR:
+        return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+               (ch >= '0' && ch <= '9') || ch == '_' || ch == '.' || ch == '-';
+    case MMHA_NAME_WORD: return strchr(" '\"`\\*?[]", ch) == NULL;
+    case MMHA_NAME_PATH:
+    default: return true;
+    }
+}
+
+bool mmha_check_name(const char *opt, const char *s, enum mmha_name_kind kind)
+{
+    static const char *const what[] = {
+        [MMHA_NAME_ATTR] = "letters, digits, '_', '.' and '-' only",
+        [MMHA_NAME_WORD] = "no blank, quote, backslash, glob or control "
+                           "character",
+        [MMHA_NAME_PATH] = "no control character",
+    };
+    size_t i;
+
+    if (s == NULL || s[0] == '\0') {
+        mmha_err("%s: must not be empty", opt);
+        return false;
+    }
+    for (i = 0; s[i] != '\0'; i++) {
+        if (!name_char_ok((unsigned char)s[i], kind)) {
+            mmha_err("%s: '%s' is not usable (%s)", opt, s, what[kind]);
+            return false;
+        }
+    }
+    if (kind == MMHA_NAME_ATTR && i > NAME_ATTR_MAX) {
+        mmha_err("%s: '%s' is longer than %d characters", opt, s,
+                 NAME_ATTR_MAX);
+        return false;
+    }
     return true;
 }
 
@@ -63,8 +208,19 @@ int mmha_common_option(struct mmha_common *c, int opt, const char *arg)
     int64_t n;
 
     switch (opt) {
-    case MMHA_OPT_DEFAULTS_FILE: c->conn.defaults_file = arg; return 1;
-    case MMHA_OPT_DEFAULTS_GROUP: c->conn.group = arg; return 1;
+    case MMHA_OPT_CHECK_ARGS: c->check_args = true; return 1;
+    case MMHA_OPT_DEFAULTS_FILE:
+        if (!mmha_check_name("--defaults-file", arg, MMHA_NAME_PATH)) {
+            return -1;
+        }
+        c->conn.defaults_file = arg;
+        return 1;
+    case MMHA_OPT_DEFAULTS_GROUP:
+        if (!mmha_check_name("--defaults-group", arg, MMHA_NAME_WORD)) {
+            return -1;
+        }
+        c->conn.group = arg;
+        return 1;
     case MMHA_OPT_FORMAT:
         if (!mmha_format_parse(arg, &c->format)) {
             mmha_err("--format: '%s' is not one of human, shell, json", arg);
@@ -72,7 +228,12 @@ int mmha_common_option(struct mmha_common *c, int opt, const char *arg)
         }
         return 1;
     case 'H': c->help = true; return 1;
-    case MMHA_OPT_HOST: c->conn.host = arg; return 1;
+    case MMHA_OPT_HOST:
+        if (!mmha_check_name("--host", arg, MMHA_NAME_WORD)) {
+            return -1;
+        }
+        c->conn.host = arg;
+        return 1;
     case MMHA_OPT_PASSWORD:
         /* A password in argv shows in ps(1) and shell history. */
         mmha_err("--password: not accepted on the command line; put it in "
@@ -84,15 +245,26 @@ int mmha_common_option(struct mmha_common *c, int opt, const char *arg)
         }
         c->conn.port = (unsigned int)n;
         return 1;
-    case MMHA_OPT_SOCKET: c->conn.socket = arg; return 1;
+    case MMHA_OPT_SOCKET:
+        if (!mmha_check_name("--socket", arg, MMHA_NAME_PATH)) {
+            return -1;
+        }
+        c->conn.socket = arg;
+        return 1;
     case MMHA_OPT_SYSLOG: c->syslog = true; return 1;
     case MMHA_OPT_TIMEOUT:
-        if (!mmha_parse_seconds_ms("--timeout", arg, 1, 86400 * 1000,
+        if (!mmha_parse_seconds_ms("--timeout", arg, 1, TIMEOUT_MAX_MS,
                                    &c->timeout_ms)) {
             return -1;
         }
         return 1;
-    case MMHA_OPT_USER: c->conn.user = arg; return 1;
+    case MMHA_OPT_USER:
+        if (!mmha_check_name("--user", arg, MMHA_NAME_PATH)) {
+            return -1;
+        }
+        c->conn.user = arg;
+        return 1;
+    case MMHA_OPT_VERSION: c->version = true; return 1;
     case 'v': c->verbose++; return 1;
     default: return 0;
     }
@@ -115,16 +287,10 @@ void mmha_bad_option(const char *tool, int optopt_value, char **argv)
 bool mmha_parse_binlog_pos(const char *s, char *file, size_t len, uint64_t *pos)
 {
     const char *colon = strrchr(s, ':');
-    char *end = NULL;
-    unsigned long long v;
+    uint64_t v;
 
     if (colon == NULL || colon == s || (size_t)(colon - s) >= len ||
-        colon[1] < '0' || colon[1] > '9') {
-        return false;
-    }
-    errno = 0;
-    v = strtoull(colon + 1, &end, 10);
-    if (*end != '\0' || errno != 0) {
+        !mmha_parse_u64(colon + 1, UINT64_MAX, &v)) {
         return false;
     }
     memcpy(file, s, (size_t)(colon - s));
@@ -139,8 +305,7 @@ bool mmha_parse_host_port(const char *s, char *host, size_t len,
     const char *colon = strrchr(s, ':');
     const char *h = s;
     size_t hl;
-    char *end = NULL;
-    long v;
+    uint64_t v;
 
     if (colon == NULL) {
         return false;
@@ -150,12 +315,8 @@ bool mmha_parse_host_port(const char *s, char *host, size_t len,
         h = s + 1;
         hl -= 2;
     }
-    if (hl == 0 || hl >= len) {
-        return false;
-    }
-    errno = 0;
-    v = strtol(colon + 1, &end, 10);
-    if (colon[1] == '\0' || *end != '\0' || errno != 0 || v < 1 || v > 65535) {
+    if (hl == 0 || hl >= len || !mmha_parse_u64(colon + 1, 65535, &v) ||
+        v < 1) {
         return false;
     }
     memcpy(host, h, hl);

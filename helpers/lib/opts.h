@@ -14,7 +14,8 @@
 
 /* Long-only option codes, above any character. */
 enum mmha_common_opt {
-    MMHA_OPT_DEFAULTS_FILE = 0x1000,
+    MMHA_OPT_CHECK_ARGS = 0x1000,
+    MMHA_OPT_DEFAULTS_FILE,
     MMHA_OPT_DEFAULTS_GROUP,
     MMHA_OPT_FORMAT,
     MMHA_OPT_HOST,
@@ -24,12 +25,14 @@ enum mmha_common_opt {
     MMHA_OPT_SYSLOG,
     MMHA_OPT_TIMEOUT,
     MMHA_OPT_USER,
+    MMHA_OPT_VERSION,
     MMHA_OPT_FIRST_OWN = 0x1100, /* a tool's own long options start here */
 };
 
 /* Put these first in a tool's struct option table. */
 #define MMHA_COMMON_LONGOPTS                                                   \
-    {"defaults-file", required_argument, NULL, MMHA_OPT_DEFAULTS_FILE},        \
+    {"check-args", no_argument, NULL, MMHA_OPT_CHECK_ARGS},                    \
+        {"defaults-file", required_argument, NULL, MMHA_OPT_DEFAULTS_FILE},    \
         {"defaults-group", required_argument, NULL, MMHA_OPT_DEFAULTS_GROUP},  \
         {"format", required_argument, NULL, MMHA_OPT_FORMAT},                  \
         {"help", no_argument, NULL, 'H'},                                      \
@@ -40,6 +43,7 @@ enum mmha_common_opt {
         {"syslog", no_argument, NULL, MMHA_OPT_SYSLOG},                        \
         {"timeout", required_argument, NULL, MMHA_OPT_TIMEOUT},                \
         {"user", required_argument, NULL, MMHA_OPT_USER},                      \
+        {"version", no_argument, NULL, MMHA_OPT_VERSION},                      \
     {                                                                          \
         "verbose", no_argument, NULL, 'v'                                      \
     }
@@ -51,6 +55,8 @@ struct mmha_common {
     int verbose;
     bool syslog;
     bool help;
+    bool version;    /* --version: print MMHA_VERSION, exit 0 */
+    bool check_args; /* --check-args: validate, exit 0, connect nowhere */
 };
 
 void mmha_common_defaults(struct mmha_common *c, int64_t timeout_ms);
@@ -65,14 +71,38 @@ int mmha_common_option(struct mmha_common *c, int opt, const char *arg);
 /* The one-line message for an unknown option or missing argument. */
 void mmha_bad_option(const char *tool, int optopt_value, char **argv);
 
+/* "TOOL VERSION" on stdout (--version). */
+void mmha_print_version(const char *tool);
+
+/*
+ * What a string option may hold, checked by mmha_check_name:
+ *   ATTR  a Pacemaker attribute name (prefix): letters, digits, _ . -
+ *   WORD  a name (user, host, node, group): no blank, quote, backslash,
+ *         glob character (* ? [ ]) or control character
+ *   PATH  a file: not empty, no control character
+ * Each refuses the empty string. False after one line naming the option.
+ */
+enum mmha_name_kind {
+    MMHA_NAME_ATTR,
+    MMHA_NAME_WORD,
+    MMHA_NAME_PATH,
+};
+bool mmha_check_name(const char *opt, const char *s, enum mmha_name_kind kind);
+
 /*
  * Numbers, each bounded, with "--name: ..." on error (returns false).
- * Seconds accept a fraction ("2.5") and are returned in milliseconds.
+ * One grammar everywhere: decimal digits, no sign, blank or leading zero
+ * ("0" itself is fine), so "+80", "08", "0x10", "1e3" and " 5" are
+ * refused. Seconds accept up to three decimals ("0.3", "2.125") and are
+ * returned in milliseconds.
  */
 bool mmha_parse_int(const char *name, const char *s, int64_t min, int64_t max,
                     int64_t *out);
 bool mmha_parse_seconds_ms(const char *name, const char *s, int64_t min_ms,
                            int64_t max_ms, int64_t *out_ms);
+
+/* The same grammar without a message: s into *out if at most max. */
+bool mmha_parse_u64(const char *s, uint64_t max, uint64_t *out);
 
 /* "FILE:POS" into file (len bytes) and pos; false if malformed. */
 bool mmha_parse_binlog_pos(const char *s, char *file, size_t len,

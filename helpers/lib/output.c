@@ -175,6 +175,30 @@ void mmha_out_double(struct mmha_out *o, const char *key, double value,
     scalar(o, key, buf, buf);
 }
 
+void mmha_out_str_list(struct mmha_out *o, const char *key,
+                       const char *item_key, const char *const *values,
+                       size_t n)
+{
+    size_t i;
+
+    if (o->format != MMHA_FORMAT_JSON) {
+        for (i = 0; i < n; i++) {
+            scalar(o, item_key, NULL, values[i]);
+        }
+        return;
+    }
+    json_member(o, key);
+    fputc('[', o->f);
+    for (i = 0; i < n; i++) {
+        if (i > 0) {
+            fputc(',', o->f);
+        }
+        json_string(o->f, values[i] != NULL ? values[i] : "");
+    }
+    fputc(']', o->f);
+    top(o)->count++;
+}
+
 static void push(struct mmha_out *o, const char *key, bool is_list)
 {
     struct mmha_out_level *parent = top(o);

@@ -10,6 +10,7 @@
 #define MMHA_OUTPUT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 enum mmha_format {
@@ -45,6 +46,14 @@ void mmha_out_int(struct mmha_out *o, const char *key, long long value);
 void mmha_out_bool(struct mmha_out *o, const char *key, bool value);
 void mmha_out_double(struct mmha_out *o, const char *key, double value,
                      int decimals);
+
+/*
+ * A list of strings: JSON "key":["a","b"]; shell one ITEM_KEY=value line
+ * per string (no count line); human one "item_key: value" line each.
+ */
+void mmha_out_str_list(struct mmha_out *o, const char *key,
+                       const char *item_key, const char *const *values,
+                       size_t n);
 
 void mmha_out_object_begin(struct mmha_out *o, const char *key);
 void mmha_out_list_begin(struct mmha_out *o, const char *key);

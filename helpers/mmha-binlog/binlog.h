@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <errmsg.h>
+
 #include "conn.h"
 #include "deadline.h"
 #include "dialect.h"
@@ -43,6 +45,9 @@ struct args {
     bool ignore_source_domain;  /* repoint --ignore-source-domain */
     int settle_ms;              /* repoint --settle (default 500) */
     bool settle_set;
+    const char *action;    /* replica: stop, start, net-timeout, ... */
+    bool io_thread;        /* replica stop/start --io-thread */
+    int64_t net_timeout_s; /* replica net-timeout SECONDS */
 };
 
 /* Binlog coordinates and server variables: coords.c. */
@@ -61,9 +66,26 @@ unsigned int read_ignore_domains(struct mmha_conn *c, char *buf, size_t len);
 bool domain_list_valid(const char *list);
 bool domain_list_has(const char *list, unsigned long domain);
 
+/* The replica status, or an exit code after one logged line. */
+int replica_read(struct mmha_conn *c, struct mmha_replica_status *r);
+
 /* A replica status object under key, with its ignore list. */
 void replica_out(struct mmha_out *o, const char *key,
                  const struct mmha_replica_status *r, const char *ignore);
+
+/* Sessions as (ID, HOST) from a dialect statement: procs.c. */
+struct proc {
+    unsigned long id;
+    char host[MMHA_NAME_MAX];
+};
+struct procs {
+    size_t n;
+    size_t cap;
+    struct proc *v;
+};
+unsigned int procs_read(struct mmha_conn *c, enum mmha_sql key,
+                        struct procs *out);
+void procs_free(struct procs *p);
 
 /* The subcommands: each returns the exit code and fills o. */
 int cmd_capture(struct args *a, struct mmha_conn *c, struct mmha_out *o);
@@ -73,5 +95,8 @@ int cmd_repoint(struct args *a, struct mmha_conn *c,
                 const struct mmha_deadline *d, struct mmha_out *o);
 int cmd_errant(struct args *a, struct mmha_conn *c,
                const struct mmha_deadline *d, struct mmha_out *o);
+int cmd_replica(struct args *a, struct mmha_conn *c,
+                const struct mmha_deadline *d, struct mmha_out *o);
+int cmd_clients(struct args *a, struct mmha_conn *c, struct mmha_out *o);
 
 #endif

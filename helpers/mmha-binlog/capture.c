@@ -1,11 +1,20 @@
 /*
  * mmha-binlog capture: the server's binary log and replica positions.
  */
+#include <stdlib.h>
+
 #include "exitcode.h"
 #include "log.h"
 #include "position.h"
 
 #include "binlog.h"
+
+static long long row_ll(const struct mmha_row *r, const char *name)
+{
+    const char *v = mmha_row_get(r, name);
+
+    return v != NULL ? strtoll(v, NULL, 10) : 0;
+}
 
 int cmd_capture(struct args *a, struct mmha_conn *c, struct mmha_out *o)
 {
@@ -13,6 +22,7 @@ int cmd_capture(struct args *a, struct mmha_conn *c, struct mmha_out *o)
     struct mmha_replica_status r;
     char name[64];
     char ignore[DOMAINS_MAX];
+    struct mmha_row ai = {0};
     unsigned int e;
 
     e = mmha_binlog_pos_read(c, &p);
@@ -22,7 +32,14 @@ int cmd_capture(struct args *a, struct mmha_conn *c, struct mmha_out *o)
     if (e == 0) {
         e = read_ignore_domains(c, ignore, sizeof(ignore));
     }
+    if (e == 0) {
+        e = mmha_query_row(c,
+                           "SELECT @@GLOBAL.auto_increment_increment AS inc, "
+                           "@@GLOBAL.auto_increment_offset AS off",
+                           &ai);
+    }
     if (e != 0) {
+        mmha_row_free(&ai);
         mmha_err("cannot read the positions: %s", mysql_error(c->my));
         return mmha_exit_for_errno(e);
     }
@@ -31,5 +48,8 @@ int cmd_capture(struct args *a, struct mmha_conn *c, struct mmha_out *o)
                  mmha_version_name(&c->version, name, sizeof(name)));
     mmha_binlog_pos_out(o, NULL, &p);
     replica_out(o, "replica", &r, ignore);
+    mmha_out_int(o, "auto_increment_increment", row_ll(&ai, "inc"));
+    mmha_out_int(o, "auto_increment_offset", row_ll(&ai, "off"));
+    mmha_row_free(&ai);
     return MMHA_EXIT_OK;
 }

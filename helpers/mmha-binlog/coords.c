@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "exitcode.h"
+#include "log.h"
+
 #include "binlog.h"
 
 /* The number after the last dot of a binlog name, -1 if none. */
@@ -143,4 +146,15 @@ void replica_out(struct mmha_out *o, const char *key,
     mmha_replica_status_out(o, NULL, r);
     mmha_out_str(o, "ignore_domains", ignore);
     mmha_out_close(o);
+}
+
+int replica_read(struct mmha_conn *c, struct mmha_replica_status *r)
+{
+    unsigned int e = mmha_replica_status_read(c, r);
+
+    if (e != 0) {
+        mmha_err("cannot read the replica status: %s", mysql_error(c->my));
+        return mmha_exit_for_errno(e);
+    }
+    return MMHA_EXIT_OK;
 }

@@ -295,10 +295,9 @@ int cmd_wait(struct args *a, struct mmha_conn *c, const struct mmha_deadline *d,
 
     memset(&t, 0, sizeof(t));
     mmha_gtid_init(&t.gtid, gtid_kind(c));
-    e = mmha_replica_status_read(c, &r);
-    if (e != 0) {
-        mmha_err("cannot read the replica status: %s", mysql_error(c->my));
-        return mmha_exit_for_errno(e);
+    rc = replica_read(c, &r);
+    if (rc != MMHA_EXIT_OK) {
+        return rc;
     }
     if (!r.configured) {
         mmha_err("this server is not a replica");

@@ -3,7 +3,8 @@
  * subcommand files share. One job per file beside this: beat.c (one beat,
  * --once), daemon.c (the beating loop, the signals and sleeps both loops
  * share), check.c (one reading: read, decide, publish, print), watch.c
- * (check --watch: readings on one connection until stopped).
+ * (check --watch: readings on one connection until stopped), age.c (the
+ * age of this server's own heartbeat row).
  */
 #ifndef MMHA_LAG_H
 #define MMHA_LAG_H
@@ -22,9 +23,15 @@ enum {
     ERR_LEN = 512,
 };
 
+enum lag_cmd {
+    LAG_BEAT,
+    LAG_CHECK,
+    LAG_AGE,
+};
+
 struct lag_args {
     struct mmha_common common;
-    bool is_beat;
+    enum lag_cmd cmd;
     /* beat */
     uint64_t epoch;
     int64_t interval_ms;
@@ -127,5 +134,8 @@ int run_check(const struct lag_args *a);
 
 /* watch.c */
 int run_watch(const struct lag_args *a);
+
+/* age.c */
+int run_age(const struct lag_args *a);
 
 #endif

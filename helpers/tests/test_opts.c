@@ -26,6 +26,92 @@ static void test_numbers(void)
           "nan seconds refused");
 }
 
+/* One grammar for every number: decimal, no sign, blank or leading zero. */
+static void test_strict_numbers(void)
+{
+    static const char *const bad[] = {
+        "08",
+        "-1",
+        "+80",
+        "1e3",
+        "0x10",
+        " 5",
+        "5 ",
+        "",
+        "5x",
+        "1.5",
+        "0 ",
+        "\t1",
+        "00",
+        "+0",
+        "-0",
+        "0.",
+        "100000000000000000000000000000000000000000000000000000000000000000"
+        "0000000000000000000000000000000000",
+        "18446744073709551616",
+        NULL};
+    static const char *const bad_s[] = {
+        "08", "-1",  "+1",  "1e3",    "0x10", " 5",  "5 ",   "",     "1.",
+        ".5", "nan", "inf", "0.0005", "00.3", "1,5", "1.5.", "1..5", NULL};
+    int64_t v = -5;
+    uint64_t u = 0;
+    size_t i;
+
+    for (i = 0; bad[i] != NULL; i++) {
+        CHECK(!mmha_parse_int("--n", bad[i], 0, INT64_MAX, &v),
+              "malformed whole number refused");
+        if (mmha_parse_int("--n", bad[i], 0, INT64_MAX, &v)) {
+            printf("#   accepted '%s'\n", bad[i]);
+        }
+    }
+    for (i = 0; bad_s[i] != NULL; i++) {
+        CHECK(!mmha_parse_seconds_ms("--t", bad_s[i], 0, INT64_MAX / 2, &v),
+              "malformed seconds refused");
+        if (mmha_parse_seconds_ms("--t", bad_s[i], 0, INT64_MAX / 2, &v)) {
+            printf("#   accepted '%s'\n", bad_s[i]);
+        }
+    }
+    CHECK(mmha_parse_int("--n", "0", 0, 5, &v) && v == 0, "0 itself");
+    CHECK(mmha_parse_int("--n", "9223372036854775807", 0, INT64_MAX, &v) &&
+              v == INT64_MAX,
+          "INT64_MAX");
+    CHECK(!mmha_parse_int("--n", "9223372036854775808", 0, INT64_MAX, &v),
+          "INT64_MAX + 1 refused");
+    CHECK(mmha_parse_u64("18446744073709551615", UINT64_MAX, &u) &&
+              u == UINT64_MAX,
+          "UINT64_MAX");
+    CHECK(!mmha_parse_u64("18446744073709551616", UINT64_MAX, &u),
+          "UINT64_MAX + 1 refused");
+    CHECK(mmha_parse_seconds_ms("--t", "0.3", 1, 10000, &v) && v == 300,
+          "0.3 s is 300 ms");
+    CHECK(mmha_parse_seconds_ms("--t", "2.125", 1, 10000, &v) && v == 2125,
+          "three decimals");
+    CHECK(mmha_parse_seconds_ms("--t", "0.001", 1, 10000, &v) && v == 1,
+          "one millisecond");
+    CHECK(!mmha_parse_seconds_ms("--t", "0", 1, 10000, &v),
+          "below the bound refused");
+    CHECK(!mmha_parse_seconds_ms("--t", "10.001", 1, 10000, &v),
+          "above the bound refused");
+    CHECK(
+        !mmha_parse_seconds_ms("--t", "99999999999999999999999", 1, 10000, &v),
+        "huge seconds refused");
+}
+
+static void test_names(void)
+{
+    CHECK(mmha_check_name("--p", "mmha-db.1_x", MMHA_NAME_ATTR), "attr ok");
+    CHECK(!mmha_check_name("--p", "a b", MMHA_NAME_ATTR), "attr blank");
+    CHECK(!mmha_check_name("--p", "a=b", MMHA_NAME_ATTR), "attr =");
+    CHECK(!mmha_check_name("--p", "", MMHA_NAME_ATTR), "attr empty");
+    CHECK(mmha_check_name("--u", "app@10.%", MMHA_NAME_WORD), "word ok");
+    CHECK(!mmha_check_name("--u", "a'b", MMHA_NAME_WORD), "word quote");
+    CHECK(!mmha_check_name("--u", "a*", MMHA_NAME_WORD), "word glob");
+    CHECK(!mmha_check_name("--u", "a\\b", MMHA_NAME_WORD), "word backslash");
+    CHECK(mmha_check_name("--f", "/a b/c", MMHA_NAME_PATH), "path blank ok");
+    CHECK(!mmha_check_name("--f", "a\nb", MMHA_NAME_PATH), "path newline");
+    CHECK(!mmha_check_name("--f", "", MMHA_NAME_PATH), "path empty");
+}
+
 static void test_positions(void)
 {
     char file[64];
@@ -45,6 +131,14 @@ static void test_positions(void)
           "junk position refused");
     CHECK(!mmha_parse_binlog_pos("f:-5", file, sizeof(file), &pos),
           "negative position refused");
+    CHECK(!mmha_parse_binlog_pos("f:+5", file, sizeof(file), &pos),
+          "signed position refused");
+    CHECK(!mmha_parse_binlog_pos("f:05", file, sizeof(file), &pos),
+          "leading zero refused");
+    CHECK(!mmha_parse_host_port("db1:+80", host, sizeof(host), &port),
+          "signed port refused");
+    CHECK(!mmha_parse_host_port("db1:080", host, sizeof(host), &port),
+          "port with a leading zero refused");
     CHECK(mmha_parse_host_port("10.1.2.3:3306", host, sizeof(host), &port) &&
               strcmp(host, "10.1.2.3") == 0 && port == 3306,
           "HOST:PORT");
@@ -101,6 +195,8 @@ int main(void)
     mmha_log_init("test_opts", 0, false);
     /* The refusals above log on stderr; keep TAP on stdout clean. */
     test_numbers();
+    test_strict_numbers();
+    test_names();
     test_positions();
     test_common_options();
     test_deadline();

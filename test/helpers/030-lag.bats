@@ -77,9 +77,9 @@ beat_running() {
     run -64 mmha-lag
     assert_output --partial "a subcommand is needed"
     run -64 mmha-lag fly
-    assert_output "mmha-lag: fly: unknown subcommand; use beat or check"
+    assert_output "mmha-lag: fly: unknown subcommand; use beat, check or age"
     run -64 mmha-lag beat --interval 0
-    assert_output --partial "--interval: 0 is out of range"
+    assert_output --partial "--interval: '0' is out of range"
     run -64 mmha-lag beat --max-lag 10
     assert_output "mmha-lag: --max-lag: not an option of 'mmha-lag beat'"
     run -64 mmha-lag check --once
@@ -375,13 +375,15 @@ connections() {
 
 @test "check --watch: bad values give one clear line and exit 64" {
     run -64 mmha-lag check --watch -1
-    assert_output "mmha-lag: --watch: -1 is out of range (0 to 3600000)"
+    assert_output "mmha-lag: --watch: '-1' is not a decimal whole number"
+    run -64 mmha-lag check --watch 0
+    assert_output "mmha-lag: --watch: '0' is out of range (10 to 3600000)"
     run -64 mmha-lag check --watch soon
-    assert_output "mmha-lag: --watch: 'soon' is not a whole number"
+    assert_output "mmha-lag: --watch: 'soon' is not a decimal whole number"
     run -64 mmha-lag check --watch
     assert_output "mmha-lag: --watch: unknown option or missing value (see mmha-lag --help)"
     run -64 mmha-lag check --watch 100 --count 0
-    assert_output "mmha-lag: --count: 0 is out of range (1 to 9223372036854775807)"
+    assert_output "mmha-lag: --count: '0' is out of range (1 to 9223372036854775807)"
     run -64 mmha-lag check --count 3
     assert_output "mmha-lag: --count and --pidfile only apply to check with --watch"
     run -64 mmha-lag check --pidfile "$BATS_TEST_TMPDIR/p"

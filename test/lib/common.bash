@@ -93,3 +93,13 @@ wait_until() {
         sleep 0.1
     done
 }
+
+# stop_pidfiles DIR: SIGTERM to every process named by a DIR/*.pid file
+# (background clients a test started; each file written with $!).
+stop_pidfiles() {
+    local f
+    for f in "$1"/*.pid; do
+        [ -r "$f" ] || continue
+        kill -TERM "$(cat "$f")" 2>/dev/null || true
+    done
+}
