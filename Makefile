@@ -31,8 +31,7 @@ UNITS    := $(patsubst helpers/tests/%.c,$(BUILD)/tests/%,$(wildcard helpers/tes
 AGENTS   := $(filter-out agents/lib,$(wildcard agents/*))
 MAN8     := $(wildcard docs/*.8)
 MAN7     := docs/mysql-mm.7
-SHELL_FILES = $(shell git ls-files 'agents/*' 'test/*' 'bench/*' 'mk/*' '.ci/*' 2>/dev/null | \
-              while read -r f; do head -c 64 "$$f" 2>/dev/null | grep -q '^\#!.*sh' && echo "$$f"; done)
+
 
 .PHONY: all deps tools units sanitize lint check test demo install clean
 

@@ -5,7 +5,8 @@
 # Every function here takes its inputs as arguments and prints its answer
 # on stdout: no server, no Pacemaker tool, no global state is touched, so
 # test/agent/020-decide.bats calls them directly.  The agent gathers the
-# inputs (agents/lib/mmha-common.sh) and acts on the answer.
+# inputs (agents/lib/mmha-observe.sh) and acts on the answer
+# (agents/lib/mmha-act.sh).
 #
 # Copyright the mmha contributors.  GPL-2.0-or-later.
 
@@ -18,6 +19,9 @@ MMHA_SCORE_READER_MAX=900
 MMHA_SCORE_READER_MIN=100
 MMHA_SCORE_STEP=10
 MMHA_SCORE_STOPPED_SQL=1
+# Role changes kept in the history record (mmha_decide_history).
+# shellcheck disable=SC2034 # read by the executor
+MMHA_HISTORY_MAX=20
 # Lag that costs one step (ms); unknown lag counts as this many steps.
 MMHA_LAG_STEP_MS=1000
 MMHA_LAG_UNKNOWN_STEPS=40

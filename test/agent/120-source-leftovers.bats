@@ -1,9 +1,10 @@
 #!/usr/bin/env bats
-# mmha_source_drop_mine, the agent's remedy for a rejoined reader whose
-# source still holds a dump thread of the reader's previous life: it ends
-# every connection of the replication account from this address on the
-# source, and the reader's IO thread reconnects by itself.  Real servers;
-# the function is called the way the monitor calls it.
+# The agent's remedy for a rejoined reader whose source still holds a dump
+# thread of the reader's previous life (mmha-binlog replica reconnect,
+# through the executor's mmha_replica): every connection of the
+# replication account from this address ends on the source, and the
+# reader's IO thread connects again.  Real servers; the function is called
+# the way the monitor calls it.
 
 load ../lib/bed
 
@@ -22,9 +23,19 @@ setup() {
     export OCF_ROOT=/usr/lib/ocf
     # shellcheck disable=SC1091
     . "$OCF_ROOT/lib/heartbeat/ocf-shellfuncs"
-    # shellcheck disable=SC1091
-    . "$MMHA_TOP/agents/lib/mmha-common.sh"
+    local f
+    for f in observe decide act; do
+        # shellcheck disable=SC1090
+        . "$MMHA_TOP/agents/lib/mmha-$f.sh"
+    done
+    # shellcheck disable=SC2034 # read by the agent's library
     OCF_RESKEY_repl_defaults_file=$(bed_repl_cnf)
+    # shellcheck disable=SC2034
+    OCF_RESKEY_defaults_file=$(bed_cnf 2)
+    # shellcheck disable=SC2034
+    OCF_RESKEY_helper_dir=$MMHA_BUILD_DIR
+    # shellcheck disable=SC2034
+    OCF_RESKEY_CRM_meta_timeout=20000
 }
 
 # repl_sessions: ids of the replication account's connections on server 1.
@@ -47,7 +58,8 @@ repl_sessions() {
     [ -n "$dump" ] || fail "no dump thread for server 2 on server 1"
     before=$(repl_sessions)
 
-    run -0 mmha_source_drop_mine "$(bed_host 1)" "$(bed_port 1)"
+    run -0 mmha_replica reconnect \
+        --repl-defaults-file "$OCF_RESKEY_repl_defaults_file"
 
     # The sleeping session got its connection killed at once: its client
     # ended and the server holds no such session.

@@ -1,0 +1,296 @@
+# shellcheck shell=sh
+# OCF_RESKEY_* come from the agent; MMHA_* are read by it.
+# shellcheck disable=SC2154,SC2034
+#
+# mmha-act.sh: the executor of the mysql-mm agent - the only code that
+# changes the world: helpers that change a server (read-only, writable,
+# replication threads), the mysqld and heartbeat processes, node
+# attributes, the promotion score, the records kept in the CIB, the epoch
+# file, operator hooks, and the only code that knows about background and
+# detached jobs.  What to do is decided in mmha-decide.sh.
+#
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright the mmha contributors.
+
+# ---------------------------------------------------------------- jobs
+
+# mmha_detach CMD...: with a CIB daemon, run CMD past the end of the
+# operation (a grandchild with no descriptor Pacemaker waits on; its
+# log lines still go to the log file), for writes nothing in the role
+# change waits on; with a file CIB, in the foreground.
+mmha_detach() {
+    if [ -n "${CIB_file:-}" ]; then
+        "$@"
+    else
+        ( ("$@") </dev/null >/dev/null 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &)
+    fi
+}
+
+# mmha_par CMD...: run CMD in the background, to be joined by the caller's
+# wait, when a CIB daemon serializes the writes (independent round trips
+# overlap); in the foreground with a file CIB (CIB_file: no locking).
+mmha_par() {
+    if [ -n "${CIB_file:-}" ]; then
+        "$@"
+    else
+        "$@" &
+    fi
+}
+
+# ---------------------------------------------------------------- CIB records
+
+mmha_cib_set() {
+    ocf_run -q crm_attribute -t crm_config -n "mmha-$(mmha_rsc)-$1" -v "$2"
+}
+
+mmha_cib_del() {
+    ocf_run -q crm_attribute -t crm_config -n "mmha-$(mmha_rsc)-$1" -D
+}
+
+# mmha_cib_set_pairs WHAT VALUE [WHAT VALUE]...: several records in one
+# CIB update (one round trip, one transition abort), in the property set
+# crm_attribute uses; one by one when that set cannot be modified.
+mmha_cib_set_pairs() {
+    _cp_xml=''
+    _cp_n=''
+    for _cp_a in "$@"; do
+        if [ -z "$_cp_n" ]; then
+            _cp_n="mmha-$(mmha_rsc)-$_cp_a"
+            continue
+        fi
+        _cp_v=$(printf '%s' "$_cp_a" | sed -e 's/&/\&amp;/g' \
+            -e 's/</\&lt;/g' -e 's/>/\&gt;/g' -e 's/"/\&quot;/g')
+        _cp_xml="$_cp_xml<nvpair id=\"cib-bootstrap-options-$_cp_n\" name=\"$_cp_n\" value=\"$_cp_v\"/>"
+        _cp_n=''
+    done
+    cibadmin --modify -o crm_config -X \
+        "<cluster_property_set id=\"cib-bootstrap-options\">$_cp_xml</cluster_property_set>" \
+        >/dev/null 2>&1 && return 0
+    while [ $# -ge 2 ]; do
+        mmha_cib_set "$1" "$2" || return 1
+        shift 2
+    done
+}
+
+# mmha_record EVENT FIELDS: append "EVENT FIELDS time=..." to the audit
+# trail (and to the log), the single place role changes are written down.
+# A third argument is the history as the caller just read it (spares a
+# CIB round trip inside a role change).
+mmha_record() {
+    _mr_rec="$1 $2 time=$(mmha_now_iso)"
+    ocf_log info "record: $_mr_rec"
+    if [ $# -ge 3 ]; then
+        _mr_old=$3
+    else
+        _mr_old=$(mmha_cib_get history) || _mr_old=
+    fi
+    mmha_cib_set history \
+        "$(mmha_decide_history "$_mr_old" "$_mr_rec" "$MMHA_HISTORY_MAX")"
+}
+
+# ---------------------------------------------------------------- attributes and scores
+
+# mmha_attr_set NAME VALUE: this node's attribute, written only on change.
+mmha_attr_set() {
+    _as_old=$(mmha_attr_get "$1") || _as_old=
+    [ "$_as_old" = "$2" ] && return 0
+    ocf_run -q crm_attribute -N "$(mmha_node)" \
+        -n "$OCF_RESKEY_attribute_prefix-$1" -l reboot -v "$2"
+}
+
+# mmha_attr_del NAME: delete this node's attribute (if set).
+mmha_attr_del() {
+    mmha_attr_get "$1" >/dev/null || return 0
+    crm_attribute -N "$(mmha_node)" -n "$OCF_RESKEY_attribute_prefix-$1" \
+        -l reboot -D >/dev/null 2>&1
+    return 0
+}
+
+mmha_score_set() {
+    ocf_run -q crm_attribute -N "$(mmha_node)" -p "$OCF_RESOURCE_INSTANCE" \
+        -l reboot -v "$1"
+}
+
+mmha_score_del() {
+    crm_attribute -N "$(mmha_node)" -p "$OCF_RESOURCE_INSTANCE" \
+        -l reboot -D >/dev/null 2>&1
+    return 0
+}
+
+# mmha_score_apply "SCORE REASON": set or delete, writing only on change
+# (every CIB write makes Pacemaker recompute).
+mmha_score_apply() {
+    _sa_score=${1%% *}
+    _sa_old=$(mmha_score_get) || _sa_old=
+    if [ "$_sa_score" = del ]; then
+        if [ -n "$_sa_old" ]; then
+            ocf_log warn "promotion score removed: ${1#* }"
+            mmha_score_del
+        fi
+        return 0
+    fi
+    if [ "$_sa_old" != "$_sa_score" ]; then
+        ocf_log info "promotion score $_sa_score (${1#* })"
+        mmha_score_set "$_sa_score"
+    fi
+}
+
+# ---------------------------------------------------------------- epoch file
+
+# mmha_epoch_file_put EPOCH: write the writer epoch for mmha-guard,
+# atomically (the guard re-reads the file when it changes).
+mmha_epoch_file_put() {
+    [ -n "$OCF_RESKEY_epoch_file" ] || return 0
+    [ "$(mmha_epoch_file_get)" = "$1" ] && return 0
+    _ef_dir=$(dirname "$OCF_RESKEY_epoch_file")
+    mkdir -p "$_ef_dir" || return 1
+    _ef_tmp="$OCF_RESKEY_epoch_file.tmp.$$"
+    if ! echo "$1" >"$_ef_tmp" || ! mv -f "$_ef_tmp" "$OCF_RESKEY_epoch_file"; then
+        rm -f "$_ef_tmp"
+        ocf_log err "cannot write epoch_file $OCF_RESKEY_epoch_file"
+        return 1
+    fi
+    ocf_log info "writer epoch $1 written to $OCF_RESKEY_epoch_file"
+}
+
+# ---------------------------------------------------------------- replication
+
+# mmha_replica ACTION [ARGS...]: mmha-binlog replica (stop, start,
+# net-timeout, reconnect) on the local server, bounded by the short
+# timeout; its report on stdout.
+mmha_replica() {
+    mmha_helper mmha-binlog replica "$@" --timeout "$(mmha_short_timeout)" \
+        --format shell
+}
+
+# mmha_stop_io: stop the replica IO thread only (the SQL thread keeps
+# applying what was received).
+mmha_stop_io() {
+    mmha_replica stop --io-thread >/dev/null
+}
+
+# mmha_start_io: start the IO thread alone.
+mmha_start_io() {
+    mmha_replica start --io-thread >/dev/null
+}
+
+# ---------------------------------------------------------------- mysqld and heartbeat
+
+# mmha_mysqld_start DEADLINE_S: launch mysqld read-only and wait until it
+# answers.  --read-only on the command line wins over the config for this
+# start (validate-all checks the config too, for restarts by anyone else).
+# Without job control, setsid execs in place: $! is mysqld's own PID.
+mmha_mysqld_start() {
+    _log=$(mmha_state_file mysqld.log)
+    _lp=$(mmha_state_file launch.pid)
+    # Word splitting of additional_parameters is intended, globbing not.
+    # shellcheck disable=SC2086
+    (
+        set -f
+        setsid "$OCF_RESKEY_binary" --defaults-file="$OCF_RESKEY_config" \
+            --datadir="$OCF_RESKEY_datadir" --pid-file="$OCF_RESKEY_pid" \
+            --socket="$OCF_RESKEY_socket" --user="$OCF_RESKEY_user" \
+            --read-only=1 $OCF_RESKEY_additional_parameters \
+            </dev/null >>"$_log" 2>&1 &
+        echo $! >"$_lp"
+    ) 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-
+    _child=$(cat "$_lp")
+    _left=$((${1%.*} * 5))
+    while :; do
+        if mmha_mysqld_pid >/dev/null && mmha_ping; then
+            return 0
+        fi
+        if ! kill -0 "$_child" 2>/dev/null; then
+            ocf_exit_reason "mysqld exited during start-up: $(tail -n 3 "$_log" 2>/dev/null | tr '\n' ' ')"
+            return 1
+        fi
+        if [ "$_left" -le 0 ]; then
+            ocf_exit_reason "mysqld (pid $_child) did not answer within ${1}s"
+            return 1
+        fi
+        _left=$((_left - 1))
+        sleep 0.2
+    done
+}
+
+# mmha_mysqld_stop DEADLINE_S [PIDFILE]: SIGTERM (clean shutdown: InnoDB flushed,
+# replication threads stopped), SIGKILL when the deadline passes.
+mmha_mysqld_stop() {
+    _pid=$(mmha_mysqld_pid "${2:-}") || return 0
+    kill -TERM "$_pid" 2>/dev/null
+    _left=$((${1%.*} * 10))
+    while kill -0 "$_pid" 2>/dev/null; do
+        if [ "$_left" -le 0 ]; then
+            ocf_log warn "mysqld (pid $_pid) did not stop in ${1}s; SIGKILL"
+            kill -KILL "$_pid" 2>/dev/null
+            sleep 1
+            break
+        fi
+        _left=$((_left - 1))
+        sleep 0.1
+    done
+    if kill -0 "$_pid" 2>/dev/null; then
+        return 1
+    fi
+    rm -f "${2:-$OCF_RESKEY_pid}"
+    return 0
+}
+
+# mmha_beat_start EPOCH [quick]: start the heartbeat writer (mmha-lag
+# beat) if it does not run; it gets its own session so Pacemaker's
+# operation ends.  It writes its pidfile once running; "quick" does not
+# wait for that (a promotion's last step: setsid execs in place, so the
+# PID started is the helper's, and the writer's monitor restarts a beat
+# that died).
+mmha_beat_start() {
+    mmha_beat_pid >/dev/null && mmha_beat_stop 300
+    _pf=$(mmha_state_file beat.pid)
+    rm -f "$_pf"
+    (
+        setsid "$(mmha_helper_bin mmha-lag)" beat \
+            --defaults-file "$OCF_RESKEY_defaults_file" --epoch "$1" \
+            --interval "$OCF_RESKEY_heartbeat_interval" --pidfile "$_pf" \
+            </dev/null >>"$(mmha_state_file beat.log)" 2>&1 &
+        # A helper that does not write the pidfile itself: its own PID.
+        _child=$!
+        _i=0
+        [ "${2:-}" = quick ] && _i=50
+        while [ ! -s "$_pf" ] && [ "$_i" -lt 50 ] &&
+            kill -0 "$_child" 2>/dev/null; do
+            sleep 0.01
+            _i=$((_i + 1))
+        done
+        [ -s "$_pf" ] || echo "$_child" >"$_pf"
+    ) 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-
+    mmha_beat_pid >/dev/null
+}
+
+mmha_beat_stop() {
+    _bs=$(mmha_beat_pid) || { rm -f "$(mmha_state_file beat.pid)"; return 0; }
+    kill -TERM "$_bs" 2>/dev/null
+    # Polled finely: a demotion waits for it (it exits within moments).
+    # WAIT_CS: how long, in 10 ms steps (default 300); a hung one gets
+    # SIGKILL after that.
+    _i=0
+    while kill -0 "$_bs" 2>/dev/null && [ "$_i" -lt "${1:-300}" ]; do
+        sleep 0.01
+        _i=$((_i + 1))
+    done
+    kill -KILL "$_bs" 2>/dev/null
+    rm -f "$(mmha_state_file beat.pid)"
+    return 0
+}
+
+# ---------------------------------------------------------------- hooks
+
+# mmha_hook PATH ROLE: run an operator hook with the node, role, epoch and
+# position in its environment.  Its status is returned.
+mmha_hook() {
+    [ -n "$1" ] || return 0
+    MMHA_NODE=$(mmha_node) MMHA_ROLE=$2 MMHA_EPOCH=${MMHA_EPOCH:-} \
+        MMHA_BINLOG_FILE=${MMHA_BINLOG_FILE:-} \
+        MMHA_BINLOG_POS=${MMHA_BINLOG_POS:-} \
+        MMHA_GTID=${MMHA_GTID_BINLOG:-} \
+        MMHA_RESOURCE=$(mmha_rsc) \
+        ocf_run "$1" "$2"
+}

@@ -1,0 +1,390 @@
+# shellcheck shell=sh
+# OCF_RESKEY_* come from the agent; MMHA_* are read by it.
+# shellcheck disable=SC2154,SC2034
+#
+# mmha-observe.sh: what the mysql-mm agent reads of the world, and nothing
+# that changes it: the local server (mmha-binlog capture, read into
+# MMHA_* as KEY=value lines, never eval'ed), the cluster's records and
+# attributes (one snapshot per operation), this node's files and
+# processes.  The decisions (mmha-decide.sh) take what it returns; the
+# executor (mmha-act.sh) is the only code that changes anything.
+#
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright the mmha contributors.
+
+# ---------------------------------------------------------------- naming
+
+# The resource without its clone instance number: CIB record names.
+mmha_rsc() {
+    echo "${OCF_RESOURCE_INSTANCE%%:*}"
+}
+
+mmha_node() {
+    if [ -n "${OCF_RESKEY_CRM_meta_on_node:-}" ]; then
+        echo "$OCF_RESKEY_CRM_meta_on_node"
+    else
+        crm_node -n 2>/dev/null || uname -n
+    fi
+}
+
+# mmha_state_file SUFFIX: a per-resource file under HA_RSCTMP (cleared at
+# boot, so nothing stale survives a reboot).
+mmha_state_file() {
+    echo "${HA_RSCTMP:-/run/resource-agents}/mysql-mm-$(mmha_rsc).$1"
+}
+
+mmha_now_iso() {
+    date -u +%Y-%m-%dT%H:%M:%SZ
+}
+
+# mmha_deadline: the --timeout (s) for helpers inside this operation.
+mmha_deadline() {
+    mmha_decide_deadline "$OCF_RESKEY_CRM_meta_timeout"
+}
+
+# mmha_short_timeout: helper bound for work a monitor adds on the side
+# (remote checks, the writer's own replication): 5 s at most.
+mmha_short_timeout() {
+    _st=$(mmha_deadline)
+    [ "${_st%.*}" -lt 5 ] && echo "$_st" || echo 5
+}
+
+# ---------------------------------------------------------------- helpers and the server
+
+# mmha_helper_bin NAME: the path of a helper (helper_dir or PATH).
+mmha_helper_bin() {
+    if [ -n "$OCF_RESKEY_helper_dir" ]; then
+        echo "$OCF_RESKEY_helper_dir/$1"
+    else
+        command -v "$1" || echo "$1"
+    fi
+}
+
+# mmha_helper NAME [SUBCOMMAND] ARGS...: run a helper against the local
+# server with the agent's option file (added last: a subcommand comes
+# first).  Output on stdout, diagnostics on stderr.
+mmha_helper() {
+    _mh_bin=$(mmha_helper_bin "$1")
+    shift
+    ocf_log debug "running $_mh_bin $*"
+    "$_mh_bin" "$@" --defaults-file "$OCF_RESKEY_defaults_file"
+}
+
+# mmha_ping: the server answers a capture within 2 s (never SQL of the
+# agent's own: every statement goes through a helper's dialect table).
+mmha_ping() {
+    mmha_helper mmha-binlog capture --timeout 2 --format shell >/dev/null 2>&1
+}
+
+# mmha_read_kv TEXT: set MMHA_<KEY> for every KEY=value line of a helper's
+# shell output.  Only keys made of [A-Z0-9_] are taken.
+mmha_read_kv() {
+    while IFS='=' read -r _k _v; do
+        case "$_k" in
+        '' | *[!A-Z0-9_]*) continue ;;
+        esac
+        # The key is a checked identifier; the value is assigned, not run.
+        # shellcheck disable=SC2034
+        case "$_k" in
+        BINLOG_FILE) MMHA_BINLOG_FILE=$_v ;;
+        BINLOG_POS) MMHA_BINLOG_POS=$_v ;;
+        GTID_BINLOG) MMHA_GTID_BINLOG=$_v ;;
+        GTID_CURRENT) MMHA_GTID_CURRENT=$_v ;;
+        SERVER_ID) MMHA_SERVER_ID=$_v ;;
+        READ_ONLY) MMHA_READ_ONLY=$_v ;;
+        REPLICA_CONFIGURED) MMHA_R_CONFIGURED=$_v ;;
+        REPLICA_SOURCE_HOST) MMHA_R_SOURCE_HOST=$_v ;;
+        REPLICA_SOURCE_PORT) MMHA_R_SOURCE_PORT=$_v ;;
+        REPLICA_IO_RUNNING) MMHA_R_IO=$_v ;;
+        REPLICA_SQL_RUNNING) MMHA_R_SQL=$_v ;;
+        REPLICA_LAST_IO_ERRNO) MMHA_R_IO_ERRNO=$_v ;;
+        REPLICA_LAST_IO_ERROR) MMHA_R_IO_ERROR=$_v ;;
+        REPLICA_LAST_SQL_ERRNO) MMHA_R_SQL_ERRNO=$_v ;;
+        REPLICA_LAST_SQL_ERROR) MMHA_R_SQL_ERROR=$_v ;;
+        REPLICA_READ_FILE) MMHA_R_READ_FILE=$_v ;;
+        REPLICA_READ_POS) MMHA_R_READ_POS=$_v ;;
+        REPLICA_EXEC_FILE) MMHA_R_EXEC_FILE=$_v ;;
+        REPLICA_EXEC_POS) MMHA_R_EXEC_POS=$_v ;;
+        REPLICA_IGNORE_DOMAINS) MMHA_R_IGNORE_DOMAINS=$_v ;;
+        ERRANT) MMHA_ERRANT=$_v ;;
+        LAG_MS) MMHA_LAG_MS=$_v ;;
+        READABLE) MMHA_READABLE=$_v ;;
+        ERRANT_COUNT) MMHA_ERRANT_COUNT=$_v ;;
+        esac
+    done <<EOF
+$1
+EOF
+}
+
+mmha_kv_reset() {
+    MMHA_BINLOG_FILE=''
+    MMHA_BINLOG_POS=''
+    MMHA_GTID_BINLOG=''
+    MMHA_GTID_CURRENT=''
+    MMHA_SERVER_ID=''
+    MMHA_READ_ONLY=''
+    MMHA_R_CONFIGURED=''
+    MMHA_R_SOURCE_HOST=''
+    MMHA_R_SOURCE_PORT=''
+    MMHA_R_IO=''
+    MMHA_R_SQL=''
+    MMHA_R_IO_ERROR=''
+    MMHA_R_SQL_ERROR=''
+    MMHA_R_READ_FILE=''
+    MMHA_R_READ_POS=''
+    MMHA_R_EXEC_FILE=''
+    MMHA_R_EXEC_POS=''
+    MMHA_R_IGNORE_DOMAINS=''
+    MMHA_ERRANT=''
+    MMHA_LAG_MS=''
+    MMHA_READABLE=''
+    MMHA_ERRANT_COUNT=''
+    MMHA_R_IO_ERRNO=0
+    MMHA_R_SQL_ERRNO=0
+}
+
+# mmha_capture [TIMEOUT_S]: read the local server's position and
+# replication state into MMHA_* (mmha-binlog capture).
+mmha_capture() {
+    mmha_kv_reset
+    _mc_out=$(mmha_helper mmha-binlog capture --timeout "${1:-5}" \
+        --format shell) || return $?
+    mmha_read_kv "$_mc_out"
+}
+
+# mmha_position_text: the captured position as one record fragment.
+mmha_position_text() {
+    echo "file=${MMHA_BINLOG_FILE:-} pos=${MMHA_BINLOG_POS:-}" \
+        "gtid=${MMHA_GTID_BINLOG:-}"
+}
+
+# ---------------------------------------------------------------- CIB
+
+# Cluster-wide records are crm_config properties named mmha-<rsc>-<what>:
+#   writer   the last promotion: "node=N epoch=E addr=H:P file=F pos=P
+#            gtid=G time=T"
+#   epoch    the writer epoch, raised at every promotion
+#   history  the last MMHA_HISTORY_MAX role changes, ";"-separated
+#   ids-<node>  "server_id increment offset" of each master (PIXNET rule)
+mmha_cib_get() {
+    if [ "${MMHA_SNAPSHOT:-0}" = 1 ]; then
+        mmha_conf_get "mmha-$(mmha_rsc)-$1"
+        return
+    fi
+    crm_attribute -t crm_config -n "mmha-$(mmha_rsc)-$1" -G -q 2>/dev/null
+}
+
+# mmha_snapshot: read the cluster properties and this node's transient
+# attributes once; until the operation ends mmha_cib_get, mmha_attr_get
+# (this node's) and mmha_score_get answer from that copy.  A monitor made
+# five CIB queries, a process each (~12 ms of CPU); a 500 ms writer
+# monitor pays for every one.  Left off when the CIB cannot be read.
+mmha_snapshot() {
+    MMHA_SNAPSHOT=0
+    mmha_conf_load || return 0
+    # No transient attributes yet is an answer too (none set).
+    MMHA_ATTRS_XML=$(cibadmin -Q -A \
+        "//node_state[@uname='$(mmha_node)']/transient_attributes" \
+        2>/dev/null) || MMHA_ATTRS_XML=''
+    MMHA_SNAPSHOT=1
+}
+
+# mmha_snapshot_start / mmha_snapshot_join: mmha_snapshot's two queries
+# in the background, taken in later (a demotion reads the history and its
+# score while the server goes read-only, and then only writes).  With a
+# file CIB in the foreground, like every CIB access (mmha_par).
+mmha_snapshot_start() {
+    _ss_f=$(mmha_state_file snapshot)
+    rm -f "$_ss_f.conf" "$_ss_f.attrs"
+    mmha_par mmha_snapshot_query conf -o crm_config
+    mmha_par mmha_snapshot_query attrs -A \
+        "//node_state[@uname='$(mmha_node)']/transient_attributes"
+}
+
+# mmha_snapshot_query NAME CIBADMIN_ARGS...: one query into the state file
+# snapshot.NAME, which exists only when the query answered (no transient
+# attributes yet is an answer: empty).
+mmha_snapshot_query() {
+    _sq_f=$(mmha_state_file snapshot).$1
+    shift
+    cibadmin -Q "$@" >"$_sq_f.new" 2>/dev/null && mv -f "$_sq_f.new" "$_sq_f"
+    [ "$1" = -A ] && [ ! -e "$_sq_f" ] && : >"$_sq_f"
+    rm -f "$_sq_f.new"
+}
+
+# mmha_snapshot_join: wait for mmha_snapshot_start's queries (the
+# caller's other background jobs too) and use them as mmha_snapshot does.
+mmha_snapshot_join() {
+    wait
+    _ss_f=$(mmha_state_file snapshot)
+    MMHA_SNAPSHOT=0
+    [ -s "$_ss_f.conf" ] && [ -e "$_ss_f.attrs" ] || return 0
+    MMHA_CONF_XML=$(cat "$_ss_f.conf")
+    MMHA_ATTRS_XML=$(cat "$_ss_f.attrs")
+    MMHA_SNAPSHOT=1
+}
+
+# mmha_conf_load: read the whole crm_config section once into
+# MMHA_CONF_XML (one CIB round trip where a promotion needs four
+# properties); mmha_conf_get reads from it.
+mmha_conf_load() {
+    MMHA_CONF_XML=$(cibadmin -Q -o crm_config 2>/dev/null) && return 0
+    MMHA_CONF_XML=''
+    return 1
+}
+
+# mmha_conf_get PROPERTY: a cluster property from MMHA_CONF_XML, XML
+# entities decoded; status 1 when it is not set (as crm_attribute -G).
+mmha_conf_get() {
+    mmha_xml_value "$MMHA_CONF_XML" "$1"
+}
+
+# mmha_xml_value XML NAME: the value of the nvpair NAME in XML (CIB
+# output), entities decoded; status 1 when there is none.
+mmha_xml_value() {
+    # One sed: the first match only, entities decoded (&amp; last).
+    _cg_v=$(printf '%s\n' "$1" | sed -n -e \
+        "s/.*<nvpair [^>]*name=\"$2\" [^>]*value=\"\([^\"]*\)\".*/\1/" \
+        -e 't found' -e d -e ':found' -e 's/&quot;/"/g' \
+        -e "s/&apos;/'/g" -e 's/&lt;/</g' -e 's/&gt;/>/g' \
+        -e 's/&amp;/\&/g' -e p -e q)
+    [ -n "$_cg_v" ] || return 1
+    printf '%s\n' "$_cg_v"
+}
+
+# mmha_stonith_enabled: the cluster fences (stonith-enabled unset counts as
+# true, Pacemaker's default).
+# With "cached": from MMHA_CONF_XML (mmha_conf_load).
+mmha_stonith_enabled() {
+    # Its own variable name: callers keep a flag in _se.
+    if [ "${1:-}" = cached ]; then
+        _sev=$(mmha_conf_get stonith-enabled) || return 0
+    else
+        _sev=$(crm_attribute -t crm_config -n stonith-enabled -G -q \
+            2>/dev/null) || return 0
+    fi
+    case "$_sev" in
+    [Ff]alse | [Nn]o | 0 | [Oo]ff | [Nn]) return 1 ;;
+    esac
+    return 0
+}
+
+# mmha_cluster_nodes: the node names of the CIB's nodes section.
+mmha_cluster_nodes() {
+    cibadmin -Q -o nodes 2>/dev/null |
+        sed -n 's/.*<node [^>]*uname="\([^"]*\)".*/\1/p'
+}
+
+# Transient node attributes PREFIX-NAME (crm_attribute -l reboot: through
+# attrd in a live cluster, into the file with CIB_file), gone at reboot.
+#   readable, lag-ms  readers through mmha-lag check --publish; the writer
+#                     publishes 1 and 0 itself (reader addresses fall back
+#                     to it)
+#   errant            the errant GTID set of a reader; kept until an
+#                     operator deletes it (docs/operations.md)
+#   peer              "epoch=E addr=H:P": a healthy reader of the writer of
+#                     epoch E without errant transactions, reached at H:P;
+#                     the writer replicates only from such a peer
+
+# mmha_attr_get NAME [NODE]
+mmha_attr_get() {
+    if [ "${MMHA_SNAPSHOT:-0}" = 1 ] && [ "${2:-$(mmha_node)}" = "$(mmha_node)" ]; then
+        mmha_xml_value "$MMHA_ATTRS_XML" "$OCF_RESKEY_attribute_prefix-$1"
+        return
+    fi
+    crm_attribute -N "${2:-$(mmha_node)}" \
+        -n "$OCF_RESKEY_attribute_prefix-$1" -l reboot -G -q 2>/dev/null
+}
+
+mmha_score_get() {
+    if [ "${MMHA_SNAPSHOT:-0}" = 1 ]; then
+        mmha_xml_value "$MMHA_ATTRS_XML" "master-$(mmha_rsc)"
+        return
+    fi
+    crm_attribute -N "$(mmha_node)" -p "$OCF_RESOURCE_INSTANCE" \
+        -l reboot -G -q 2>/dev/null
+}
+
+# ---------------------------------------------------------------- local files and processes
+
+# mmha_epoch_file_get: the epoch in epoch_file ("" when none).
+mmha_epoch_file_get() {
+    [ -n "$OCF_RESKEY_epoch_file" ] && [ -r "$OCF_RESKEY_epoch_file" ] ||
+        return 0
+    _efg=''
+    read -r _efg <"$OCF_RESKEY_epoch_file"
+    echo "$_efg"
+}
+
+# mmha_cnf_val OPTION: MMHA_CNF_VAL = its last value among the options
+# mmha_cnf_load read, found without starting a process (every operation
+# validates; a role change waits on each).
+mmha_cnf_val() {
+    MMHA_CNF_VAL=''
+    while IFS= read -r _cv_l; do
+        case "$_cv_l" in
+        "--$1="*) MMHA_CNF_VAL=${_cv_l#*=} ;;
+        esac
+    done <<EOF
+$MMHA_CNF_TEXT
+EOF
+}
+
+# mmha_cnf_names: --read_only=x and --read-only=x are one option: spell
+# every name with dashes, leaving the values (paths may hold '_') alone.
+mmha_cnf_names() {
+    sed -e ':a' -e 's/^\(--[^=_]*\)_/\1-/' -e 'ta'
+}
+
+# mmha_cnf_load: read the server's options once for mmha_cnf_val.
+mmha_cnf_load() {
+    _cg=$(command -v my_print_defaults || command -v mariadb-print-defaults) ||
+        return 1
+    MMHA_CNF_TEXT=$("$_cg" --defaults-file="$OCF_RESKEY_config" mysqld \
+        mariadbd server 2>/dev/null | mmha_cnf_names)
+    MMHA_CNF_LOADED=1
+}
+
+# mmha_mysqld_pid [PIDFILE]: the PID of the running server named by the
+# pid file (default: the pid parameter) - only when that process is a
+# mysqld or mariadbd: a stale file's PID may belong to anything by now.
+mmha_mysqld_pid() {
+    _pf=${1:-$OCF_RESKEY_pid}
+    [ -n "$_pf" ] && [ -r "$_pf" ] || return 1
+    _pid=$(cat "$_pf" 2>/dev/null)
+    mmha_is_uint "$_pid" || return 1
+    kill -0 "$_pid" 2>/dev/null || return 1
+    _comm=$(cat "/proc/$_pid/comm" 2>/dev/null) || return 1
+    case "$_comm" in
+    mysqld | mariadbd | "$(basename "$OCF_RESKEY_binary" | cut -c1-15)") ;;
+    *) return 1 ;;
+    esac
+    echo "$_pid"
+}
+
+mmha_beat_pid() {
+    _bp_file=$(mmha_state_file beat.pid)
+    [ -r "$_bp_file" ] || return 1
+    _bp=$(cat "$_bp_file" 2>/dev/null)
+    mmha_is_uint "$_bp" || return 1
+    kill -0 "$_bp" 2>/dev/null || return 1
+    echo "$_bp"
+}
+
+# mmha_private_file PATH: exists, readable, and not readable by group or
+# others (it holds a password).  Prints the problem, if any; its status is
+# the OCF code for it on this node: OCF_ERR_INSTALLED (missing),
+# OCF_ERR_PERM (mode) - never OCF_ERR_CONFIGURED, which would stop the
+# resource on every node for one node's file.
+mmha_private_file() {
+    if [ ! -f "$1" ] || [ ! -r "$1" ]; then
+        echo "does not exist or is not readable"
+        return "$OCF_ERR_INSTALLED"
+    fi
+    _mode=$(stat -L -c %a "$1") || return "$OCF_ERR_INSTALLED"
+    case "$_mode" in
+    *00) return 0 ;;
+    esac
+    echo "is readable by group or others (mode $_mode; use chmod 0600)"
+    return "$OCF_ERR_PERM"
+}
