@@ -283,11 +283,11 @@ mmha_beat_stop() {
 
 # ---------------------------------------------------------------- hooks
 
-# mmha_hook PATH ROLE: run an operator hook with the node, role, epoch and
+# mmha_hook PATH ROLE EPOCH: run an operator hook with the node, role, epoch and
 # position in its environment.  Its status is returned.
 mmha_hook() {
     [ -n "$1" ] || return 0
-    MMHA_NODE=$(mmha_node) MMHA_ROLE=$2 MMHA_EPOCH=${MMHA_EPOCH:-} \
+    MMHA_NODE=$(mmha_node) MMHA_ROLE=$2 MMHA_EPOCH=${3:-} \
         MMHA_BINLOG_FILE=${MMHA_BINLOG_FILE:-} \
         MMHA_BINLOG_POS=${MMHA_BINLOG_POS:-} \
         MMHA_GTID=${MMHA_GTID_BINLOG:-} \

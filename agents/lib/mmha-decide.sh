@@ -1,4 +1,6 @@
 # shellcheck shell=sh
+# The policy constants are read by the agent and its executor.
+# shellcheck disable=SC2034
 #
 # mmha-decide.sh: the decisions of the mysql-mm agent as pure functions.
 #
@@ -19,8 +21,17 @@ MMHA_SCORE_READER_MAX=900
 MMHA_SCORE_READER_MIN=100
 MMHA_SCORE_STEP=10
 MMHA_SCORE_STOPPED_SQL=1
+# How long a promotion after a clean demotion lets the IO thread receive
+# the old writer's final position (ms).
+MMHA_TAIL_WAIT_MS=1000
+# A re-point a notification detached counts as running this long (s);
+# promote and stop wait for it at most MMHA_REPOINT_WAIT_MS.
+MMHA_REPOINT_BUSY_S=30
+MMHA_REPOINT_WAIT_MS=10000
+# A writer's failed attempt to replicate from a reader is not repeated
+# for this long (s).
+MMHA_SOURCE_RETRY_S=30
 # Role changes kept in the history record (mmha_decide_history).
-# shellcheck disable=SC2034 # read by the executor
 MMHA_HISTORY_MAX=20
 # Lag that costs one step (ms); unknown lag counts as this many steps.
 MMHA_LAG_STEP_MS=1000
@@ -634,5 +645,32 @@ mmha_decide_param_host() {
     -* | *[!A-Za-z0-9.:-]*)
         echo "$1 must be a host name or an IP address (is '$2')"
         ;;
+    esac
+}
+
+# mmha_decide_fresh NOW_S NOTED_S LIMIT_S: something noted at NOTED_S
+# ("" never) is less than LIMIT_S old.
+mmha_decide_fresh() {
+    mmha_is_uint "$2" || return 1
+    [ $(($1 - $2)) -lt "$3" ]
+}
+
+# mmha_decide_beat_limit INTERVAL_MS: the age (ms) past which the writer's
+# heartbeat row is stale: 8 heartbeats, at least 2 s.
+mmha_decide_beat_limit() {
+    _bl=$(($1 * 8))
+    [ "$_bl" -ge 2000 ] || _bl=2000
+    echo "$_bl"
+}
+
+# mmha_decide_source_result RC: what a writer's failed re-point to a
+# reader means (mmha-binlog repoint's exit status): "ok", "no-ignore"
+# (3, 6: no GTID domains or no log_slave_updates, so a reader's own writes
+# cannot be kept out: the writer must receive nothing) or "retry".
+mmha_decide_source_result() {
+    case "$1" in
+    0) echo ok ;;
+    3 | 6) echo no-ignore ;;
+    *) echo retry ;;
     esac
 }

@@ -388,3 +388,14 @@ mmha_private_file() {
     echo "is readable by group or others (mode $_mode; use chmod 0600)"
     return "$OCF_ERR_PERM"
 }
+
+# mmha_state_number SUFFIX: the number a state file holds ("" when none,
+# empty or not a number: a half-written file is no number).
+mmha_state_number() {
+    _sn_f=$(mmha_state_file "$1")
+    [ -r "$_sn_f" ] || return 0
+    _sn=''
+    read -r _sn <"$_sn_f"
+    mmha_is_uint "$_sn" && echo "$_sn"
+    return 0
+}

@@ -148,7 +148,7 @@ va() {
 
 @test "validate-all: hooks must be executable" {
     run -5 va OCF_RESKEY_pre_promote_hook="$WORK/admin.cnf"
-    assert_output --partial "hook $WORK/admin.cnf is not an executable file"
+    assert_output --partial "pre_promote_hook: hook $WORK/admin.cnf is not an executable file"
 }
 
 @test "validate-all: helpers and mysqld files must exist" {
