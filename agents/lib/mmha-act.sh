@@ -294,3 +294,45 @@ mmha_hook() {
         MMHA_RESOURCE=$(mmha_rsc) \
         ocf_run "$1" "$2"
 }
+
+# ---------------------------------------------------------------- plans
+
+# mmha_act_plan PLAN WRITER_RECORD: carry out a decided plan, one line a
+# step: "NAME VALUE" a node attribute ("-" deletes it; the attribute
+# writes run in parallel), "report SET" an errant set (logged, recorded
+# in the history), "score SCORE REASON" the promotion score, and
+# "exit RC [REASON]" the status it returns (with its exit reason).
+mmha_act_plan() {
+    _ap_rc=0
+    while read -r _ap_n _ap_v; do
+        case "$_ap_n" in
+        '') ;;
+        report) mmha_act_errant_report "$_ap_v" "$2" ;;
+        score) mmha_score_apply "$_ap_v" ;;
+        exit)
+            _ap_rc=${_ap_v%% *}
+            [ "$_ap_rc" = "$_ap_v" ] || ocf_exit_reason "${_ap_v#* }"
+            ;;
+        *)
+            if [ "$_ap_v" = - ]; then
+                mmha_par mmha_attr_del "$_ap_n"
+            else
+                mmha_par mmha_attr_set "$_ap_n" "$_ap_v"
+            fi
+            ;;
+        esac
+    done <<EOT
+$1
+EOT
+    wait
+    return "$_ap_rc"
+}
+
+# mmha_act_errant_report SET WRITER_RECORD: a new or changed errant set,
+# logged with what to do about it and recorded in the history.
+mmha_act_errant_report() {
+    _er_wn=$(mmha_record_field "$2" node) || _er_wn=
+    _er_we=$(mmha_record_field "$2" epoch) || _er_we=
+    ocf_log err "errant transactions $1: this server holds transactions that the writer $_er_wn lacks (written here while it was cut off?); they are not merged: not readable, no promotion score, the writer does not replicate from here. Repair them as docs/operations.md (split-brain recovery) says, then delete the node attribute: crm_attribute -N $(mmha_node) -n $OCF_RESKEY_attribute_prefix-errant -l reboot -D"
+    mmha_record errant "node=$(mmha_node) set=$1 writer=$_er_wn epoch=$_er_we"
+}

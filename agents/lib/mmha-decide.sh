@@ -674,3 +674,68 @@ mmha_decide_source_result() {
     *) echo retry ;;
     esac
 }
+
+# mmha_decide_reader_monitor OBSERVATION: a reader's monitor, decided
+# whole.  OBSERVATION is KEY=value lines: mmha-binlog capture's (SERVER_ID,
+# REPLICA_*) and the agent's own: WRITER (the writer record), MY_NODE,
+# MY_ADDR, ERRANT_NOW (the set found now, "" none, "?" unknown),
+# ERRANT_OLD (this node's errant attribute), LAG_MS and READABLE (the lag
+# hysteresis; "-" unknown).  Prints the plan: the attribute lines of
+# mmha_decide_reader_attrs (errant, report, readable, lag-ms, peer), then
+# "score SCORE REASON" (SCORE "del": no score) and last "exit 0" or
+# "exit 1 REASON" (a reader that does not replicate is failed).
+mmha_decide_reader_monitor() {
+    _rm_w='' _rm_node='' _rm_addr='' _rm_now='?' _rm_old='' _rm_lag=-
+    _rm_rd=- _rm_sid=0 _rm_conf='' _rm_host='' _rm_port='' _rm_io=''
+    _rm_sql='' _rm_ierr=0 _rm_serr=0 _rm_ietxt='' _rm_setxt=''
+    while IFS= read -r _rm_l; do
+        _rm_v=${_rm_l#*=}
+        case "$_rm_l" in
+        WRITER=*) _rm_w=$_rm_v ;;
+        MY_NODE=*) _rm_node=$_rm_v ;;
+        MY_ADDR=*) _rm_addr=$_rm_v ;;
+        ERRANT_NOW=*) _rm_now=$_rm_v ;;
+        ERRANT_OLD=*) _rm_old=$_rm_v ;;
+        LAG_MS=*) _rm_lag=${_rm_v:--} ;;
+        READABLE=*) _rm_rd=${_rm_v:--} ;;
+        SERVER_ID=*) _rm_sid=$_rm_v ;;
+        REPLICA_CONFIGURED=*) _rm_conf=$_rm_v ;;
+        REPLICA_SOURCE_HOST=*) _rm_host=$_rm_v ;;
+        REPLICA_SOURCE_PORT=*) _rm_port=$_rm_v ;;
+        REPLICA_IO_RUNNING=*) _rm_io=$_rm_v ;;
+        REPLICA_SQL_RUNNING=*) _rm_sql=$_rm_v ;;
+        REPLICA_LAST_IO_ERRNO=*) _rm_ierr=${_rm_v:-0} ;;
+        REPLICA_LAST_SQL_ERRNO=*) _rm_serr=${_rm_v:-0} ;;
+        REPLICA_LAST_IO_ERROR=*) _rm_ietxt=$_rm_v ;;
+        REPLICA_LAST_SQL_ERROR=*) _rm_setxt=$_rm_v ;;
+        esac
+    done <<EOT
+$1
+EOT
+    [ -n "$_rm_host" ] && _rm_conf=1
+    [ "$_rm_conf" = 1 ] || _rm_conf=0
+    _rm_wnode=$(mmha_record_field "$_rm_w" node) || _rm_wnode=
+    _rm_else=0
+    [ -n "$_rm_wnode" ] && [ "$_rm_wnode" != "$_rm_node" ] && _rm_else=1
+    _rm_attrs=$(mmha_decide_reader_attrs "$(mmha_decide_errant "$_rm_now" \
+        "$_rm_old")" "$_rm_lag $_rm_rd" \
+        "$(mmha_record_field "$_rm_w" epoch)" "$_rm_io" "$_rm_sql" \
+        "$_rm_host:$_rm_port" "$(mmha_record_field "$_rm_w" addr)" "$_rm_addr")
+    printf '%s\n' "$_rm_attrs" | grep -v '^score '
+    _rm_flags=$(printf '%s\n' "$_rm_attrs" | sed -n 's/^score //p')
+    _rm_s=$_rm_sql
+    [ "$_rm_conf" = 1 ] || _rm_s=''
+    echo "score $(mmha_decide_score unpromoted "$_rm_s" "$_rm_serr" \
+        "${_rm_flags% *}" "${_rm_flags#* }" "$_rm_sid")"
+    _rm_h=$(mmha_decide_reader_health "$_rm_conf" "$_rm_io" "$_rm_sql" \
+        "$_rm_serr" "$_rm_ierr" "$_rm_else")
+    case "$_rm_h" in
+    ok) echo "exit 0" ;;
+    *)
+        _rm_why=${_rm_h#failed }
+        [ -n "$_rm_setxt" ] && _rm_why="$_rm_why: $_rm_setxt"
+        [ -n "$_rm_ietxt" ] && _rm_why="$_rm_why: $_rm_ietxt"
+        echo "exit 1 reader not replicating: $_rm_why"
+        ;;
+    esac
+}

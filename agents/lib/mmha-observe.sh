@@ -117,6 +117,7 @@ EOF
 }
 
 mmha_kv_reset() {
+    MMHA_CAPTURE=''
     MMHA_BINLOG_FILE=''
     MMHA_BINLOG_POS=''
     MMHA_GTID_BINLOG=''
@@ -149,6 +150,7 @@ mmha_capture() {
     mmha_kv_reset
     _mc_out=$(mmha_helper mmha-binlog capture --timeout "${1:-5}" \
         --format shell) || return $?
+    MMHA_CAPTURE=$_mc_out
     mmha_read_kv "$_mc_out"
 }
 

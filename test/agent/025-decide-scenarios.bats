@@ -214,3 +214,50 @@ score 1 0"
     run -0 mmha_decide_param_host replication_host "db1 x"
     assert_output --partial "replication_host must be a host name"
 }
+
+# observe EXTRA...: the recorded capture with the agent's own lines as a
+# reader's monitor observes them (the lines given replace the defaults).
+observe() {
+    local extra
+    extra=$(printf '%s\n' "WRITER=$WRITER" MY_NODE=n2 MY_ADDR=127.0.0.1:28791 \
+        ERRANT_NOW= ERRANT_OLD= LAG_MS=1200 READABLE=1 "$@")
+    # Later lines win: the last value of each key is the one read.
+    printf '%s\n%s\n' "$READER_CAPTURE" "$extra"
+}
+
+@test "reader monitor, whole: a healthy reader" {
+    run -0 mmha_decide_reader_monitor "$(observe)"
+    assert_output "readable 1
+lag-ms 1200
+peer 6@127.0.0.1:28791
+score 888 reader, lag 1200 ms
+exit 0"
+}
+
+@test "reader monitor, whole: the old writer after a partition, errant" {
+    run -0 mmha_decide_reader_monitor "$(observe ERRANT_NOW=1-1-93-102 LAG_MS=0)"
+    assert_line "errant 1-1-93-102"
+    assert_line "report 1-1-93-102"
+    assert_line "readable 0"
+    assert_line "peer -"
+    assert_line "score del broken: errant transactions"
+    assert_line "exit 0"
+}
+
+@test "reader monitor, whole: a broken reader is failed with the server's error" {
+    run -0 mmha_decide_reader_monitor "$(observe REPLICA_SQL_RUNNING=no \
+        REPLICA_LAST_SQL_ERRNO=1062 "REPLICA_LAST_SQL_ERROR=Duplicate entry '7'" \
+        LAG_MS= READABLE=0)"
+    assert_line "readable 0"
+    assert_line "lag-ms -"
+    assert_line "score del broken: SQL thread error 1062"
+    assert_line "exit 1 reader not replicating: SQL thread stopped with error 1062: Duplicate entry '7'"
+}
+
+@test "reader monitor, whole: no replication configured while another node writes" {
+    run -0 mmha_decide_reader_monitor "$(observe REPLICA_CONFIGURED=0 \
+        REPLICA_SOURCE_HOST= REPLICA_IO_RUNNING=no REPLICA_SQL_RUNNING=no \
+        LAG_MS=- READABLE=-)"
+    assert_line "readable 0"
+    assert_line "exit 1 reader not replicating: replication not configured although another node is the writer"
+}
