@@ -300,8 +300,10 @@ mmha_hook() {
 # mmha_act_plan PLAN WRITER_RECORD: carry out a decided plan, one line a
 # step: "NAME VALUE" a node attribute ("-" deletes it; the attribute
 # writes run in parallel), "report SET" an errant set (logged, recorded
-# in the history), "score SCORE REASON" the promotion score, and
-# "exit RC [REASON]" the status it returns (with its exit reason).
+# in the history), "score SCORE REASON" the promotion score, "beat ..."
+# the writer's heartbeat, "epoch-file EPOCH", "source ..." the writer's
+# own replication, and "exit RC [REASON]" the status it returns (with its
+# exit reason).  A step that fails is logged; only "exit" sets the status.
 mmha_act_plan() {
     _ap_rc=0
     while read -r _ap_n _ap_v; do
@@ -309,7 +311,12 @@ mmha_act_plan() {
         '') ;;
         report) mmha_act_errant_report "$_ap_v" "$2" ;;
         score) mmha_score_apply "$_ap_v" ;;
+        beat) mmha_act_beat "$_ap_v" || _ap_rc=$? ;;
+        epoch-file) mmha_par mmha_epoch_file_put "$_ap_v" ;;
+        source) mmha_act_source "$_ap_v" ;;
         exit)
+            # A failed step (the heartbeat) has the last word.
+            [ "$_ap_rc" != 0 ] && continue
             _ap_rc=${_ap_v%% *}
             [ "$_ap_rc" = "$_ap_v" ] || ocf_exit_reason "${_ap_v#* }"
             ;;
@@ -335,4 +342,70 @@ mmha_act_errant_report() {
     _er_we=$(mmha_record_field "$2" epoch) || _er_we=
     ocf_log err "errant transactions $1: this server holds transactions that the writer $_er_wn lacks (written here while it was cut off?); they are not merged: not readable, no promotion score, the writer does not replicate from here. Repair them as docs/operations.md (split-brain recovery) says, then delete the node attribute: crm_attribute -N $(mmha_node) -n $OCF_RESKEY_attribute_prefix-errant -l reboot -D"
     mmha_record errant "node=$(mmha_node) set=$1 writer=$_er_wn epoch=$_er_we"
+}
+
+# mmha_act_beat "start|restart EPOCH REASON" | fresh: the writer's
+# heartbeat (re)started with the cluster's epoch, or its staleness mark
+# cleared.  A heartbeat that cannot run is OCF_FAILED_PROMOTED.
+mmha_act_beat() {
+    _ab_f=$(mmha_state_file beat.stale)
+    set -f
+    # shellcheck disable=SC2086 # the plan's words
+    set -- $1
+    set +f
+    case "$1" in
+    fresh)
+        rm -f "$_ab_f"
+        return 0
+        ;;
+    restart)
+        touch "$_ab_f"
+        # Hung in a statement, it would not end on SIGTERM anyway.
+        mmha_beat_stop 20
+        ;;
+    esac
+    _ab_e=$2
+    shift 2
+    ocf_log warn "$*; restarting the heartbeat"
+    mmha_beat_start "$_ab_e" && return 0
+    ocf_exit_reason "writable, but the heartbeat (mmha-lag beat) cannot run"
+    return "$OCF_FAILED_PROMOTED"
+}
+
+# mmha_act_source "repoint NODE ADDR ARGS..." | "stop-io REASON": the
+# writer's own replication from a healthy reader (master-master both
+# ways), or stopped.  A failed re-point is not tried again for
+# MMHA_SOURCE_RETRY_S (the note in source.fail).
+mmha_act_source() {
+    _as_fail=$(mmha_state_file source.fail)
+    case "$1" in
+    stop-io*)
+        ocf_log warn "the writer stops receiving: ${1#stop-io }"
+        mmha_stop_io || ocf_log err "could not stop the writer's IO thread"
+        return 0
+        ;;
+    esac
+    set -f
+    # shellcheck disable=SC2086 # the plan's words
+    set -- $1
+    set +f
+    _as_node=$2 _as_addr=$3
+    shift 3
+    ocf_log info "the writer replicates from $_as_node ($_as_addr): a healthy reader of its epoch without errant transactions ($*)"
+    _as_rc=0
+    ocf_run mmha_helper mmha-binlog repoint --to "$_as_addr" "$@" \
+        --repl-defaults-file "$OCF_RESKEY_repl_defaults_file" \
+        --timeout "$(mmha_short_timeout)" || _as_rc=$?
+    case "$(mmha_decide_source_result "$_as_rc")" in
+    ok)
+        rm -f "$_as_fail"
+        return 0
+        ;;
+    no-ignore)
+        ocf_log warn "the writer does not replicate from $_as_node: this server cannot ignore that reader's own GTID domain (MySQL, or log_slave_updates off); next attempt in $MMHA_SOURCE_RETRY_S s"
+        mmha_stop_io || ocf_log err "could not stop the writer's IO thread"
+        ;;
+    *) ocf_log warn "the writer does not replicate from $_as_node; next attempt in $MMHA_SOURCE_RETRY_S s" ;;
+    esac
+    date +%s >"$_as_fail"
 }

@@ -739,3 +739,103 @@ EOT
         ;;
     esac
 }
+
+# mmha_decide_source_kept MODE SOURCE IO SQL IGNORED_DOMAINS: the writer's
+# own replication channel is one to keep as it is (set up by this agent:
+# GTID with the reader's domain ignored, or file/position; both threads
+# up or reconnecting).  The writer then needs no peer to choose.
+mmha_decide_source_kept() {
+    [ -n "$2" ] && [ "$4" = yes ] || return 1
+    [ "$1" = filepos ] || [ -n "$5" ] || return 1
+    case "$3" in
+    yes | connecting) return 0 ;;
+    esac
+    return 1
+}
+
+# mmha_decide_writer_monitor OBSERVATION: a writer's monitor, decided
+# whole.  OBSERVATION is KEY=value lines: mmha-binlog capture's (REPLICA_*)
+# and the agent's own: WRITER (record), EPOCH (the cluster's), MY_NODE,
+# MODE (gtid | filepos), REPL (1: a replication option file is set),
+# BEAT_RUNNING (1 | 0), ROW_AGE_MS (the heartbeat row's age, "" no row,
+# "?" unreadable), BEAT_RUN_MS, BEAT_STALE (1: restarted for staleness
+# already), BEAT_LIMIT_MS, NOW_S, SOURCE_FAIL_S (the last failed re-point,
+# "" none), PREV_WRITER, and "PEER NODE PEER_ATTR ERRANT_ATTR" lines.
+# Prints the plan: "beat start|restart EPOCH REASON" or "beat fresh", the
+# writer's attributes (readable 1, lag-ms 0, peer -), "epoch-file EPOCH",
+# "source repoint NODE ADDR REPOINT_ARGS..." or "source stop-io REASON",
+# and last "exit 8" or "exit 9 REASON" (writable, but its writes do not
+# commit).
+mmha_decide_writer_monitor() {
+    _wm_w='' _wm_ep='' _wm_node='' _wm_mode=gtid _wm_repl=0 _wm_brun=0
+    _wm_row='' _wm_bms=0 _wm_stale=0 _wm_lim=2000 _wm_now=0 _wm_fail=''
+    _wm_prev='' _wm_peers='' _wm_host='' _wm_port='' _wm_io='' _wm_sql=''
+    _wm_ign='' _wm_xf='' _wm_xp=''
+    while IFS= read -r _wm_l; do
+        _wm_v=${_wm_l#*=}
+        case "$_wm_l" in
+        WRITER=*) _wm_w=$_wm_v ;;
+        EPOCH=*) _wm_ep=$_wm_v ;;
+        MY_NODE=*) _wm_node=$_wm_v ;;
+        MODE=*) _wm_mode=$_wm_v ;;
+        REPL=*) _wm_repl=$_wm_v ;;
+        BEAT_RUNNING=*) _wm_brun=$_wm_v ;;
+        ROW_AGE_MS=*) _wm_row=$_wm_v ;;
+        BEAT_RUN_MS=*) _wm_bms=$_wm_v ;;
+        BEAT_STALE=*) _wm_stale=$_wm_v ;;
+        BEAT_LIMIT_MS=*) _wm_lim=$_wm_v ;;
+        NOW_S=*) _wm_now=$_wm_v ;;
+        SOURCE_FAIL_S=*) _wm_fail=$_wm_v ;;
+        PREV_WRITER=*) _wm_prev=$_wm_v ;;
+        'PEER '*) _wm_peers="$_wm_peers${_wm_l#PEER }
+" ;;
+        REPLICA_SOURCE_HOST=*) _wm_host=$_wm_v ;;
+        REPLICA_SOURCE_PORT=*) _wm_port=$_wm_v ;;
+        REPLICA_IO_RUNNING=*) _wm_io=$_wm_v ;;
+        REPLICA_SQL_RUNNING=*) _wm_sql=$_wm_v ;;
+        REPLICA_IGNORE_DOMAINS=*) _wm_ign=$_wm_v ;;
+        REPLICA_EXEC_FILE=*) _wm_xf=$_wm_v ;;
+        REPLICA_EXEC_POS=*) _wm_xp=$_wm_v ;;
+        esac
+    done <<EOT
+$1
+EOT
+    if [ "$_wm_brun" != 1 ]; then
+        echo "beat start ${_wm_ep:-0} heartbeat not running on the writer"
+    else
+        _wm_b=$(mmha_decide_beat "$_wm_row" "$_wm_bms" "$_wm_lim" "$_wm_stale")
+        case "$_wm_b" in
+        ok) mmha_is_uint "$_wm_row" && echo "beat fresh" ;;
+        restart*) echo "beat restart ${_wm_ep:-0} ${_wm_b#restart }" ;;
+        *)
+            echo "exit 9 writable, but ${_wm_b#failed }"
+            return 0
+            ;;
+        esac
+    fi
+    printf 'readable 1\nlag-ms 0\npeer -\n'
+    if [ "$(mmha_record_field "$_wm_w" node)" = "$_wm_node" ]; then
+        _wm_e=$(mmha_record_field "$_wm_w" epoch) &&
+            [ -n "$_wm_e" ] && echo "epoch-file $_wm_e"
+    fi
+    _wm_src=''
+    [ -n "$_wm_host" ] && _wm_src="$_wm_host:$_wm_port"
+    if [ "$_wm_repl" = 1 ] && [ -n "$_wm_ep" ] &&
+        ! mmha_decide_source_kept "$_wm_mode" "$_wm_src" "$_wm_io" \
+            "$_wm_sql" "$_wm_ign" &&
+        ! mmha_decide_fresh "$_wm_now" "$_wm_fail" "$MMHA_SOURCE_RETRY_S"; then
+        _wm_d=$(mmha_decide_writer_source "$_wm_ep" "$_wm_mode" "$_wm_src" \
+            "$_wm_io" "$_wm_sql" "$_wm_prev" "$_wm_peers" "$_wm_ign")
+        case "$_wm_d:$_wm_mode:$_wm_io" in
+        repoint*:gtid:*) echo "source $_wm_d --gtid --ignore-source-domain" ;;
+        repoint*) echo "source $_wm_d --at $_wm_xf:$_wm_xp" ;;
+        # A GTID channel still receiving here is not one this agent set
+        # up (or its SQL thread stopped): whatever is written on its
+        # source could come in.
+        *:gtid:yes | *:gtid:connecting)
+            echo "source stop-io its channel from $_wm_src does not ignore that server's own GTID domain, and no healthy reader to replicate from"
+            ;;
+        esac
+    fi
+    echo "exit 8"
+}

@@ -261,3 +261,64 @@ exit 0"
     assert_line "readable 0"
     assert_line "exit 1 reader not replicating: replication not configured although another node is the writer"
 }
+
+# A writer's capture, recorded on the bed (n1 writable, its channel from
+# n2 stopped at its promotion, the SQL thread still applying).
+WRITER_CAPTURE='READ_ONLY=0
+SERVER_ID=1
+REPLICA_CONFIGURED=1
+REPLICA_SOURCE_HOST=127.0.0.1
+REPLICA_SOURCE_PORT=28791
+REPLICA_IO_RUNNING=no
+REPLICA_SQL_RUNNING=yes
+REPLICA_EXEC_FILE=mariadb-bin.000003
+REPLICA_EXEC_POS=84405
+REPLICA_IGNORE_DOMAINS='
+
+# wobserve EXTRA...: the writer's observation with its defaults replaced
+# (PEER lines given replace the default peer n2).
+wobserve() {
+    local peer="PEER n2 6@127.0.0.1:28791 -"
+    [[ " $* " == *" PEER "* ]] && peer=
+    printf '%s\n' "$WRITER_CAPTURE" "WRITER=$WRITER" EPOCH=6 MY_NODE=n1 \
+        MODE=gtid REPL=1 BEAT_RUNNING=1 ROW_AGE_MS=120 BEAT_RUN_MS=60000 \
+        BEAT_LIMIT_MS=2000 NOW_S=1000 SOURCE_FAIL_S= PREV_WRITER=n2 \
+        "$peer" "$@"
+}
+
+@test "writer monitor, whole: healthy, takes its peer n2 as its source" {
+    run -0 mmha_decide_writer_monitor "$(wobserve)"
+    assert_output "beat fresh
+readable 1
+lag-ms 0
+peer -
+epoch-file 6
+source repoint n2 127.0.0.1:28791 --gtid --ignore-source-domain
+exit 8"
+}
+
+@test "writer monitor, whole: a channel already kept, or a failed attempt 10 s ago: no re-point" {
+    run -0 mmha_decide_writer_monitor "$(wobserve REPLICA_IO_RUNNING=yes \
+        REPLICA_IGNORE_DOMAINS=2)"
+    refute_line --partial source
+    run -0 mmha_decide_writer_monitor "$(wobserve SOURCE_FAIL_S=990)"
+    refute_line --partial source
+}
+
+@test "writer monitor, whole: an errant or absent peer is not a source; a foreign GTID channel is stopped" {
+    run -0 mmha_decide_writer_monitor "$(wobserve 'PEER n2 6@127.0.0.1:28791 1-1-93')"
+    refute_line --partial source
+    run -0 mmha_decide_writer_monitor "$(wobserve 'PEER n2 - -' \
+        REPLICA_IO_RUNNING=yes)"
+    assert_line --partial "source stop-io"
+}
+
+@test "writer monitor, whole: the heartbeat restarted once, then the writer failed" {
+    run -0 mmha_decide_writer_monitor "$(wobserve ROW_AGE_MS='?')"
+    assert_line "beat restart 6 heartbeat row unreadable within 1 s (table locked?)"
+    assert_line "exit 8"
+    run -0 mmha_decide_writer_monitor "$(wobserve ROW_AGE_MS='?' BEAT_STALE=1)"
+    assert_output "exit 9 writable, but heartbeat row unreadable within 1 s (table locked?): the writer's writes do not commit"
+    run -0 mmha_decide_writer_monitor "$(wobserve BEAT_RUNNING=0)"
+    assert_line "beat start 6 heartbeat not running on the writer"
+}
