@@ -65,6 +65,8 @@ assert_vips() {
     run -0 cluster_exec 1 crm_attribute -t crm_config -n mmha-mysql-writer \
         -G -q
     assert_output --partial "node=node$(mm_writer) "
+    # The example's guard clone: a guard on every node, quorate, in one group.
+    mm_assert_guards
 }
 
 @test "2-node start-up: replication runs in both directions" {
@@ -89,4 +91,8 @@ assert_vips() {
     # node3 replicates; it is never a promotion candidate.
     run -0 cluster_exec 1 crm_mon -1
     assert_output --regexp "Unpromoted: \\[ .*node3.* \\]"
+    mm_assert_guards
+    # The pcs example builds what the crm one does.
+    run -0 mm_cib_shape
+    assert_output "$(mm_crm_shape "$MMHA_TOP/crm-examples/3-node.crm")"
 }

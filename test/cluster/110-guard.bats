@@ -72,13 +72,7 @@ setup() {
 
 # A failed test must not leave a node cut off for the next one.
 teardown() {
-    local n
-    _cluster_load 2>/dev/null || return 0
-    for ((n = 1; n <= CLUSTER_N; n++)); do
-        if [ -e "$CLUSTER_DIR/nodes/node$n/partitioned" ]; then
-            cluster_heal "$n"
-        fi
-    done
+    cluster_heal_all
 }
 
 # ---- helpers ---------------------------------------------------------------

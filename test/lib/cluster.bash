@@ -483,6 +483,18 @@ cluster_heal() {
     netns_link_up "$1"
 }
 
+# cluster_heal_all: heal every node left cut off (a failed test must not
+# leave a partition for the next one); no cluster, nothing to do.
+cluster_heal_all() {
+    local n
+    _cluster_load 2>/dev/null || return 0
+    for ((n = 1; n <= CLUSTER_N; n++)); do
+        if [ -e "$(_cluster_ndir "$n")/partitioned" ]; then
+            cluster_heal "$n"
+        fi
+    done
+}
+
 # cluster_node_down i: node i's init is gone (the node has stopped; a
 # command inside it can fail earlier, while it is still stopping).
 cluster_node_down() {

@@ -114,3 +114,20 @@ assert_every_link() {
         run -0 xmllint --noout --relaxng "$rng" "$BATS_TEST_TMPDIR/md.xml"
     fi
 }
+
+@test "epoch file: mysql-mm and mmha-guard default to the same one; examples set it on both or neither" {
+    local a b f
+    a=$(grep '^OCF_RESKEY_epoch_file_default=' agents/mysql-mm)
+    b=$(grep '^OCF_RESKEY_epoch_file_default=' agents/mmha-guard)
+    [ -n "$a" ] && [ "$a" = "$b" ] || fail "defaults differ: '$a' / '$b'"
+    for f in crm-examples/*.crm crm-examples/*.pcs.sh; do
+        run -0 grep -c 'ocf:mmha:mmha-guard' "$f"
+        run grep -c 'epoch_file=' "$f"
+        [ "$output" = 0 ] || [ "$output" = 2 ] ||
+            fail "$f sets epoch_file $output time(s): on both agents or neither"
+    done
+    # The guard's page shows the Pacemaker clone without a private file.
+    run -0 sed -n '/^Under Pacemaker/,/^\.Ed/p' docs/mmha-guard.8
+    refute_output --partial 'epoch_file='
+    assert_output --partial 'ocf:mmha:mmha-guard'
+}
