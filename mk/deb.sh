@@ -21,7 +21,9 @@ mkdir -p "$src"
 git ls-files -z --cached --others --exclude-standard |
     tar --null --ignore-failed-read -T - -cf - 2>/dev/null |
     tar -xf - -C "$src"
-# Binary only, unsigned; its log kept beside the package.
+# Binary only, unsigned; its log kept beside the package.  The copy is
+# built as debian/rules says, not with this make's variables (BUILD=...).
+unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES BUILD
 if ! (cd "$src" && dpkg-buildpackage -b -us -uc) >"$work/build.log" 2>&1; then
     tail -n 40 "$work/build.log" >&2
     echo "mk/deb.sh: dpkg-buildpackage failed, log in $work/build.log" >&2
