@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # mmha — build, test and install. See README.md.
 
 PREFIX   ?= /usr/local

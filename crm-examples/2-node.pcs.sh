@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # mmha: two MySQL/MariaDB masters replicating both ways, one writer
 # (the pcs version of 2-node.crm; read that file for the prerequisites).
 #

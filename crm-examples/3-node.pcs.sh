@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # mmha: two MySQL/MariaDB masters replicating both ways, one writer, and a
 # third node that is a read replica only (the pcs version of 3-node.crm;
 # read that file for the prerequisites).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # mk/agent-man.sh AGENT [OUT]: the agent's section-7 man page, generated
 # from its own meta-data (so docs and code never drift).  Writes OUT, or
 # stdout.  The date is the agent's last commit and the version the one in

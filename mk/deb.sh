@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # mk/deb.sh [BUILD]: build the Debian package (debian/, debhelper) from a
 # copy of this tree's files (tracked, and new ones not ignored) under
 # BUILD/deb, so the tree's own build/ and build-san/ are left alone.

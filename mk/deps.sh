@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Install the Debian packages that build, test and demo need. Idempotent:
 # does nothing (and needs no network) when every package is present.
 set -eu

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # mmha_source_drop_mine, the agent's remedy for a rejoined reader whose
 # source still holds a dump thread of the reader's previous life: it ends
 # every connection of the replication account from this address on the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Scenario 1, start-up: a cluster built from nothing with a crm-examples
 # file has exactly one writable node, the writer VIP on it, the reader VIPs
 # on readable nodes, and replication running in both directions.

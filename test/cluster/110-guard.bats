@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # mmha-guard on a real corosync/Pacemaker cluster (fencing off): a cut-off
 # writer makes itself read-only within token + 500 ms of the link going
 # down (knet link status, ahead of corosync's membership change), a cut-off

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # crm-examples/3-node.crm loaded as it is (fencing off, so that the cut-off
 # node stays up to be looked at): one writer, the guard clone on every
 # node sharing mysql-mm's writer epoch file, and the writer making itself

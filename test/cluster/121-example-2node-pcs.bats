@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # crm-examples/2-node.pcs.sh run as it is (sh, on node1): the same cluster
 # as 2-node.crm, one writer with the writer VIP, the reader VIPs placed,
 # the guard clone on both nodes, replication both ways.

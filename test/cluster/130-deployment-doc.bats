@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # docs/deployment.md run as it is written, on two bed nodes set up like
 # freshly installed hosts (test/lib/doc-test.bash): configuration,
 # least-privilege accounts, seeding node2 with mariadb-dump, replication

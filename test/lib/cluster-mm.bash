@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck shell=bash
 # mysql-mm on the cluster bed: a real Pacemaker cluster (cluster.bash) whose
 # nodes each run a mariadbd managed by ocf:mmha:mysql-mm, configured from a

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck shell=bash
 # A real multi-node Pacemaker cluster on this machine, for bats suites.
 #

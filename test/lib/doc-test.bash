@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck shell=bash
 # Running a document's commands on the cluster bed (docs/deployment.md).
 #

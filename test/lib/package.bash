@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck shell=bash
 # The Debian package on this machine, for test/package: built with
 # `make deb` into the bats file's directory, installed with dpkg -i,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Static checks, one test per tool, so a lint failure shows in the summary.
 
 load ../lib/common

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The Debian package as a user gets it: `make deb` builds it, lintian finds
 # no error, `dpkg -i` installs it on this machine, ocf-tester passes both
 # installed agents, man finds their pages, a 2-node cluster runs the
