@@ -10,26 +10,7 @@
 
 bats_require_minimum_version 1.5.0
 
-DOC=docs/deployment.md
-
-setup_file() {
-    load ../lib/common
-    load ../lib/doc-test
-    doc_prepare 2
-}
-
-teardown_file() {
-    load ../lib/common
-    load ../lib/doc-test
-    mm_stop
-    cluster_leak_check
-}
-
-setup() {
-    load ../lib/common
-    load ../lib/doc-test
-    load_bats_libs
-}
+load ../lib/doc-suite
 
 # root_sql i SQL: as root over node i's socket (unix_socket auth, as the
 # document's set-up runs).
@@ -42,17 +23,14 @@ root_sql() {
     run -1 grep -lx MISSING "$BATS_TEST_TMPDIR"/b/*.marker
     local markers=("$BATS_TEST_TMPDIR"/b/*.marker)
     [ "${#markers[@]}" -gt 10 ] || fail "only ${#markers[@]} blocks"
-    run -0 grep -hE '^(node[0-9]|nodes|corosync-conf|skip .+)$' "${markers[@]}"
+    run -0 grep -hE '^(node[0-9](@[23])?|nodes|corosync-conf|skip .+)$' \
+        "${markers[@]}"
     [ "${#lines[@]}" = "${#markers[@]}" ] ||
         fail "a marker is not one of nodeN, nodes, corosync-conf, skip REASON"
 }
 
 @test "deployment.md: its commands, in order, build a working cluster (two hosts)" {
-    doc_blocks "$MMHA_TOP/$DOC" "$(_mm_dir)/blocks"
-    doc_run_blocks "$(_mm_dir)/blocks" || {
-        tail -n 40 "$(_mm_dir)/logs/doc.log" >&2
-        fail "a block of $DOC failed"
-    }
+    doc_run_all
     # After the first switchover node2 is the writer, node1 its reader.
     [ "$(mm_writer)" = 2 ] || fail "writer: node$(mm_writer)"
     run -0 mm_sql 2 "SELECT @@read_only"

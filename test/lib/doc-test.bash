@@ -10,6 +10,7 @@
 #
 # Each fenced block of the document is preceded by a marker line:
 #   <!-- doc-test: nodeN -->          run in bed node N
+#   <!-- doc-test: nodeN@H -->        the same, only on a bed of H nodes
 #   <!-- doc-test: nodes -->          run in every node, node1 first
 #   <!-- doc-test: corosync-conf -->  a corosync.conf written by the block,
 #                                     checked with corosync -t
@@ -50,10 +51,13 @@ doc_blocks() {
 }
 
 # doc_text FILE: a block as run on the bed: the bed's subnet for the
-# document's 192.0.2.x, a 32 MB buffer pool.
+# document's 192.0.2.x, a 32 MB buffer pool, and the bed's number of
+# nodes where the document says "hosts=2 # ... 2, or 3".
 doc_text() {
+    _cluster_load || return 1
     sed -e "s/\\b192\\.0\\.2\\./$(cluster_subnet)./g" \
-        -e 's/^\(innodb_buffer_pool_size *= *\)1G$/\132M/' "$1"
+        -e 's/^\(innodb_buffer_pool_size *= *\)1G$/\132M/' \
+        -e "s/^hosts=2 /hosts=$CLUSTER_N /" "$1"
 }
 
 # doc_prepare N: the bed cluster and its nodes as fresh hosts.
@@ -75,10 +79,10 @@ doc_prepare() {
         base=$(cluster_datadir_base "$i") || return 1
         rm -rf "$base/etc-mysql" "$base/mysql"
         cp -a /etc/mysql "$base/etc-mysql" || return 1
-        mkdir -p "$base/mysql" || return 1
+        install -d -o mysql -g mysql -m 0750 "$base/mysql" || return 1
         mariadb-install-db --user=mysql --datadir="$base/mysql" \
             --skip-test-db >"$base/install-db.log" 2>&1 || {
-            tail -n 20 "$base/install-db.log" >&2
+            grep -E "ERROR|error" "$base/install-db.log" | head -n 20 >&2
             return 1
         }
         {
@@ -129,10 +133,14 @@ doc_run_blocks() {
     for f in "$1"/*.marker; do
         m=$(cat "$f")
         f=${f%.marker}.body
+        _cluster_load || return 1
         case $m in
+        node[0-9]@"$CLUSTER_N") _doc_in_node "${m:4:1}" "$f" || rc=1 ;;
+        node[0-9]@[0-9])
+            _doc_note "not run on $CLUSTER_N nodes: $(head -n 1 "$f") ... (${m#*@}-host path)"
+            ;;
         node[0-9]) _doc_in_node "${m#node}" "$f" || rc=1 ;;
         nodes)
-            _cluster_load || return 1
             for ((i = 1; i <= CLUSTER_N; i++)); do
                 _doc_in_node "$i" "$f" || { rc=1; break; }
             done
