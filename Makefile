@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # mmha — build, test and install. See README.md.
 
 PREFIX   ?= /usr/local
@@ -5,6 +6,9 @@ SBINDIR  ?= $(PREFIX)/sbin
 MANDIR   ?= $(PREFIX)/share/man
 OCF_ROOT ?= /usr/lib/ocf
 DESTDIR  ?=
+# One version for everything: helpers (--version), agents' meta-data,
+# man pages, the Debian package (debian/changelog must agree).
+VERSION  := $(shell cat VERSION)
 
 CC       ?= cc
 BUILD    ?= build
@@ -19,7 +23,10 @@ CPGLIBS   = $(shell pkg-config --libs libcpg libquorum 2>/dev/null)
 CFGLIBS   = $(shell pkg-config --libs libcfg libcmap 2>/dev/null || echo -lcfg -lcmap)
 OPT      ?= -O2 -g
 CFLAGS   ?= $(OPT)
-ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -D_GNU_SOURCE -Ihelpers/lib $(DEPCFLAGS)
+# CPPFLAGS, CFLAGS and LDFLAGS from the environment or the command line
+# (dpkg-buildflags' hardening flags) are used as given.
+ALL_CFLAGS = -std=gnu11 $(WARN) $(CPPFLAGS) $(CFLAGS) -D_GNU_SOURCE \
+             -DMMHA_VERSION=\"$(VERSION)\" -Ihelpers/lib $(DEPCFLAGS)
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
              -fno-sanitize-recover=undefined
 
@@ -30,17 +37,16 @@ TOOLS    := $(patsubst helpers/%.c,$(BUILD)/%,$(wildcard helpers/mmha-*.c))
 UNITS    := $(patsubst helpers/tests/%.c,$(BUILD)/tests/%,$(wildcard helpers/tests/test_*.c))
 AGENTS   := $(filter-out agents/lib,$(wildcard agents/*))
 MAN8     := $(wildcard docs/*.8)
-MAN7     := docs/mysql-mm.7
+MAN7     := docs/mysql-mm.7 docs/mmha-guard.7
 
-
-.PHONY: all deps tools units sanitize lint check test demo install clean
+.PHONY: all deps tools units sanitize lint check test demo install deb clean
 
 all: tools units $(MAN7)
 
 tools: $(TOOLS)
 units: $(UNITS)
 
-$(BUILD)/lib/%.o: helpers/lib/%.c $(LIB_HDR)
+$(BUILD)/lib/%.o: helpers/lib/%.c $(LIB_HDR) VERSION
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -52,7 +58,7 @@ $(BUILD)/mmha-guard: LDEXTRA = $(CPGLIBS) $(CFGLIBS)
 # A tool with subcommands keeps one file per subcommand in helpers/<tool>/
 # (private header included); they link into that tool only.
 .SECONDEXPANSION:
-$(BUILD)/%: helpers/%.c $$(wildcard helpers/$$*/*.c helpers/$$*/*.h) $(BUILD)/libmmha.a $(LIB_HDR)
+$(BUILD)/%: helpers/%.c $$(wildcard helpers/$$*/*.c helpers/$$*/*.h) $(BUILD)/libmmha.a $(LIB_HDR) VERSION
 	$(CC) $(ALL_CFLAGS) -Ihelpers/$* -o $@ $< $(wildcard helpers/$*/*.c) $(BUILD)/libmmha.a $(LDEXTRA) $(DBLIBS) $(QBLIBS) $(LDFLAGS)
 
 $(BUILD)/tests/%: helpers/tests/%.c helpers/tests/unit.h $(BUILD)/libmmha.a
@@ -60,7 +66,7 @@ $(BUILD)/tests/%: helpers/tests/%.c helpers/tests/unit.h $(BUILD)/libmmha.a
 	$(CC) $(ALL_CFLAGS) -Ihelpers/tests -o $@ $< $(BUILD)/libmmha.a $(DBLIBS) $(QBLIBS) $(LDFLAGS)
 
 # Agent man pages are generated from the agent's own meta-data.
-docs/%.7: agents/% mk/agent-man.sh mk/agent-man.xsl
+docs/%.7: agents/% mk/agent-man.sh mk/agent-man.xsl VERSION
 	sh mk/agent-man.sh $< $@
 
 # ASan + UBSan build of the same sources into build-san/.
@@ -88,10 +94,21 @@ install: all
 	    $(DESTDIR)$(OCF_ROOT)/lib/mmha $(DESTDIR)$(MANDIR)/man8 \
 	    $(DESTDIR)$(MANDIR)/man7
 	install -m 0755 $(TOOLS) $(DESTDIR)$(SBINDIR)
-	for a in $(AGENTS); do install -m 0755 $$a $(DESTDIR)$(OCF_ROOT)/resource.d/mmha/; done
+	# The agents' meta-data version is a placeholder in the tree.
+	for a in $(AGENTS); do \
+	    d=$(DESTDIR)$(OCF_ROOT)/resource.d/mmha/$${a##*/}; \
+	    sed 's/@MMHA_VERSION@/$(VERSION)/g' $$a >$$d && chmod 0755 $$d || exit 1; \
+	done
 	if [ -d agents/lib ]; then install -m 0644 agents/lib/*.sh $(DESTDIR)$(OCF_ROOT)/lib/mmha/; fi
 	if [ -n "$(MAN8)" ]; then install -m 0644 $(MAN8) $(DESTDIR)$(MANDIR)/man8; fi
-	install -m 0644 $(MAN7) $(DESTDIR)$(MANDIR)/man7
+	# Agent pages under the names man(1) looks for: ocf_<provider>_<agent>.
+	for m in $(MAN7); do \
+	    install -m 0644 $$m $(DESTDIR)$(MANDIR)/man7/ocf_mmha_$${m##*/} || exit 1; \
+	done
+
+# The Debian package, build/mmha_$(VERSION)_<arch>.deb (debian/, mk/deb.sh).
+deb:
+	@sh mk/deb.sh $(BUILD)
 
 clean:
 	rm -rf build build-san

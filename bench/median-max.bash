@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bench/median-max.bash: median_max reads integers, one a line, and prints
 # "MEDIAN MAX" (the median of an even count is the mean of the middle two).
 # Sourced by bench/failover and bench/chain-floor.

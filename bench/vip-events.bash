@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bench/vip-events.bash: when a VIP left one bed node and came up on
 # another, from the kernel's own address events (`ip -ts monitor address`
 # in each node's network namespace: no polling beside what is measured).

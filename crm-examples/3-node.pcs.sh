@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # mmha: two MySQL/MariaDB masters replicating both ways, one writer, and a
 # third node that is a read replica only (the pcs version of 3-node.crm;
 # read that file for the prerequisites).
@@ -36,6 +37,24 @@ pcs -f "$cib" resource create mysql ocf:mmha:mysql-mm \
     promoted-max=1 promoted-node-max=1 clone-max=3 clone-node-max=1 \
     notify=true interleave=true \
     meta migration-threshold=1 failure-timeout=10s
+
+# The self-fence guard on every node (ocf:mmha:mmha-guard, mmha-guard(8)):
+# makes the local server read-only at once when its node is cut off from
+# the cluster's majority (over knet, ahead of corosync's membership change;
+# on three nodes or more), and the older of two writable servers
+# read-only when they meet.  It never makes a server writable.  It reads
+# the writer epoch mysql-mm writes at each promotion: the two agents'
+# epoch_file defaults are the same file, leave both unset (or set both).
+# Started before mysql-mm when both start (Optional: a guard restart does
+# not touch the servers).
+pcs -f "$cib" resource create guard ocf:mmha:mmha-guard \
+    defaults_file=/etc/mysql/mmha.cnf \
+    op start timeout=20s interval=0 \
+    stop timeout=20s interval=0 \
+    monitor interval=10s timeout=20s \
+    clone guard-clone interleave=true
+pcs -f "$cib" constraint order start guard-clone "then" start ms-mysql \
+    kind=Optional id=guard-before-mysql
 
 # node3 is a read replica: never the writer.
 pcs -f "$cib" constraint location ms-mysql rule id=no-writer-on-node3 \

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * mmha-binlog: capture a server's binary log and replica positions, wait
  * with a hard bound until a replica has applied a position, move a replica

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * mmha-guard: SQL-level self-fence. A daemon on every node joins a corosync
  * CPG group, follows quorum, and makes its own MySQL read-only as soon as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * mmha-lag: replication lag to the millisecond from a heartbeat row, a
  * readable flag with hysteresis, published to Pacemaker on request.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * mmha-readonly: make a busy writer read-only within a bounded time,
  * losing nothing, and print the final binary log position; or, with

@@ -1,4 +1,5 @@
 <?xml version="1.0"?>
+<!-- SPDX-License-Identifier: GPL-2.0-or-later -->
 <!--
   OCF meta-data to a section-7 man page (roff).  Used by mk/agent-man.sh;
   parameters: provider, date.

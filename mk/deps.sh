@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Install the Debian packages that build, test and demo need. Idempotent:
 # does nothing (and needs no network) when every package is present.
 set -eu
@@ -13,6 +14,7 @@ bats bats-assert bats-support
 shellcheck cppcheck clang-format libxml2-utils xsltproc
 iproute2 iputils-ping iputils-arping util-linux procps psmisc
 sysbench percona-toolkit python3-pymysql bc
+debhelper devscripts dpkg-dev fakeroot lintian man-db
 "
 
 missing=""
@@ -38,4 +40,4 @@ if [ ! -e /usr/sbin/policy-rc.d ]; then
 fi
 apt-get update -qq
 # shellcheck disable=SC2086 # word splitting of the list is intended
-apt-get install -y -qq $missing
+apt-get install -y -qq -o DPkg::Lock::Timeout=600 $missing

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Static checks: shellcheck on every shell file, clang-format and cppcheck
 # on the C sources. `make lint` runs it; test/lint runs each part as a test.
 set -u

@@ -1,4 +1,5 @@
 # shellcheck shell=sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # OCF_RESKEY_* come from the agent; MMHA_* are read by it.
 # shellcheck disable=SC2154,SC2034
 #
@@ -9,7 +10,6 @@
 # file, operator hooks, and the only code that knows about background and
 # detached jobs.  What to do is decided in mmha-decide.sh.
 #
-# SPDX-License-Identifier: GPL-2.0-or-later
 # Copyright the mmha contributors.
 
 # ---------------------------------------------------------------- jobs

@@ -1,4 +1,5 @@
 # shellcheck shell=sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The policy constants are read by the agent and its executor.
 # shellcheck disable=SC2034
 #
@@ -10,7 +11,7 @@
 # inputs (agents/lib/mmha-observe.sh) and acts on the answer
 # (agents/lib/mmha-act.sh).
 #
-# Copyright the mmha contributors.  GPL-2.0-or-later.
+# Copyright the mmha contributors.
 
 # Promotion scores.  Pacemaker promotes the highest; a node without a score
 # is never promoted.  Readers score below the writer so that a running

@@ -1,4 +1,5 @@
 # shellcheck shell=sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # OCF_RESKEY_* come from the agent; MMHA_* are read by it.
 # shellcheck disable=SC2154,SC2034
 #
@@ -9,7 +10,6 @@
 # processes.  The decisions (mmha-decide.sh) take what it returns; the
 # executor (mmha-act.sh) is the only code that changes anything.
 #
-# SPDX-License-Identifier: GPL-2.0-or-later
 # Copyright the mmha contributors.
 
 # ---------------------------------------------------------------- naming

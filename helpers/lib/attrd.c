@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* attrd_updater calls, by fork/exec, bounded. */
 #include "attrd.h"
 

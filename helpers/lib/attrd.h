@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The one publishing path from a helper to Pacemaker: node attributes set
  * with attrd_updater(8), run by fork/exec (no shell), found on PATH (so a

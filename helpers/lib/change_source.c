@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Building the statement that points a replica at a source. */
 #include "change_source.h"
 

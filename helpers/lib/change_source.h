@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The CHANGE MASTER TO / CHANGE REPLICATION SOURCE TO statement, built by
  * a pure function from the dialect table so both flavours can be tested

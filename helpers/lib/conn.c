@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Bounded connections from option files; small query conveniences. */
 #include "conn.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * MySQL connections for the helpers: credentials only from an option file,
  * every network wait bounded by the caller's deadline, the server's dialect

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Deadlines on the monotonic clock (wall-clock steps must not shorten or
  * stretch a bound). */
 #include "deadline.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * One deadline per helper call, on the monotonic clock: every blocking step
  * asks how much time is left, so no call outlives its --timeout.

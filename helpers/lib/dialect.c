@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The dialect table. Each row says: for this flavour, from this version on,
  * key k is spelt so. A lookup takes the newest row not newer than the

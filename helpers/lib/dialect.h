@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The one dialect table: every SQL text that differs between MariaDB and
  * MySQL versions is looked up here, by key, for the connected server's

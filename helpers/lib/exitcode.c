@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Names for the exit codes, for logs and machine-readable output. */
 #include "exitcode.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Whole-file writes through a temporary file and rename(2). */
 #include "file.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Small files the helpers leave for others to read (pid files, state and
  * status files): always written whole, through a temporary file and a

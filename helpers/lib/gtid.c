@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* GTID set parsing and interval arithmetic for both flavours. */
 #include "gtid.h"
 

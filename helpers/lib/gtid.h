@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * GTID sets of both flavours, as sets of transaction numbers per source:
  *   MariaDB  "domain-server-seq,..."  (a position: seq 1..n of each domain)

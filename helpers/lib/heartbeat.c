@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Heartbeat table statements and the clock-offset estimate. */
 #include "heartbeat.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The heartbeat table mmha.heartbeat: its schema, the statements that
  * write and read it, and the clock-offset estimate between two servers.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The readable state of a reader, with hysteresis: a pure state machine
  * (no clock, no server) plus its small state file, so the decision is the

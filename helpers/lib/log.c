@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libqb log set-up shared by every helper. */
 #include "log.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Logging through libqb, as Pacemaker does: stderr for a person (or the
  * agent's log), syslog on request. Tools report on stdout; logs explain.

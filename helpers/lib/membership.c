@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The guard's member table, state message and decision (no I/O). */
 #include "membership.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The guard's decisions, without corosync or MySQL: the CPG member table
  * (keyed on nodeid and pid: every node's daemon may have the same pid in

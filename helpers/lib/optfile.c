@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A small reader for [group] key=value option files. */
 #include "optfile.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Reading one key of a MySQL option file, for credentials a tool must put
  * into a statement (CHANGE MASTER TO ... PASSWORD) rather than use to log in.

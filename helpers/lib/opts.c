@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Shared option handling and bounded number parsing. */
 #include "opts.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Options every helper shares (connection, --timeout, --format, -v,
  * --syslog) and bounded number parsing with messages that name the option.

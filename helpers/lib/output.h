@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * What a helper reports, in one of three formats:
  *   human  "key: value" lines for a person at a terminal;

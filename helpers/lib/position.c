@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Reading binlog and replica positions through the dialect table. */
 #include "position.h"
 

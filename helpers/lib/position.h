@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * What a server's binary log and replica threads say about where it is:
  * read once, through the dialect table, by any helper that needs it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Bounded demotion to read-only: find blockers, kill them, record where. */
 #include "readonly.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Make a server read-only within a deadline, losing nothing: the core of
  * mmha-readonly, also called by mmha-guard when it fences itself.

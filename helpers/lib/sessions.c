@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Pure rules about server sessions: who is spared, who blocks, display. */
 #include "sessions.h"
 

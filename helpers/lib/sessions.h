@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * A server's sessions as the helpers see them (one row of the process
  * list, maybe with the lock that makes it interesting), and the pure rules

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * mmha-binlog's private parts: the parsed command line and the small
  * functions its subcommands share. One subcommand per file beside this.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * mmha-binlog capture: the server's binary log and replica positions.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Binlog coordinates and server variables, shared by the subcommands.
  */

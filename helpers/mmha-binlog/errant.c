@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * mmha-binlog errant: the transactions this server has that a reference
  * server has neither written nor applied.

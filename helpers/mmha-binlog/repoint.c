@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * mmha-binlog repoint: move a replica to another source, and put the old
  * one back when the new one does not come up.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * mmha-binlog wait: wait with a hard bound until a replica has applied a
  * position or a GTID set (or all it has read, --drain).

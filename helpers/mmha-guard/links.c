@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The guard's link rule: knet reachability through libcfg (see links.h). */
 #include "links.h"
 

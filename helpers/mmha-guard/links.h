@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The guard's link rule: how much of the cluster this node still reaches
  * over knet (libcfg's node status), ahead of corosync's membership change.

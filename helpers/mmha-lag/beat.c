@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * mmha-lag beat, one beat: on the writer, keep its heartbeat row fresh;
  * --once does one and prints it.

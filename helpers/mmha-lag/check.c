@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * mmha-lag check, on a reader: lag, replication threads, and a readable
  * flag with hysteresis, published to Pacemaker on request. One reading is

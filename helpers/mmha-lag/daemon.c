@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * mmha-lag beat as a daemon: beat every interval until SIGTERM or SIGINT,
  * reconnect with back-off, keep a pid file. The signal handling and sleeps

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * mmha-lag's private parts: the parsed command line and what the
  * subcommand files share. One job per file beside this: beat.c (one beat,

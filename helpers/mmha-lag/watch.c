@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * mmha-lag check --watch: one connection, a reading every interval and one
  * record each, until SIGTERM or SIGINT (or --count readings). The

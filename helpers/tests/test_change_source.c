@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The CHANGE MASTER / CHANGE REPLICATION SOURCE statement text. */
 #include "change_source.h"
 #include "unit.h"

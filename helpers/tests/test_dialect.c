@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The dialect table and the version parser. */
 #include "dialect.h"
 #include "unit.h"

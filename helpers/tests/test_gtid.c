@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* GTID set parsing and arithmetic for MariaDB and MySQL. */
 #include "gtid.h"
 #include "unit.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests of the guard's member table, message and decision. */
 #include <stdint.h>
 #include <string.h>

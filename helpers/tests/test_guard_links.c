@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Unit tests of the guard's link rule: the vote count against a majority
  * (mmha_link_count), when the rule is off and why (mmha_link_rule_off),

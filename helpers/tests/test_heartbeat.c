@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Clock-offset estimate, heartbeat statements and attrd_updater argv. */
 #include <mysqld_error.h>
 

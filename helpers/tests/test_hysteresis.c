@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The readable-state machine and its state file, without a server. */
 #include <stdlib.h>
 #include <unistd.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Number, position and option parsing, and the deadline. */
 #include "deadline.h"
 #include "exitcode.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The three output formats, checked on the same data. */
 #include <stdlib.h>
 

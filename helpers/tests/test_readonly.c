@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The pure rules of mmha-readonly: who is spared, who blocks, display. */
 #include "readonly.h"
 #include "sessions.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * A very small unit-test harness printing TAP: each CHECK is one test
  * point; the binary exits non-zero if any failed.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # mysql-mm meta-data against the OCF schemas, and validate-all refusing
 # each bad parameter with its own message.  No server needed.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The agent's decisions, called directly: no server, no Pacemaker.
 
 load ../lib/common

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # mysql-mm against two real mariadbd servers (master-master, GTID), run
 # the way Pacemaker runs it, outside a cluster (file CIB).  The tests run
 # in order and share the pair: ocf-tester, then start, promote, notify,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Promotion with a real backlog (MASTER_DELAY on the candidate) under each
 # catch-up policy, and the pre-promote hook.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Demoting a busy writer: a 60 s UPDATE in flight must not hold the
 # demotion past its deadline, and must not leave half a write behind.
 

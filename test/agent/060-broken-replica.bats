@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A broken reader (SQL thread stopped on an error, errant transactions)
 # loses its promotion score and is reported; once repaired it gets it back.
 # Errant transactions are never merged into the writer.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Three servers: n1 <-> n2 master-master, n3 a reader of n1.  After a
 # switchover the post-promote notify re-points n3 at the new writer.
 # AGENT_BED_MODE=filepos runs the same in file/position mode.

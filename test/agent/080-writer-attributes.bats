@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The writer publishes mmha-readable=1 and mmha-lag-ms=0 (reader addresses
 # fall back to it) and no mmha-peer, at promotion and on each monitor,
 # probes included; a writer's attribute removed by hand comes back.

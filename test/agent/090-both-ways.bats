@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Master-master both ways: at promotion the new writer stops receiving; a
 # Promoted monitor re-points it to a healthy peer (mmha-peer, no
 # mmha-errant), ignoring the peer's own GTID domain.  Writes on the writer

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # epoch_file: the writer epoch for mmha-guard, equal to the cluster's epoch
 # after each promotion and rising with it.  promote_grace: without fencing
 # (stonith-enabled=false), a promotion after a writer that did not demote

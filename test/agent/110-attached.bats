@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # mysql-mm attached to servers it does not run (manage_mysqld=false): the
 # bed keeps the two mariadbd; start, promote and stop change roles and
 # replication only, and stop leaves the server up, read-only and no longer

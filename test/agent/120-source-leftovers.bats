@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The agent's remedy for a rejoined reader whose source still holds a dump
 # thread of the reader's previous life (mmha-binlog replica reconnect,
 # through the executor's mmha_replica): every connection of the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A promotion after a clean demotion takes the old writer's last
 # transactions even when the new writer's IO thread was stopped (an
 # operator's STOP SLAVE IO_THREAD): they were acknowledged to clients and

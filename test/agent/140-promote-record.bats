@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A promotion writes the writer record (epoch, position) beside its last
 # steps to writable, not before them.  A record that does not reach the
 # CIB fails the promotion and leaves the server read-only again: no

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The MariaDB test bed itself: replication both ways, the auto-increment
 # rule under concurrent writes, filepos mode, a star of three, kill/restart.
 

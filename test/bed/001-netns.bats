@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The bed with one network namespace per server: replication crosses
 # namespaces, and cutting a namespace's link stops it.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # External mode: MMHA_TEST_SERVERS names option files of servers the bed
 # did not start (here: a bed's own servers, seen from a subshell).
 

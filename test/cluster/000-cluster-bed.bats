@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The Pacemaker test bed itself: nodes come online, an IPaddr2 VIP moves,
 # a crashed node is fenced through fence_mmha_test and its VIP moves, a
 # partitioned node loses quorum and rejoins after healing.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Scenario 1, start-up: a cluster built from nothing with a crm-examples
 # file has exactly one writable node, the writer VIP on it, the reader VIPs
 # on readable nodes, and replication running in both directions.
@@ -65,6 +66,8 @@ assert_vips() {
     run -0 cluster_exec 1 crm_attribute -t crm_config -n mmha-mysql-writer \
         -G -q
     assert_output --partial "node=node$(mm_writer) "
+    # The example's guard clone: a guard on every node, quorate, in one group.
+    mm_assert_guards
 }
 
 @test "2-node start-up: replication runs in both directions" {
@@ -89,4 +92,8 @@ assert_vips() {
     # node3 replicates; it is never a promotion candidate.
     run -0 cluster_exec 1 crm_mon -1
     assert_output --regexp "Unpromoted: \\[ .*node3.* \\]"
+    mm_assert_guards
+    # The pcs example builds what the crm one does.
+    run -0 mm_cib_shape
+    assert_output "$(mm_crm_shape "$MMHA_TOP/crm-examples/3-node.crm")"
 }

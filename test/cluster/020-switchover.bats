@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Scenario 2, planned switchover under write load (crm_resource --move
 # --promoted): no acknowledged write lost, the old writer read-only and
 # replicating from the new one, the write gap measured.

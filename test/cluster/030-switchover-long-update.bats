@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Scenario 3, switchover while a 60 s UPDATE runs on the writer: demotion
 # ends the blocker (mmha-readonly kills what blocks read_only=1 after
 # demote_kill_after) and finishes within the demote deadline, far from the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Scenario 4, kill -9 of the writer's mysqld: the other master is
 # promoted, the writer VIP serves writes again (gap measured), the killed
 # server comes back read-only (never answering read_only=0) as a reader

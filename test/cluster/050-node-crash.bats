@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Scenario 5, crash of the writer's node (namespace killed, link down):
 # the survivor fences it and is promoted, writes resume (gap measured), the
 # crashed node reboots, rejoins as a reader and catches up (CHECKSUM TABLE

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Scenario 6, lagging reader (MASTER_DELAY): it stops being readable and
 # loses its reader VIP (which falls back to the writer), then gets it back
 # after recovery with hysteresis — each VIP moves away once and back once,

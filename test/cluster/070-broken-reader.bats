@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Scenario 7, broken replication on a reader (a conflicting row stops its
 # SQL thread): it is never promoted, its reader VIP moves away, and the
 # cluster says why (crm_mon's failed action carries the replication error).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Scenario 8, catch-up policy: a switchover onto a node whose relay log
 # holds a backlog (MASTER_DELAY keeps it there).  catchup_policy=immediate:
 # writes are served at once while the backlog keeps applying (the backlog's

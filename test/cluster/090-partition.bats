@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Scenario 9, network partition of the writer (3 nodes, fencing on): its
 # link goes down for 20 s (nothing killed) while a client writes through
 # the writer VIP and another writes locally on the cut-off writer.  Never

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Scenario 9 without fencing (3 nodes): the same partition of the writer.
 # Quorum alone stops the cut-off side, but nothing makes sure it stopped
 # before the majority promotes: the figures show the window the guard

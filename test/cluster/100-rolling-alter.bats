@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Scenario 10, rolling ALTER TABLE (the PIXNET procedure) under write
 # load: take the reader out of rotation (its reader VIPs banned away), alter
 # it with the binary log off for the session, put it back, switch over to

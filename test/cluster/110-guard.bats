@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # mmha-guard on a real corosync/Pacemaker cluster (fencing off): a cut-off
 # writer makes itself read-only within token + 500 ms of the link going
 # down (knet link status, ahead of corosync's membership change), a cut-off
@@ -72,13 +73,7 @@ setup() {
 
 # A failed test must not leave a node cut off for the next one.
 teardown() {
-    local n
-    _cluster_load 2>/dev/null || return 0
-    for ((n = 1; n <= CLUSTER_N; n++)); do
-        if [ -e "$CLUSTER_DIR/nodes/node$n/partitioned" ]; then
-            cluster_heal "$n"
-        fi
-    done
+    cluster_heal_all
 }
 
 # ---- helpers ---------------------------------------------------------------

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck disable=SC2154 # bats sets $stderr (run --separate-stderr)
 # mmha-readonly against real servers: one test per blocker kind, the
 # deadline, --writable, bad options, and zero loss under an insert loop.

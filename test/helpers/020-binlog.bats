@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # mmha-binlog against real servers: capture, bounded waits on a real
 # backlog (MASTER_DELAY), a replication error ending a wait, repoint of a
 # third server in GTID and file/position mode, errant transactions.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # mmha-lag against two real servers: server 1 is the writer (beats),
 # server 2 the read-only reader (checks).
 # wait_until conditions are single-quoted on purpose: evaluated at each try.

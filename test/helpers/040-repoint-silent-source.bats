@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # mmha-binlog repoint asks the source for a heartbeat every second, so a
 # replica with a short slave_net_timeout drops a connection that has gone
 # silent (its source's link cut) and makes a new one, while an idle source

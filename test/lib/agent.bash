@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck shell=bash
 # Running the mysql-mm agent outside a cluster, against bed servers.
 #

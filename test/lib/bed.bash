@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck shell=bash
 # The MariaDB test bed: N real mariadbd servers started from nothing,
 # replicating in a chosen topology, stopped by PID.  See docs/testing.md.

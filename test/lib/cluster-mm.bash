@@ -1,10 +1,11 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck shell=bash
 # mysql-mm on the cluster bed: a real Pacemaker cluster (cluster.bash) whose
 # nodes each run a mariadbd managed by ocf:mmha:mysql-mm, configured from a
 # crm-examples/ file loaded as it is (only the example addresses replaced).
 #
 #   mm_start [-n 2|3] [--fencing on|off] [--pcs] [--example FILE]
-#            [--no-config] [--quorum-node]
+#            [--no-config] [--quorum-node] [--installed]
 #   mm_writer / mm_vip writer|reader1.. / mm_sql i SQL / mm_app_sql ADDR SQL
 #   mm_client_start NAME [-n i] [writer-client args]... / mm_client_stop NAME
 #   mm_rocheck_start / mm_rocheck_stop
@@ -16,7 +17,9 @@
 # at every boot): /etc/mysql (its my.cnf and option files),
 # /var/lib/mysql (its datadir, copied from the bed's template), and a
 # snapshot of this tree's agents and helpers taken at mm_start over
-# /usr/lib/ocf/resource.d/mmha, /usr/lib/ocf/lib/mmha and /usr/local/sbin.
+# /usr/lib/ocf/resource.d/mmha, /usr/lib/ocf/lib/mmha and /usr/local/sbin
+# (with --installed: none, the nodes run the mmha package installed on
+# the host, as real nodes do).
 # The host only gets the two empty OCF directories as mount points
 # (created once, idempotently); nothing is installed on it.
 
@@ -151,9 +154,11 @@ EOF
     {
         printf '%s /etc/mysql\n' "$etc"
         printf '%s /var/lib/mysql\n' "$data"
-        printf '%s/stage/ocf /usr/lib/ocf/resource.d/mmha\n' "$(_mm_dir)"
-        printf '%s/stage/ocf-lib /usr/lib/ocf/lib/mmha\n' "$(_mm_dir)"
-        printf '%s/stage/sbin /usr/local/sbin\n' "$(_mm_dir)"
+        if [ "${MM_INSTALLED:-0}" != 1 ]; then
+            printf '%s/stage/ocf /usr/lib/ocf/resource.d/mmha\n' "$(_mm_dir)"
+            printf '%s/stage/ocf-lib /usr/lib/ocf/lib/mmha\n' "$(_mm_dir)"
+            printf '%s/stage/sbin /usr/local/sbin\n' "$(_mm_dir)"
+        fi
     } >"$(_cluster_ndir "$i")/binds"
 }
 
@@ -302,13 +307,14 @@ mm_wait_settled() {
 }
 
 # mm_start [-n N] [--fencing on|off] [--pcs] [--example F] [--no-config]
-#          [--quorum-node]
+#          [--quorum-node] [--installed]
 # Every database node gets auto-increment-increment=N and offset=its
 # index.  --quorum-node: 3 cluster nodes, databases on node1 and node2
 # only (the 2-node example); node3 runs corosync and Pacemaker alone, in
 # standby, for the quorum (docs/operations.md, "a quorum-only node").
 mm_start() {
     local n=2 fencing=on pcs=0 example='' config=1 t0 i qnode=0
+    MM_INSTALLED=0
     while [ $# -gt 0 ]; do
         case $1 in
         -n) n=$2; shift 2 ;;
@@ -317,6 +323,7 @@ mm_start() {
         --pcs) pcs=1; shift ;;
         --example) example=$2; shift 2 ;;
         --no-config) config=0; shift ;;
+        --installed) MM_INSTALLED=1; shift ;;
         *) _mm_err "mm_start: unknown option $1"; return 2 ;;
         esac
     done
@@ -346,7 +353,9 @@ MM_READERS=$MM_READERS
 MM_EXAMPLE=$example
 MM_DB_N=$MM_DB_N
 EOF
-    _mm_stage || return 1
+    if [ "$MM_INSTALLED" != 1 ]; then
+        _mm_stage || return 1
+    fi
     for ((i = 1; i <= MM_DB_N; i++)); do
         _mm_node_files "$i" || return 1
         _mm_bind_now "$i" || return 1
@@ -781,4 +790,81 @@ mm_guard_ensure() {
             return 1
         }
     done
+}
+
+# ---- the guard clone (ocf:mmha:mmha-guard, crm-examples) ----------------
+
+# mm_guard_status i: the status file of node i's guard daemon started by
+# the example's clone (resource guard), KEY=value lines.
+mm_guard_status() {
+    # shellcheck disable=SC2016 # expanded inside the node
+    cluster_exec "$1" sh -c 'for f in /run/resource-agents/mmha-guard-guard.status \
+        /run/resource-agents/mmha-guard-guard:*.status; do
+        [ -r "$f" ] && exec cat "$f"; done; exit 1' 2>/dev/null
+}
+
+# mm_guard_get i KEY: one key of node i's guard status.
+mm_guard_get() {
+    mm_guard_status "$1" | sed -n "s/^$2=//p"
+}
+
+# mm_guard_nodes: the nodes (names) where Pacemaker runs the guard clone.
+mm_guard_nodes() {
+    _mm_status_xml | awk '
+        /<resource id="guard(:[0-9]+)?"/ {
+            inrsc = ($0 ~ /role="Started"/ && $0 ~ /failed="false"/) }
+        inrsc && /<node name=/ {
+            n = $0; sub(/.*<node name="/, "", n); sub(/".*/, "", n); print n }
+        /<\/resource>/ { inrsc = 0 }' | sort -u
+}
+
+# mm_guards_running: the guard clone is started on every node, and every
+# node's guard is quorate in a group of all the nodes.
+mm_guards_running() {
+    local n
+    _mm_load || return 1
+    [ "$(mm_guard_nodes | wc -l)" = "$CLUSTER_N" ] || return 1
+    for ((n = 1; n <= CLUSTER_N; n++)); do
+        [ "$(mm_guard_get "$n" QUORUM)" = quorate ] || return 1
+        [ "$(mm_guard_get "$n" MEMBERS_COUNT)" = "$CLUSTER_N" ] || return 1
+    done
+}
+
+# mm_assert_guards: mm_guards_running within 30 s, or fail with what
+# crm_mon and the guards say.
+mm_assert_guards() {
+    local n
+    wait_until 30 mm_guards_running 2>/dev/null && return 0
+    cluster_exec "$(mm_any_node)" crm_mon -1 >&2
+    for ((n = 1; n <= CLUSTER_N; n++)); do
+        echo "node$n guard status:" >&2
+        mm_guard_status "$n" >&2
+    done
+    fail "the guard clone is not running on every node"
+}
+
+# mm_crm_shape FILE: what a crm example defines: each resource ("primitive
+# ID", "clone ID") and the number of constraints of each kind, sorted.
+# (pcs names some constraints itself: their ids are not compared.)
+mm_crm_shape() {
+    awk '$1 == "primitive" || $1 == "clone" { print $1, $2 }
+        $1 == "location" { l++ } $1 == "colocation" { c++ }
+        $1 == "order" { o++ }
+        END { printf "colocation %d\nlocation %d\norder %d\n", c, l, o }' \
+        "$1" | sort
+}
+
+# mm_cib_shape: the same for the running cluster's CIB, but for the bed's
+# own fencing devices (fence-nodeN) and their location constraints.
+mm_cib_shape() {
+    cluster_exec "$(mm_any_node)" cibadmin -Q -o configuration 2>/dev/null |
+        grep -oE '<(primitive|clone|rsc_location|rsc_colocation|rsc_order) [^>]*' |
+        grep -v ' id="fence-node' | awk '
+        { tag = substr($1, 2); id = $0
+          sub(/.* id="/, "", id); sub(/".*/, "", id) }
+        tag == "primitive" || tag == "clone" { print tag, id }
+        tag == "rsc_location" { l++ } tag == "rsc_colocation" { c++ }
+        tag == "rsc_order" { o++ }
+        END { printf "colocation %d\nlocation %d\norder %d\n", c, l, o }' |
+        sort
 }

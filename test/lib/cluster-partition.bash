@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck shell=bash
 # Scenario 9 (network partition of the writer) as one function, shared by
 # the fencing-on and fencing-off suites.  Needs cluster-mm.bash loaded and

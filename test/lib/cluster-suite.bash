@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck shell=bash
 # The frame every mysql-mm cluster suite shares: its own cluster for the
 # file, the background tools stopped after each test, nothing left after

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck shell=bash
 # A real multi-node Pacemaker cluster on this machine, for bats suites.
 #
@@ -481,6 +482,18 @@ cluster_heal() {
     _cluster_load || return 1
     rm -f "$(_cluster_ndir "$1")/partitioned"
     netns_link_up "$1"
+}
+
+# cluster_heal_all: heal every node left cut off (a failed test must not
+# leave a partition for the next one); no cluster, nothing to do.
+cluster_heal_all() {
+    local n
+    _cluster_load 2>/dev/null || return 0
+    for ((n = 1; n <= CLUSTER_N; n++)); do
+        if [ -e "$(_cluster_ndir "$n")/partitioned" ]; then
+            cluster_heal "$n"
+        fi
+    done
 }
 
 # cluster_node_down i: node i's init is gone (the node has stopped; a

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck shell=bash
 # Shared helpers for every mmha bats suite: library loading, the repo top
 # directory, bounded waits.  Sourced by bed.bash; bats files may also

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck shell=bash
 # Host network namespaces on a private bridge, for tests that need several
 # "hosts" on one machine (MariaDB bed, Pacemaker cluster bed).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The C unit tests (helpers/tests), each binary one test, run under both
 # builds: plain and ASan/UBSan.
 
