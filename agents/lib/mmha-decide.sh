@@ -77,6 +77,32 @@ EOT
     return 1
 }
 
+# mmha_obs_read OBSERVATION: O_<KEY> set to the value of each KEY=value
+# line (KEY made of A-Z, 0-9 and "_"; a later line wins); the lines
+# "PEER ..." collected in O_PEERS (without the word PEER).  For the decide
+# functions, which run in a subshell of their own: nothing leaks.
+mmha_obs_read() {
+    O_PEERS=''
+    while IFS= read -r _or_l; do
+        case "$_or_l" in
+        'PEER '*)
+            O_PEERS="$O_PEERS${_or_l#PEER }
+"
+            ;;
+        [A-Z]*=*)
+            _or_k=${_or_l%%=*}
+            case "$_or_k" in
+            *[!A-Z0-9_]*) ;;
+            # The name is checked; the value is assigned, never run.
+            *) eval "O_$_or_k=\${_or_l#*=}" ;;
+            esac
+            ;;
+        esac
+    done <<EOT
+$1
+EOT
+}
+
 # mmha_record_field RECORD KEY: one key=value field of a record.
 mmha_record_field() {
     for _f in $1; do
@@ -686,33 +712,15 @@ mmha_decide_source_result() {
 # "score SCORE REASON" (SCORE "del": no score) and last "exit 0" or
 # "exit 1 REASON" (a reader that does not replicate is failed).
 mmha_decide_reader_monitor() {
-    _rm_w='' _rm_node='' _rm_addr='' _rm_now='?' _rm_old='' _rm_lag=-
-    _rm_rd=- _rm_sid=0 _rm_conf='' _rm_host='' _rm_port='' _rm_io=''
-    _rm_sql='' _rm_ierr=0 _rm_serr=0 _rm_ietxt='' _rm_setxt=''
-    while IFS= read -r _rm_l; do
-        _rm_v=${_rm_l#*=}
-        case "$_rm_l" in
-        WRITER=*) _rm_w=$_rm_v ;;
-        MY_NODE=*) _rm_node=$_rm_v ;;
-        MY_ADDR=*) _rm_addr=$_rm_v ;;
-        ERRANT_NOW=*) _rm_now=$_rm_v ;;
-        ERRANT_OLD=*) _rm_old=$_rm_v ;;
-        LAG_MS=*) _rm_lag=${_rm_v:--} ;;
-        READABLE=*) _rm_rd=${_rm_v:--} ;;
-        SERVER_ID=*) _rm_sid=$_rm_v ;;
-        REPLICA_CONFIGURED=*) _rm_conf=$_rm_v ;;
-        REPLICA_SOURCE_HOST=*) _rm_host=$_rm_v ;;
-        REPLICA_SOURCE_PORT=*) _rm_port=$_rm_v ;;
-        REPLICA_IO_RUNNING=*) _rm_io=$_rm_v ;;
-        REPLICA_SQL_RUNNING=*) _rm_sql=$_rm_v ;;
-        REPLICA_LAST_IO_ERRNO=*) _rm_ierr=${_rm_v:-0} ;;
-        REPLICA_LAST_SQL_ERRNO=*) _rm_serr=${_rm_v:-0} ;;
-        REPLICA_LAST_IO_ERROR=*) _rm_ietxt=$_rm_v ;;
-        REPLICA_LAST_SQL_ERROR=*) _rm_setxt=$_rm_v ;;
-        esac
-    done <<EOT
-$1
-EOT
+    mmha_obs_read "$1"
+    _rm_w=${O_WRITER:-} _rm_node=${O_MY_NODE:-} _rm_addr=${O_MY_ADDR:-}
+    _rm_now=${O_ERRANT_NOW-?} _rm_old=${O_ERRANT_OLD:-}
+    _rm_lag=${O_LAG_MS:--} _rm_rd=${O_READABLE:--} _rm_sid=${O_SERVER_ID:-0}
+    _rm_conf=${O_REPLICA_CONFIGURED:-} _rm_host=${O_REPLICA_SOURCE_HOST:-}
+    _rm_port=${O_REPLICA_SOURCE_PORT:-} _rm_io=${O_REPLICA_IO_RUNNING:-}
+    _rm_sql=${O_REPLICA_SQL_RUNNING:-}
+    _rm_ierr=${O_REPLICA_LAST_IO_ERRNO:-0} _rm_serr=${O_REPLICA_LAST_SQL_ERRNO:-0}
+    _rm_ietxt=${O_REPLICA_LAST_IO_ERROR:-} _rm_setxt=${O_REPLICA_LAST_SQL_ERROR:-}
     [ -n "$_rm_host" ] && _rm_conf=1
     [ "$_rm_conf" = 1 ] || _rm_conf=0
     _rm_wnode=$(mmha_record_field "$_rm_w" node) || _rm_wnode=
@@ -768,39 +776,17 @@ mmha_decide_source_kept() {
 # and last "exit 8" or "exit 9 REASON" (writable, but its writes do not
 # commit).
 mmha_decide_writer_monitor() {
-    _wm_w='' _wm_ep='' _wm_node='' _wm_mode=gtid _wm_repl=0 _wm_brun=0
-    _wm_row='' _wm_bms=0 _wm_stale=0 _wm_lim=2000 _wm_now=0 _wm_fail=''
-    _wm_prev='' _wm_peers='' _wm_host='' _wm_port='' _wm_io='' _wm_sql=''
-    _wm_ign='' _wm_xf='' _wm_xp=''
-    while IFS= read -r _wm_l; do
-        _wm_v=${_wm_l#*=}
-        case "$_wm_l" in
-        WRITER=*) _wm_w=$_wm_v ;;
-        EPOCH=*) _wm_ep=$_wm_v ;;
-        MY_NODE=*) _wm_node=$_wm_v ;;
-        MODE=*) _wm_mode=$_wm_v ;;
-        REPL=*) _wm_repl=$_wm_v ;;
-        BEAT_RUNNING=*) _wm_brun=$_wm_v ;;
-        ROW_AGE_MS=*) _wm_row=$_wm_v ;;
-        BEAT_RUN_MS=*) _wm_bms=$_wm_v ;;
-        BEAT_STALE=*) _wm_stale=$_wm_v ;;
-        BEAT_LIMIT_MS=*) _wm_lim=$_wm_v ;;
-        NOW_S=*) _wm_now=$_wm_v ;;
-        SOURCE_FAIL_S=*) _wm_fail=$_wm_v ;;
-        PREV_WRITER=*) _wm_prev=$_wm_v ;;
-        'PEER '*) _wm_peers="$_wm_peers${_wm_l#PEER }
-" ;;
-        REPLICA_SOURCE_HOST=*) _wm_host=$_wm_v ;;
-        REPLICA_SOURCE_PORT=*) _wm_port=$_wm_v ;;
-        REPLICA_IO_RUNNING=*) _wm_io=$_wm_v ;;
-        REPLICA_SQL_RUNNING=*) _wm_sql=$_wm_v ;;
-        REPLICA_IGNORE_DOMAINS=*) _wm_ign=$_wm_v ;;
-        REPLICA_EXEC_FILE=*) _wm_xf=$_wm_v ;;
-        REPLICA_EXEC_POS=*) _wm_xp=$_wm_v ;;
-        esac
-    done <<EOT
-$1
-EOT
+    mmha_obs_read "$1"
+    _wm_w=${O_WRITER:-} _wm_ep=${O_EPOCH:-} _wm_node=${O_MY_NODE:-}
+    _wm_mode=${O_MODE:-gtid} _wm_repl=${O_REPL:-0} _wm_brun=${O_BEAT_RUNNING:-0}
+    _wm_row=${O_ROW_AGE_MS:-} _wm_bms=${O_BEAT_RUN_MS:-0}
+    _wm_stale=${O_BEAT_STALE:-0} _wm_lim=${O_BEAT_LIMIT_MS:-2000}
+    _wm_now=${O_NOW_S:-0} _wm_fail=${O_SOURCE_FAIL_S:-}
+    _wm_prev=${O_PREV_WRITER:-} _wm_peers=${O_PEERS:-}
+    _wm_host=${O_REPLICA_SOURCE_HOST:-} _wm_port=${O_REPLICA_SOURCE_PORT:-}
+    _wm_io=${O_REPLICA_IO_RUNNING:-} _wm_sql=${O_REPLICA_SQL_RUNNING:-}
+    _wm_ign=${O_REPLICA_IGNORE_DOMAINS:-}
+    _wm_xf=${O_REPLICA_EXEC_FILE:-} _wm_xp=${O_REPLICA_EXEC_POS:-}
     if [ "$_wm_brun" != 1 ]; then
         echo "beat start ${_wm_ep:-0} heartbeat not running on the writer"
     else

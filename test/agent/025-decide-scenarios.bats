@@ -322,3 +322,17 @@ exit 8"
     run -0 mmha_decide_writer_monitor "$(wobserve BEAT_RUNNING=0)"
     assert_line "beat start 6 heartbeat not running on the writer"
 }
+
+@test "observation: values are taken as they are, never run; bad names skipped" {
+    mmha_obs_read 'REPLICA_LAST_SQL_ERROR=$(touch /tmp/mmha-obs-ran) `id` ; x
+WRITER=node=n1 epoch=6
+bad-name=1
+PEER n2 6@h:1 -
+PEER n3 - 1-1-9'
+    [ ! -e /tmp/mmha-obs-ran ] || fail "a value was run"
+    assert_equal "$O_REPLICA_LAST_SQL_ERROR" '$(touch /tmp/mmha-obs-ran) `id` ; x'
+    assert_equal "$O_WRITER" "node=n1 epoch=6"
+    assert_equal "$O_PEERS" "n2 6@h:1 -
+n3 - 1-1-9
+"
+}
