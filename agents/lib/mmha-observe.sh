@@ -342,8 +342,10 @@ mmha_cnf_names() {
 mmha_cnf_load() {
     _cg=$(command -v my_print_defaults || command -v mariadb-print-defaults) ||
         return 1
-    MMHA_CNF_TEXT=$("$_cg" --defaults-file="$OCF_RESKEY_config" mysqld \
-        mariadbd server 2>/dev/null | mmha_cnf_names)
+    # The groups the server reads (Debian's my.cnf sets the socket in
+    # [client-server], read by server and clients alike).
+    MMHA_CNF_TEXT=$("$_cg" --defaults-file="$OCF_RESKEY_config" \
+        client-server server mysqld mariadbd 2>/dev/null | mmha_cnf_names)
     MMHA_CNF_LOADED=1
 }
 
