@@ -346,7 +346,6 @@ mmha_cnf_load() {
     # [client-server], read by server and clients alike).
     MMHA_CNF_TEXT=$("$_cg" --defaults-file="$OCF_RESKEY_config" \
         client-server server mysqld mariadbd 2>/dev/null | mmha_cnf_names)
-    MMHA_CNF_LOADED=1
 }
 
 # mmha_mysqld_pid [PIDFILE]: the PID of the running server named by the
