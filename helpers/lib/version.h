@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The version every helper prints with --version. The Makefile passes
  * -DMMHA_VERSION="..." (from the VERSION file); a build without it says

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * mmha-binlog clients: the TCP clients of a server, as its processlist
  * shows them (HOST "address:port"), without binary log dump threads and

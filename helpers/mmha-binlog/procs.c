@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Sessions of a server as (ID, HOST) rows, for clients and replica
  * reconnect: the statement comes from the dialect table.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * mmha-lag age: how old this server's own heartbeat row is, by the
  * server's clock. The writer's monitor asks it to see its beat land. A

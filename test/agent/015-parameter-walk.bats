@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Every parameter of the meta-data given bad values (empty, leading zero,
 # negative, huge, spaces, glob characters, quotes, command substitution):
 # validate-all refuses each with one line naming the parameter and an OCF

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The agent's decisions in the scenarios the cluster suite runs, fed with
 # what the agent observes there: mmha-binlog capture lines recorded on the
 # bed, the records and history the CIB held, the notify variables

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A promotion whose step to writable fails after the writer record and the
 # epoch file already name this node puts everything back: the server
 # read-only, the cluster's writer record and epoch and the node's epoch

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Only OCF codes leave the agent: with the cluster's command-line tools
 # failing in the ways they do (102 "not connected", 105 "no such object",
 # 124 a timeout), every action still answers with a code from the OCF set.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # stop never reports "stopped" while a server of the resource may run:
 # with parameters that do not validate, a managed mysqld is stopped by its
 # pid file; a stale pid file naming another process leaves that process

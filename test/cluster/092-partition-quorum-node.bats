@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The partition of the writer on the layout many users run: two masters
 # and a third node that runs only corosync and Pacemaker (no MySQL),
 # fencing off, mmha-guard on both masters.  The cut-off writer takes a

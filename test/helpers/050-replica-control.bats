@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # mmha-binlog replica stop/start/net-timeout/reconnect, clients, capture's
 # auto-increment settings and mmha-lag age, against a real pair: what the
 # agent used to do with SQL of its own.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # --check-args on every helper and subcommand: the same parsing, bounds and
 # messages as a real run, exit 0, no connection, nothing changed. A table
 # of good and bad values per option; numbers are decimal only everywhere.
