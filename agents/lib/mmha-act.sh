@@ -409,3 +409,133 @@ mmha_act_source() {
     esac
     date +%s >"$_as_fail"
 }
+
+# ---------------------------------------------------------------- the agent's steps
+
+# mm_writer_publish: what the writer announces on each monitor: readable
+# (reader addresses fall back to it), no lag, no peer, and its epoch in
+# epoch_file for mmha-guard.
+# WRITER_RECORD: the record just written (spares reading it back).
+# The attribute writes run in parallel; all are done when it returns.
+mm_writer_publish() {
+    mmha_par mmha_attr_set readable 1
+    mmha_par mmha_attr_set lag-ms 0
+    mmha_par mmha_attr_del peer
+    if [ $# -ge 1 ]; then
+        _wp=$1
+    else
+        _wp=$(mmha_cib_get writer) || _wp=
+    fi
+    if [ "$(mmha_record_field "$_wp" node)" = "$(mmha_node)" ]; then
+        _wp_e=$(mmha_record_field "$_wp" epoch) || _wp_e=
+        [ -n "$_wp_e" ] && mmha_epoch_file_put "$_wp_e"
+    fi
+    wait
+    return 0
+}
+
+# mm_readonly ARGS...: mmha-readonly with the demotion options; its output
+# (final position) is read into MMHA_*.
+mm_readonly() {
+    _spare=''
+    set -f
+    for _u in $OCF_RESKEY_spare_users; do
+        _spare="$_spare --spare-user $_u"
+    done
+    _keep=''
+    ocf_is_true "$OCF_RESKEY_keep_clients" && _keep=--keep-clients
+    _err=$(mmha_state_file readonly.err)
+    # Word splitting of the optional flags is intended.
+    # shellcheck disable=SC2086
+    _out=$(mmha_helper mmha-readonly --timeout "$(mmha_deadline)" \
+        --kill-after "$OCF_RESKEY_demote_kill_after" $_spare $_keep \
+        --format shell 2>"$_err")
+    _rc=$?
+    set +f
+    [ -s "$_err" ] && ocf_log info "mmha-readonly: $(tr '\n' ' ' <"$_err")"
+    mmha_read_kv "$_out"
+    return "$_rc"
+}
+
+# mm_ids_check: this server's server_id and auto_increment settings against
+# the other masters' records (PIXNET rule); records its own.
+mm_ids_check() {
+    _ids=$(mmha_helper mmha-binlog capture --timeout "$(mmha_short_timeout)" \
+        --format shell 2>/dev/null) || return 0
+    set -- "$(mmha_kv_get "$_ids" SERVER_ID)" \
+        "$(mmha_kv_get "$_ids" AUTO_INCREMENT_INCREMENT)" \
+        "$(mmha_kv_get "$_ids" AUTO_INCREMENT_OFFSET)"
+    _peers=$(cibadmin -Q -o crm_config 2>/dev/null |
+        sed -n "s/.*name=\"mmha-$(mmha_rsc)-ids-\([^\"]*\)\".*value=\"\([^\"]*\)\".*/\1 \2/p")
+    _verdict=$(mmha_decide_ids "$(mmha_node)" "$1" "$2" "$3" "$_peers")
+    if [ "$_verdict" != ok ]; then
+        # This server's own settings: this node's problem.
+        ocf_exit_reason "${_verdict#error }"
+        return "$OCF_ERR_INSTALLED"
+    fi
+    mmha_cib_set "ids-$(mmha_node)" "$1 $2 $3" ||
+        ocf_log warn "could not record this server's ids in the CIB"
+    return 0
+}
+
+# mm_net_timeout: a replica connection silent for replica_net_timeout
+# seconds (the source's heartbeat included) is dropped and made again by
+# the server itself.  Applies to the next connection.
+mm_net_timeout() {
+    mmha_replica net-timeout "$OCF_RESKEY_replica_net_timeout" >/dev/null ||
+        ocf_log warn "could not set the replica net timeout"
+}
+
+# mm_stop_replication: both replica threads stopped (10 s at most) before
+# the server shuts down or is left to itself: the positions are written at
+# a transaction boundary, and a server no longer in the cluster does not go
+# on following its writer.
+mm_stop_replication() {
+    mmha_helper mmha-binlog replica stop --timeout 10 --format shell \
+        >/dev/null 2>&1 ||
+        ocf_log warn "stopping replication failed or took over 10 s; stopping anyway"
+}
+
+# mm_reader_io_stall: an IO thread that runs (or reconnects) but has
+# received nothing, not even its source's file name, for 2 s is held by
+# its source (seen after a fenced node rejoined: the source kept the dump
+# thread of the node's previous life, and the new one waits at
+# "starting").  The source's leftovers of this node go, then a new
+# connection is made.
+mm_reader_io_stall() {
+    _is_f=$(mmha_state_file io.stall)
+    _is_d=$(mmha_decide_io_stall "$MMHA_R_IO" "$MMHA_R_READ_FILE" \
+        "$(cat "$_is_f" 2>/dev/null)" "$(mm_now_ms)" 2000)
+    case "$_is_d" in
+    ok) rm -f "$_is_f" ;;
+    note) mm_now_ms >"$_is_f" ;;
+    restart)
+        rm -f "$_is_f"
+        ocf_log warn "the IO thread from $MMHA_R_SOURCE_HOST:$MMHA_R_SOURCE_PORT has received nothing for 2 s; ending this node's connections there and reconnecting"
+        # The source's leftover dump threads of this node go (one left
+        # from before a crash behind a cut link holds the new one at
+        # "starting"), then a new connection is made.
+        if [ -z "$OCF_RESKEY_repl_defaults_file" ]; then
+            if ! mmha_stop_io || ! mmha_start_io; then
+                ocf_log err "could not restart the IO thread"
+            fi
+        elif ! _is_out=$(mmha_replica reconnect \
+            --repl-defaults-file "$OCF_RESKEY_repl_defaults_file" 2>&1); then
+            ocf_log err "could not reconnect the IO thread: $(printf '%s\n' "$_is_out" | grep -v '=' | head -n 1)"
+        else
+            ocf_log info "ended this node's earlier connections on the source: $(mmha_kv_get "$_is_out" ENDED)"
+        fi
+        ;;
+    esac
+    return 0
+}
+
+# mmha_state_clear: the per-resource state files a stopped instance leaves
+# none of (lag hysteresis, back-off and stall notes, client notes, the
+# launch record).
+mmha_state_clear() {
+    for _sc in lag source.fail beat.stale io.stall clients clients.writer \
+        launch.pid; do
+        rm -f "$(mmha_state_file "$_sc")"
+    done
+}

@@ -826,3 +826,13 @@ mmha_decide_writer_monitor() {
     fi
     echo "exit 8"
 }
+
+# mmha_decide_readonly_failure RC DEADLINE_S LAST_LINE: the exit reason of
+# a demotion whose mmha-readonly failed (124: not read-only in time).
+mmha_decide_readonly_failure() {
+    if [ "$1" = 124 ]; then
+        echo "not read-only within ${2}s: $3"
+    else
+        echo "mmha-readonly failed (exit $1): $3"
+    fi
+}

@@ -402,3 +402,223 @@ mmha_state_number() {
     mmha_is_uint "$_sn" && echo "$_sn"
     return 0
 }
+
+# ---------------------------------------------------------------- the agent's observations
+
+# mm_status: 0 mysqld runs (or, attached, the resource is started),
+# OCF_NOT_RUNNING when cleanly stopped, OCF_ERR_GENERIC when it runs but
+# does not answer.
+mm_status() {
+    if ocf_is_true "$OCF_RESKEY_manage_mysqld"; then
+        if ! mmha_mysqld_pid >/dev/null; then
+            return "$OCF_NOT_RUNNING"
+        fi
+    elif [ ! -f "$(mmha_state_file attached)" ]; then
+        return "$OCF_NOT_RUNNING"
+    fi
+    if ! mmha_ping; then
+        ocf_exit_reason "mysqld runs but does not answer"
+        return "$OCF_ERR_GENERIC"
+    fi
+    return "$OCF_SUCCESS"
+}
+
+# mm_status_capture: mm_status, then mm_capture - in one helper run when
+# the server answers at once (the ping before each capture was a process
+# of its own on every operation's path).  A capture that fails within 2 s
+# falls back to both, so a stopped, hung or slow server is told apart as
+# before.
+mm_status_capture() {
+    if ocf_is_true "$OCF_RESKEY_manage_mysqld"; then
+        mmha_mysqld_pid >/dev/null || return "$OCF_NOT_RUNNING"
+    elif [ ! -f "$(mmha_state_file attached)" ]; then
+        return "$OCF_NOT_RUNNING"
+    fi
+    mmha_capture 2 2>/dev/null && return 0
+    mm_status || return $?
+    mm_capture
+}
+
+# mm_capture: mmha_capture with an exit reason on failure.
+mm_capture() {
+    _rc=0
+    mmha_capture "$(mmha_deadline)" || _rc=$?
+    if [ "$_rc" != 0 ]; then
+        ocf_exit_reason "cannot read the server's state (mmha-binlog capture exit $_rc)"
+        return "$OCF_ERR_GENERIC"
+    fi
+}
+
+mm_my_addr() {
+    echo "${OCF_RESKEY_replication_host:-$(mmha_node)}:$OCF_RESKEY_replication_port"
+}
+
+# mm_writer_elsewhere RECORD: the recorded writer is another node.
+mm_writer_elsewhere() {
+    _wn=$(mmha_record_field "$1" node) || return 1
+    [ -n "$_wn" ] && [ "$_wn" != "$(mmha_node)" ]
+}
+
+# mm_now_ms: wall clock in milliseconds.
+mm_now_ms() {
+    date +%s%3N
+}
+
+# mm_lag_observe: this reader's lag from mmha-lag check (its hysteresis
+# in the lag state file).  The helper publishes nothing: the agent is the
+# one writer of its node attributes.  Prints "LAG_MS READABLE", each "-"
+# when unknown (lag in whole ms).
+mm_lag_observe() {
+    _lo_out=$(mmha_helper mmha-lag check --timeout "$(mmha_deadline)" \
+        --max-lag "$OCF_RESKEY_max_lag" \
+        --recover-lag "$OCF_RESKEY_recover_lag" \
+        --dwell "$OCF_RESKEY_lag_dwell" \
+        --state-file "$(mmha_state_file lag)" \
+        --format shell 2>&1)
+    _lo_rc=$?
+    if [ "$_lo_rc" != 0 ]; then
+        ocf_log warn "mmha-lag check exit $_lo_rc: $(printf '%s\n' "$_lo_out" | grep -v '=' | tr '\n' ' ')"
+    fi
+    _lo_lag=$(mmha_kv_get "$_lo_out" LAG_MS)
+    _lo_rd=$(mmha_kv_get "$_lo_out" READABLE)
+    echo "${_lo_lag%%.*}" "${_lo_rd:--}" | sed 's/^ /- /'
+}
+
+# mm_writer_backlog ADDR: the server at ADDR (the writer) is still applying
+# a relay-log backlog: its SQL thread runs and has not executed all it
+# received.
+mm_writer_backlog() {
+    _wb=$(mmha_helper mmha-binlog capture --host "${1%:*}" --port "${1##*:}" \
+        --timeout "$(mmha_short_timeout)" --format shell 2>/dev/null) || return 1
+    mmha_decide_backlog "$(mmha_kv_get "$_wb" REPLICA_SQL_RUNNING)" \
+        "$(mmha_kv_get "$_wb" REPLICA_EXEC_FILE)" \
+        "$(mmha_kv_get "$_wb" REPLICA_EXEC_POS)" \
+        "$(mmha_kv_get "$_wb" REPLICA_READ_FILE)" \
+        "$(mmha_kv_get "$_wb" REPLICA_READ_POS)"
+}
+
+# mm_errant_observe WRITER_ADDR: prints the errant GTID set of this server
+# against the writer: "" none, "?" unknown (check off, writer unreachable,
+# or the writer still applying its relay log: after a failover its backlog
+# is not errant).
+mm_errant_observe() {
+    if ! ocf_is_true "$OCF_RESKEY_check_errant" || [ -z "$1" ]; then
+        echo '?'
+        return 0
+    fi
+    _eo_rc=0
+    _eo_out=$(mmha_helper mmha-binlog errant --reference "$1" \
+        --timeout "$(mmha_short_timeout)" --format shell 2>/dev/null) ||
+        _eo_rc=$?
+    case "$_eo_rc" in
+    0) return 0 ;;
+    81) ;;
+    *)
+        echo '?'
+        return 0
+        ;;
+    esac
+    _eo_set=$(mmha_kv_get "$_eo_out" ERRANT | tr -d ' \n')
+    [ -n "$_eo_set" ] ||
+        _eo_set="count=$(mmha_kv_get "$_eo_out" ERRANT_COUNT)"
+    if mm_writer_backlog "$1"; then
+        ocf_log info "transactions $_eo_set not on the writer yet; it is still applying its relay log"
+        echo '?'
+        return 0
+    fi
+    echo "$_eo_set"
+}
+
+# mm_reader_observe WRITER_RECORD: after a capture, what a reader's
+# monitor decides on (mmha_decide_reader_monitor): the capture, the writer
+# record, the errant check against the writer and the lag.
+mm_reader_observe() {
+    printf '%s\nWRITER=%s\nMY_NODE=%s\nMY_ADDR=%s\n' "$MMHA_CAPTURE" "$1" \
+        "$(mmha_node)" "$(mm_my_addr)"
+    _ro_conf=0
+    if [ "$MMHA_R_CONFIGURED" = 1 ] || [ -n "$MMHA_R_SOURCE_HOST" ]; then
+        _ro_conf=1
+    fi
+    _ro_now='?'
+    if [ "$_ro_conf" = 1 ] && mm_writer_elsewhere "$1"; then
+        _ro_now=$(mm_errant_observe "$(mmha_record_field "$1" addr)")
+    fi
+    _ro_old=$(mmha_attr_get errant) || _ro_old=
+    _ro_lag='- -'
+    [ "$_ro_conf" = 1 ] && _ro_lag=$(mm_lag_observe)
+    printf 'ERRANT_NOW=%s\nERRANT_OLD=%s\nLAG_MS=%s\nREADABLE=%s\n' \
+        "$_ro_now" "$_ro_old" "${_ro_lag% *}" "${_ro_lag#* }"
+}
+
+# mm_writer_observe: after a capture, what a writer's monitor decides on
+# (mmha_decide_writer_monitor): the capture, the records, its heartbeat,
+# and - only when its own replication channel is not one to keep - the
+# other nodes' peer announcements (master-master both ways, safely: the
+# writer replicates only from a healthy reader of its epoch without
+# errant transactions, preferring the previous writer).
+mm_writer_observe() {
+    _wo_w=$(mmha_cib_get writer) || _wo_w=
+    _wo_ep=$(mmha_cib_get epoch) || _wo_ep=
+    printf '%s\nWRITER=%s\nEPOCH=%s\nMY_NODE=%s\nMODE=%s\n' \
+        "$MMHA_CAPTURE" "$_wo_w" "$_wo_ep" "$(mmha_node)" \
+        "$OCF_RESKEY_replication_mode"
+    if mmha_beat_pid >/dev/null; then
+        echo BEAT_RUNNING=1
+        # Bounded: a lock on the table blocks this read as it blocks the
+        # beat (exit 75 after 1 s: "?").
+        if _wo_a=$(mmha_helper mmha-lag age --timeout "$(mmha_short_timeout)" \
+            --format shell 2>/dev/null); then
+            _wo_a=$(mmha_kv_get "$_wo_a" ROW_AGE_MS)
+            echo "ROW_AGE_MS=${_wo_a%%.*}"
+        else
+            echo "ROW_AGE_MS=?"
+        fi
+        _wo_pf=$(mmha_state_file beat.pid)
+        echo "BEAT_RUN_MS=$((($(date +%s) - $(stat -c %Y "$_wo_pf" 2>/dev/null || date +%s)) * 1000))"
+    fi
+    [ -e "$(mmha_state_file beat.stale)" ] && echo BEAT_STALE=1
+    _wo_now=$(date +%s) _wo_fail=$(mmha_state_number source.fail)
+    printf 'BEAT_LIMIT_MS=%s\nNOW_S=%s\nSOURCE_FAIL_S=%s\n' \
+        "$(mmha_decide_beat_limit "$OCF_RESKEY_heartbeat_interval")" \
+        "$_wo_now" "$_wo_fail"
+    [ -n "$OCF_RESKEY_repl_defaults_file" ] && [ -n "$_wo_ep" ] || return 0
+    echo REPL=1
+    mmha_decide_source_kept "$OCF_RESKEY_replication_mode" \
+        "$MMHA_R_SOURCE_HOST${MMHA_R_SOURCE_HOST:+:$MMHA_R_SOURCE_PORT}" \
+        "$MMHA_R_IO" "$MMHA_R_SQL" "$MMHA_R_IGNORE_DOMAINS" && return 0
+    mmha_decide_fresh "$_wo_now" "$_wo_fail" "$MMHA_SOURCE_RETRY_S" &&
+        return 0
+    _wo_me=$(mmha_node)
+    for _wo_n in $(mmha_cluster_nodes); do
+        [ "$_wo_n" = "$_wo_me" ] && continue
+        _wo_pv=$(mmha_attr_get peer "$_wo_n") || _wo_pv=
+        _wo_pe=$(mmha_attr_get errant "$_wo_n") || _wo_pe=
+        echo "PEER $_wo_n ${_wo_pv:--} ${_wo_pe:--}"
+    done
+    _wo_h=$(mmha_cib_get history) || _wo_h=
+    echo "PREV_WRITER=$(mmha_decide_previous_writer "$_wo_h" "$_wo_me")"
+}
+
+# mm_notify_busy: a re-point detached by a notification is still running
+# (marker younger than 30 s).
+mm_notify_busy() {
+    mmha_decide_fresh "$(date +%s)" \
+        "$(mmha_state_number repoint.busy)" "$MMHA_REPOINT_BUSY_S"
+}
+
+# mm_invalid_pidfiles: the pid files a server of this resource may have
+# when the parameters do not validate: the pid parameter (or the config's
+# pid-file) and the launch record of the last start here.
+mm_invalid_pidfiles() {
+    [ -n "$OCF_RESKEY_pid" ] && echo "$OCF_RESKEY_pid"
+    mmha_state_file launch.pid
+}
+
+# mm_invalid_running: a server started for this resource still runs,
+# parameters valid or not.
+mm_invalid_running() {
+    for _ir in $(mm_invalid_pidfiles); do
+        mmha_mysqld_pid "$_ir" >/dev/null && return 0
+    done
+    [ -f "$(mmha_state_file attached)" ]
+}
