@@ -325,12 +325,14 @@ exit 8"
 }
 
 @test "observation: values are taken as they are, never run; bad names skipped" {
+    # shellcheck disable=SC2016 # quoted on purpose: they must not run
     mmha_obs_read 'REPLICA_LAST_SQL_ERROR=$(touch /tmp/mmha-obs-ran) `id` ; x
 WRITER=node=n1 epoch=6
 bad-name=1
 PEER n2 6@h:1 -
 PEER n3 - 1-1-9'
     [ ! -e /tmp/mmha-obs-ran ] || fail "a value was run"
+    # shellcheck disable=SC2016
     assert_equal "$O_REPLICA_LAST_SQL_ERROR" '$(touch /tmp/mmha-obs-ran) `id` ; x'
     assert_equal "$O_WRITER" "node=n1 epoch=6"
     assert_equal "$O_PEERS" "n2 6@h:1 -
