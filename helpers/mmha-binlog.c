@@ -47,6 +47,24 @@ int64_t start_us;
 
 static void usage(FILE *f)
 {
+    static const struct mmha_help own[] = {
+        {"--at FILE:POS", "repoint: start at this position of the source"},
+        {"--drain", "wait: until the relay log received is applied"},
+        {"--gtid SET", "wait: until this GTID set is applied"},
+        {"--gtid", "repoint: GTID auto-positioning"},
+        {"--ignore-domains LIST", "repoint: GTID domains to drop (1,2)"},
+        {"--ignore-source-domain", "repoint: drop the source's own domain"},
+        {"--io-thread", "replica stop/start: the IO thread only"},
+        {"--pos FILE:POS", "wait: until this source position is applied"},
+        {"--progress", "wait: what remains, once a second, on stderr"},
+        {"--reference FILE|HOST:PORT", "errant: the server to compare with"},
+        {"--repl-defaults-file FILE",
+         "repoint, replica reconnect: replication account"},
+        {"--settle MS", "repoint: threads up this long, 0 to 60000"},
+        {"--to HOST:PORT", "repoint: the new source"},
+        {NULL, NULL},
+    };
+
     fprintf(f,
             "usage: " TOOL " capture [common options]\n"
             "       " TOOL " wait --pos FILE:POS | --gtid SET | --drain\n"
@@ -66,7 +84,9 @@ static void usage(FILE *f)
             "common options: [--defaults-file FILE] [--defaults-group G]\n"
             "       [--host HOST] [--port PORT] [--socket PATH] [--user U]\n"
             "       [--timeout SECONDS] [--format human|shell|json] [-v]\n"
-            "       [--syslog] [--check-args] [--help] [--version]\n");
+            "       [--syslog] [--check-args] [--help] [--version]\n\n");
+    mmha_help_print(f, "options", own);
+    mmha_common_help(f);
 }
 
 /* ------------------------------------------------------------ options */

@@ -125,6 +125,18 @@ struct guard {
 
 static void usage(FILE *f)
 {
+    static const struct mmha_help own[] = {
+        {"--epoch-file FILE", "this node's writer epoch"},
+        {"--group NAME", "the CPG group (default mmha-guard)"},
+        {"--interval S", "poll and tell the group this often, 0.05 to 60"},
+        {"--kill-after S", "a blocker's grace when fencing, 0 to 60"},
+        {"--link-grace S", "link rule: cut off this long before fencing"},
+        {"--link-interval S", "link rule: poll knet this often; 0: off"},
+        {"--pidfile FILE", "write the pid once joined"},
+        {"--status-file FILE", "the state, rewritten when it changes"},
+        {NULL, NULL},
+    };
+
     fprintf(f, "usage: mmha-guard [--epoch-file FILE] [--group NAME]\n"
                "                  [--interval S] [--kill-after S]\n"
                "                  [--link-interval S] [--link-grace S]\n"
@@ -134,7 +146,9 @@ static void usage(FILE *f)
                "                [--format human|shell|json] [--host HOST]\n"
                "                [--port PORT] [--socket PATH] [--syslog]\n"
                "                [--timeout S] [--user USER] [-v]\n"
-               "                [--check-args] [--help] [--version]\n");
+               "                [--check-args] [--help] [--version]\n\n");
+    mmha_help_print(f, "options", own);
+    mmha_common_help(f);
 }
 
 static int own_option(struct guard_args *a, int opt, const char *arg)

@@ -49,6 +49,14 @@ struct ro_args {
 
 static void usage(FILE *f)
 {
+    static const struct mmha_help own[] = {
+        {"--keep-clients", "kill no clients once read-only"},
+        {"--kill-after MS", "grace for blockers before they are killed"},
+        {"--spare-user USER[@HOST]", "never kill this account (repeatable)"},
+        {"--writable", "make the server writable instead"},
+        {NULL, NULL},
+    };
+
     fprintf(f, "usage: mmha-readonly [--keep-clients] [--kill-after MS]\n"
                "                     [--spare-user USER[@HOST]] ... "
                "[common options]\n"
@@ -57,7 +65,9 @@ static void usage(FILE *f)
                "                [--format human|shell|json] [--host HOST]\n"
                "                [--port PORT] [--socket PATH] [--syslog]\n"
                "                [--timeout S] [--user USER] [-v]\n"
-               "                [--check-args] [--help] [--version]\n");
+               "                [--check-args] [--help] [--version]\n\n");
+    mmha_help_print(f, "options", own);
+    mmha_common_help(f);
 }
 
 /* 1 handled, -1 bad value (logged). */

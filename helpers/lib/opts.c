@@ -154,6 +154,36 @@ malformed:
     return false;
 }
 
+void mmha_help_print(FILE *f, const char *title, const struct mmha_help *h)
+{
+    fprintf(f, "%s:\n", title);
+    for (; h->option != NULL; h++) {
+        fprintf(f, "  %-26s %s\n", h->option, h->what);
+    }
+}
+
+void mmha_common_help(FILE *f)
+{
+    static const struct mmha_help common[] = {
+        {"--check-args", "check the command line, exit 0; connect nowhere"},
+        {"--defaults-file FILE", "option file with user, password, host"},
+        {"--defaults-group G", "option group read besides [client]"},
+        {"--format human|shell|json", "output format (default human)"},
+        {"--help", "this text"},
+        {"--host HOST", "server host (overrides the option file)"},
+        {"--port PORT", "server port, 1 to 65535"},
+        {"--socket PATH", "server socket (overrides the option file)"},
+        {"--syslog", "log to syslog too"},
+        {"--timeout S", "bound in seconds, 0.001 to 86400 (e.g. 0.3)"},
+        {"--user USER", "user name (overrides the option file)"},
+        {"-v, --verbose", "more log detail; twice for debug"},
+        {"--version", "print the version and exit"},
+        {NULL, NULL},
+    };
+
+    mmha_help_print(f, "common options", common);
+}
+
 void mmha_print_version(const char *tool)
 {
     printf("%s %s\n", tool, MMHA_VERSION);
