@@ -800,6 +800,7 @@ static void evaluate(struct guard *g, const char *why)
     if (code != MMHA_EXIT_OK) {
         mmha_err("read-only failed (%s): %s; retrying", mmha_exit_name(code),
                  r.message);
+        mmha_binlog_pos_free(&r.pos);
         write_status(g);
         return;
     }
@@ -823,6 +824,7 @@ static void evaluate(struct guard *g, const char *why)
         mmha_warn("MySQL read-only (%s, %zu clients killed)",
                   mmha_guard_reason_name(d.reason), r.nkills);
     }
+    mmha_binlog_pos_free(&r.pos);
     broadcast(g);
     write_status(g);
 }

@@ -187,6 +187,9 @@ int main(int argc, char **argv)
     }
 done:
     free(a);
+    if (r != NULL) {
+        mmha_binlog_pos_free(&r->pos);
+    }
     free(r);
     mmha_log_fini();
     return rc;

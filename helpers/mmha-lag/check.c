@@ -403,7 +403,7 @@ int run_check(const struct lag_args *a)
     struct check_memory m;
     struct mmha_deadline d;
     struct mmha_conn c = {0};
-    struct lag_reading r;
+    struct lag_reading r = {0};
     int rc;
 
     rc = lag_connect_once(a, &c, &d);
@@ -420,6 +420,7 @@ int run_check(const struct lag_args *a)
     }
     rc = check_decide(a, &m, &r, &d, NULL);
 done:
+    mmha_replica_status_free(&r.rs);
     mmha_disconnect(&c);
     return rc;
 }
