@@ -9,6 +9,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "conn.h"
 #include "deadline.h"
@@ -368,6 +369,24 @@ static int parse_args(struct args *a, int argc, char **argv)
     return check_args(a) ? MMHA_EXIT_OK : MMHA_EXIT_USAGE;
 }
 
+/* Every option file of the command line, before connecting. */
+static int option_files_ok(const struct args *a)
+{
+    int rc = mmha_option_file_ok(
+        "--defaults-file", a->common.conn.defaults_file, a->common.conn.group);
+
+    if (rc == 0) {
+        rc =
+            mmha_option_file_ok("--repl-defaults-file", a->repl_defaults, NULL);
+    }
+    /* errant --reference is an option file when such a file exists. */
+    if (rc == 0 && a->reference != NULL && access(a->reference, F_OK) == 0) {
+        rc = mmha_option_file_ok("--reference", a->reference,
+                                 a->common.conn.group);
+    }
+    return rc;
+}
+
 /* -v counts before the log is set up, so look for it first. */
 static int count_verbose(int argc, char **argv)
 {
@@ -409,6 +428,10 @@ int main(int argc, char **argv)
     if (a.common.syslog) {
         mmha_log_fini();
         mmha_log_init(TOOL, a.common.verbose, true);
+    }
+    rc = option_files_ok(&a);
+    if (rc != 0) {
+        goto done;
     }
     mmha_deadline_start(&d, a.common.timeout_ms);
     rc = mmha_connect(&c, &a.common.conn, &d, msg, sizeof(msg));

@@ -934,6 +934,12 @@ int main(int argc, char **argv)
     if (g->a.common.check_args) {
         goto done;
     }
+    code =
+        mmha_option_file_ok("--defaults-file", g->a.common.conn.defaults_file,
+                            g->a.common.conn.group);
+    if (code != 0) {
+        goto done;
+    }
     if (g->a.common.syslog) {
         mmha_log_fini();
         mmha_log_init(TOOL, g->a.common.verbose, true);

@@ -284,6 +284,15 @@ int main(int argc, char **argv)
         mmha_log_fini();
         mmha_log_init(TOOL, a.common.verbose, a.common.syslog);
     }
+    rc = mmha_option_file_ok("--defaults-file", a.common.conn.defaults_file,
+                             a.common.conn.group);
+    if (rc == 0) {
+        rc = mmha_option_file_ok("--offset-from", a.offset_from,
+                                 a.common.conn.group);
+    }
+    if (rc != 0) {
+        goto done;
+    }
     if (a.cmd == LAG_AGE) {
         rc = run_age(&a);
     } else if (a.cmd == LAG_CHECK) {

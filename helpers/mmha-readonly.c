@@ -169,6 +169,11 @@ int main(int argc, char **argv)
         mmha_log_fini();
         mmha_log_init(TOOL, a->common.verbose, a->common.syslog);
     }
+    rc = mmha_option_file_ok("--defaults-file", a->common.conn.defaults_file,
+                             a->common.conn.group);
+    if (rc != 0) {
+        goto done;
+    }
     mmha_deadline_start(&d, a->common.timeout_ms);
     if (a->writable) {
         rc = mmha_make_writable(&a->common.conn, &d, r);

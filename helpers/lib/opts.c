@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "optfile.h"
 #include "version.h"
 
 enum {
@@ -182,6 +183,29 @@ void mmha_common_help(FILE *f)
     };
 
     mmha_help_print(f, "common options", common);
+}
+
+static void ignore_option(void *ctx, const char *key, const char *value)
+{
+    (void)ctx;
+    (void)key;
+    (void)value;
+}
+
+int mmha_option_file_ok(const char *option, const char *path, const char *group)
+{
+    char err[1024];
+    int rc;
+
+    if (path == NULL) {
+        return 0;
+    }
+    rc = mmha_optfile_read(option, path, group, ignore_option, NULL, err,
+                           sizeof(err));
+    if (rc != 0) {
+        mmha_err("%s", err);
+    }
+    return rc;
 }
 
 void mmha_print_version(const char *tool)

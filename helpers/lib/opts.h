@@ -84,6 +84,15 @@ void mmha_help_print(FILE *f, const char *title, const struct mmha_help *h);
 /* The common options' lines (every helper's --help ends with them). */
 void mmha_common_help(FILE *f);
 
+/*
+ * An option file named on the command line, before any connection: its
+ * mode and owner (optfile.h, mmha_optfile_check) and its syntax, with
+ * what it includes. NULL path: nothing to check. 0, or an exit code (66,
+ * 77, 78) after one line naming the option.
+ */
+int mmha_option_file_ok(const char *option, const char *path,
+                        const char *group);
+
 /* "TOOL VERSION" on stdout (--version). */
 void mmha_print_version(const char *tool);
 

@@ -104,16 +104,20 @@ static int verify_running(struct mmha_conn *c, const struct mmha_deadline *d,
 static int read_repl_credentials(const char *path, char *user, size_t ulen,
                                  char *pw, size_t plen)
 {
+    char err[MSG_MAX];
     int u;
     int p;
 
-    if (access(path, R_OK) != 0) {
-        mmha_err("--repl-defaults-file %s: cannot read it: %s", path,
-                 strerror(errno));
-        return MMHA_EXIT_NOINPUT;
+    /* The groups libmariadb reads for the same file on a connection. */
+    u = mmha_optfile_get("--repl-defaults-file", path, NULL, "user", user, ulen,
+                         err, sizeof(err));
+    p = u > 1 ? u
+              : mmha_optfile_get("--repl-defaults-file", path, NULL, "password",
+                                 pw, plen, err, sizeof(err));
+    if (u > 1 || p > 1) {
+        mmha_err("%s", err);
+        return u > 1 ? u : p;
     }
-    u = mmha_optfile_get(path, "client", "user", user, ulen);
-    p = mmha_optfile_get(path, "client", "password", pw, plen);
     if (u != 0 || p != 0) {
         mmha_err("--repl-defaults-file %s: needs user and password in "
                  "[client]",

@@ -99,6 +99,7 @@ beat_running() {
     assert_output --partial "cannot read it"
     printf '[client]\nhost=127.0.0.1\nport=1\nuser=x\n' \
         >"$BATS_TEST_TMPDIR/dead.cnf"
+    chmod 600 "$BATS_TEST_TMPDIR/dead.cnf"
     run -69 mmha-lag beat --once --defaults-file "$BATS_TEST_TMPDIR/dead.cnf"
     assert_output --partial "cannot connect"
 }
@@ -183,6 +184,7 @@ assert isinstance(d["lag_ms"], float) and d["readable"] in (True, False)
     # Also while it backs off from a server that is not there.
     printf '[client]\nhost=127.0.0.1\nport=1\nuser=x\n' \
         >"$BATS_TEST_TMPDIR/dead.cnf"
+    chmod 600 "$BATS_TEST_TMPDIR/dead.cnf"
     mmha-lag beat --defaults-file "$BATS_TEST_TMPDIR/dead.cnf" \
         >/dev/null 2>&1 3>&- &
     pid=$!
@@ -562,6 +564,7 @@ assert abs((t[-1] - t[3]) - 800) <= 60, t[-1] - t[3]
     beat_running || start_beat
     printf '[client]\nhost=127.0.0.1\nport=1\nuser=x\n' \
         >"$BATS_TEST_TMPDIR/dead.cnf"
+    chmod 600 "$BATS_TEST_TMPDIR/dead.cnf"
     local cnf pid t0 t1 st pf=$BATS_TEST_TMPDIR/w.pid
     for cnf in "$R" "$BATS_TEST_TMPDIR/dead.cnf"; do
         mmha-lag check --defaults-file "$cnf" --watch 60000 --pidfile "$pf" \
