@@ -403,7 +403,20 @@ int cmd_wait(struct args *a, struct mmha_conn *c, const struct mmha_deadline *d,
                 rc = replication_broken(&r, msg, sizeof(msg));
                 remaining(&mon, &r, &t, &reached);
             }
-            if (rc == 0 && !reached) {
+            if (rc == 0 && !reached && w->isnull && !mmha_deadline_passed(d)) {
+                /* NULL at once with replication running: the server
+                 * refused the arguments (a file its source never had). */
+                rc = MMHA_EXIT_DATAERR;
+                snprintf(msg, sizeof(msg),
+                         "the server refused the wait: %s returned NULL "
+                         "(%s)",
+                         mmha_sql_text(&c->version, t.kind == TARGET_POS
+                                                        ? MMHA_FN_POS_WAIT
+                                                        : MMHA_FN_GTID_WAIT),
+                         t.kind == TARGET_POS
+                             ? "is the file a binary log of its source?"
+                             : "is the GTID set valid here?");
+            } else if (rc == 0 && !reached) {
                 rc = MMHA_EXIT_DEADLINE;
                 snprintf(msg, sizeof(msg), "not reached within --timeout");
             }
