@@ -233,8 +233,7 @@ bool mmha_check_name(const char *opt, const char *s, enum mmha_name_kind kind)
 {
     static const char *const what[] = {
         [MMHA_NAME_ATTR] = "letters, digits, '_', '.' and '-' only",
-        [MMHA_NAME_WORD] = "no blank, quote, backslash, glob or control "
-                           "character",
+        [MMHA_NAME_WORD] = "no blank, quote, backslash, glob, control char",
         [MMHA_NAME_PATH] = "no control character",
     };
     size_t i;
