@@ -417,6 +417,12 @@ for line in open(sys.argv[1]):
     t.append(float(ms)); recs.append(json.loads(rec))
 assert [r["reading"] for r in recs] == list(range(1, 9)), recs
 assert all(r["source"] == "heartbeat" for r in recs)
+# Each record carries its UTC time, 200 ms apart.
+import datetime
+ts = [datetime.datetime.strptime(r["time"], "%Y-%m-%dT%H:%M:%S.%fZ")
+      for r in recs]
+assert all(100 <= (b - a).total_seconds() * 1000 <= 400
+           for a, b in zip(ts[3:], ts[4:])), ts
 assert all(isinstance(r["lag_ms"], float) for r in recs)
 # From the fourth record: the first ones may wait for this stamper (a
 # python start, slow on a loaded machine) and arrive together.
