@@ -31,6 +31,7 @@ enum {
 enum own_opt {
     OPT_AT = MMHA_OPT_FIRST_OWN,
     OPT_DRAIN,
+    OPT_DRY_RUN,
     OPT_GTID,
     OPT_IGNORE_DOMAINS,
     OPT_IGNORE_SOURCE_DOMAIN,
@@ -51,6 +52,7 @@ static void usage(FILE *f)
     static const struct mmha_help own[] = {
         {"--at FILE:POS", "repoint: start at this position of the source"},
         {"--drain", "wait: until the relay log received is applied"},
+        {"--dry-run", "repoint: print what would be sent, change nothing"},
         {"--gtid SET", "wait: until this GTID set is applied"},
         {"--gtid", "repoint: GTID auto-positioning"},
         {"--ignore-domains LIST", "repoint: GTID domains to drop (1,2)"},
@@ -66,26 +68,26 @@ static void usage(FILE *f)
         {NULL, NULL},
     };
 
-    fprintf(f,
-            "usage: " TOOL " capture [common options]\n"
-            "       " TOOL " wait --pos FILE:POS | --gtid SET | --drain\n"
-            "                   [--progress] [common options]\n"
-            "       " TOOL " repoint --to HOST:PORT --at FILE:POS | --gtid\n"
-            "                   [--ignore-source-domain]\n"
-            "                   [--ignore-domains LIST] [--settle MS]\n"
-            "                   [--repl-defaults-file FILE] [common options]\n"
-            "       " TOOL " errant --reference FILE | HOST:PORT"
-            " [common options]\n"
-            "       " TOOL " replica stop | start [--io-thread]"
-            " [common options]\n"
-            "       " TOOL " replica net-timeout SECONDS [common options]\n"
-            "       " TOOL " replica reconnect --repl-defaults-file FILE"
-            " [common options]\n"
-            "       " TOOL " clients [common options]\n"
-            "common options: [--defaults-file FILE] [--defaults-group G]\n"
-            "       [--host HOST] [--port PORT] [--socket PATH] [--user U]\n"
-            "       [--timeout SECONDS] [--format human|shell|json] [-v]\n"
-            "       [--syslog] [--check-args] [--help] [--version]\n\n");
+    fprintf(f, "usage: " TOOL " capture [common options]\n"
+               "       " TOOL " wait --pos FILE:POS | --gtid SET | --drain\n"
+               "                   [--progress] [common options]\n"
+               "       " TOOL " repoint --to HOST:PORT --at FILE:POS | --gtid\n"
+               "                   [--ignore-source-domain]\n"
+               "                   [--ignore-domains LIST] [--settle MS]\n"
+               "                   [--repl-defaults-file FILE] [--dry-run]\n"
+               "                   [common options]\n"
+               "       " TOOL " errant --reference FILE | HOST:PORT"
+               " [common options]\n"
+               "       " TOOL " replica stop | start [--io-thread]"
+               " [common options]\n"
+               "       " TOOL " replica net-timeout SECONDS [common options]\n"
+               "       " TOOL " replica reconnect --repl-defaults-file FILE"
+               " [common options]\n"
+               "       " TOOL " clients [common options]\n"
+               "common options: [--defaults-file FILE] [--defaults-group G]\n"
+               "       [--host HOST] [--port PORT] [--socket PATH] [--user U]\n"
+               "       [--timeout SECONDS] [--format human|shell|json] [-v]\n"
+               "       [--syslog] [--check-args] [--help] [--version]\n\n");
     mmha_help_print(f, "options", own);
     mmha_common_help(f);
 }
@@ -96,6 +98,7 @@ static const struct option longopts[] = {
     MMHA_COMMON_LONGOPTS,
     {"at", required_argument, NULL, OPT_AT},
     {"drain", no_argument, NULL, OPT_DRAIN},
+    {"dry-run", no_argument, NULL, OPT_DRY_RUN},
     {"gtid", optional_argument, NULL, OPT_GTID},
     {"ignore-domains", required_argument, NULL, OPT_IGNORE_DOMAINS},
     {"ignore-source-domain", no_argument, NULL, OPT_IGNORE_SOURCE_DOMAIN},
@@ -114,6 +117,7 @@ static int own_option(struct args *a, int opt, int argc, char **argv)
     switch (opt) {
     case OPT_AT: a->at = optarg; return 0;
     case OPT_DRAIN: a->drain = true; return 0;
+    case OPT_DRY_RUN: a->dry_run = true; return 0;
     case OPT_GTID:
         /* wait takes "--gtid SET"; repoint a bare "--gtid". */
         if (optarg == NULL && strcmp(a->cmd, "wait") == 0) {
@@ -220,9 +224,10 @@ static bool check_args(const struct args *a)
     }
     if (!is_repoint && (a->to != NULL || a->at != NULL || a->gtid_auto ||
                         a->ignore_domains != NULL || a->ignore_source_domain ||
-                        a->settle_set)) {
-        mmha_err("--to, --at, --gtid, --ignore-domains, --ignore-source-domain "
-                 "and --settle are for repoint");
+                        a->settle_set || a->dry_run)) {
+        mmha_err(
+            "--to, --at, --gtid, --ignore-domains, --ignore-source-domain, "
+            "--settle and --dry-run are for repoint");
         return false;
     }
     if (!is_repoint && !is_reconnect && a->repl_defaults != NULL) {

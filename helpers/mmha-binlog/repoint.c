@@ -372,6 +372,43 @@ static int ignore_list(const struct args *a, struct mmha_conn *c,
     return MMHA_EXIT_OK;
 }
 
+/*
+ * --dry-run: what repoint would send, the password masked, and the
+ * replica as it is; nothing is changed.
+ */
+static int dry_run(struct mmha_conn *c, const struct mmha_change_source *cs,
+                   const struct mmha_replica_status *old,
+                   const char *old_ignore, struct mmha_out *o)
+{
+    const struct mmha_version *v = &c->version;
+    struct mmha_change_source shown = *cs;
+    char dropped[DOMAINS_MAX] = "";
+    char change[4096];
+    const char *stmts[3];
+
+    if (shown.password != NULL) {
+        shown.password = "********";
+    }
+    if (!mmha_change_source_sql(v, &shown, conn_escape, c, change,
+                                sizeof(change))) {
+        mmha_err("cannot build the CHANGE statement");
+        return MMHA_EXIT_SOFTWARE;
+    }
+    stmts[0] = mmha_sql_text(v, MMHA_SQL_STOP_REPLICA);
+    stmts[1] = change;
+    stmts[2] = mmha_sql_text(v, MMHA_SQL_START_REPLICA);
+    dropped_domains(old_ignore, cs->ignore_domains, dropped, sizeof(dropped));
+    mmha_out_str(o, "status", mmha_exit_name(MMHA_EXIT_OK));
+    mmha_out_bool(o, "dry_run", true);
+    mmha_out_str_list(o, "statements", "statement", stmts, 3);
+    /* With --gtid, these domains of gtid_slave_pos would first go back to
+     * what the binary log holds. */
+    mmha_out_str(o, "domains_taken_back",
+                 cs->auto_position == MMHA_AUTOPOS_ON ? dropped : "");
+    replica_out(o, "replica", old, old_ignore);
+    return MMHA_EXIT_OK;
+}
+
 int cmd_repoint(struct args *a, struct mmha_conn *c,
                 const struct mmha_deadline *d, struct mmha_out *o)
 {
@@ -432,6 +469,11 @@ int cmd_repoint(struct args *a, struct mmha_conn *c,
     /* Set, or cleared: a list left from an earlier source never stays. */
     cs.ignore_domains = ignore;
 
+    if (a->dry_run) {
+        rc = dry_run(c, &cs, &old, old_ignore, o);
+        mmha_replica_status_free(&old);
+        return rc;
+    }
     /* Keep time back for putting the old source back if this fails. */
     left = mmha_deadline_left_ms(d);
     mmha_deadline_start(&verify, left > 2 * RESTORE_RESERVE_MS
