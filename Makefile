@@ -39,7 +39,7 @@ AGENTS   := $(filter-out agents/lib,$(wildcard agents/*))
 MAN8     := $(wildcard docs/*.8)
 MAN7     := docs/mysql-mm.7 docs/mmha-guard.7
 
-.PHONY: all deps tools units sanitize lint check test demo install deb clean
+.PHONY: all deps tools units sanitize fuzz lint check test demo install deb clean
 
 all: tools units $(MAN7)
 
@@ -73,6 +73,28 @@ docs/%.7: agents/% mk/agent-man.sh mk/agent-man.xsl VERSION
 sanitize:
 	$(MAKE) BUILD=build-san CFLAGS="$(SAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" all
 
+# libFuzzer targets (helpers/fuzz/fuzz_*.c) with ASan + UBSan, built by
+# clang into build-fuzz/; test/unit runs each for a bounded time.
+FUZZ_CC    ?= $(shell command -v clang-14 || command -v clang)
+FUZZ_BUILD ?= build-fuzz
+FUZZ_FLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+              -fno-sanitize-recover=undefined
+FUZZ_CFLAGS = -std=gnu11 $(WARN) $(FUZZ_FLAGS) -D_GNU_SOURCE -Ihelpers/lib $(DEPCFLAGS)
+FUZZ_OBJ   := $(patsubst helpers/lib/%.c,$(FUZZ_BUILD)/lib/%.o,$(LIB_SRC))
+FUZZERS    := $(patsubst helpers/fuzz/%.c,$(FUZZ_BUILD)/%,$(wildcard helpers/fuzz/fuzz_*.c))
+
+fuzz: $(FUZZERS)
+
+$(FUZZ_BUILD)/lib/%.o: helpers/lib/%.c $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_BUILD)/libmmha.a: $(FUZZ_OBJ)
+	ar rcs $@ $^
+
+$(FUZZ_BUILD)/fuzz_%: helpers/fuzz/fuzz_%.c helpers/fuzz/fuzz.h $(FUZZ_BUILD)/libmmha.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Ihelpers/fuzz -o $@ $< $(FUZZ_BUILD)/libmmha.a $(DBLIBS) $(QBLIBS)
+
 deps:
 	@sh mk/deps.sh
 
@@ -83,6 +105,7 @@ lint:
 check: deps
 	$(MAKE) all
 	$(MAKE) sanitize
+	$(MAKE) fuzz
 	bash test/run
 
 # The main job: a local demo (see README.md).
@@ -111,4 +134,4 @@ deb:
 	@sh mk/deb.sh $(BUILD)
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz

@@ -10,6 +10,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "conn.h"
 #include "deadline.h"
@@ -31,6 +32,7 @@ enum {
 enum own_opt {
     OPT_AT = MMHA_OPT_FIRST_OWN,
     OPT_DRAIN,
+    OPT_DRY_RUN,
     OPT_GTID,
     OPT_IGNORE_DOMAINS,
     OPT_IGNORE_SOURCE_DOMAIN,
@@ -48,26 +50,47 @@ int64_t start_us;
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: " TOOL " capture [common options]\n"
-            "       " TOOL " wait --pos FILE:POS | --gtid SET | --drain\n"
-            "                   [--progress] [common options]\n"
-            "       " TOOL " repoint --to HOST:PORT --at FILE:POS | --gtid\n"
-            "                   [--ignore-source-domain]\n"
-            "                   [--ignore-domains LIST] [--settle MS]\n"
-            "                   [--repl-defaults-file FILE] [common options]\n"
-            "       " TOOL " errant --reference FILE | HOST:PORT"
-            " [common options]\n"
-            "       " TOOL " replica stop | start [--io-thread]"
-            " [common options]\n"
-            "       " TOOL " replica net-timeout SECONDS [common options]\n"
-            "       " TOOL " replica reconnect --repl-defaults-file FILE"
-            " [common options]\n"
-            "       " TOOL " clients [common options]\n"
-            "common options: [--defaults-file FILE] [--defaults-group G]\n"
-            "       [--host HOST] [--port PORT] [--socket PATH] [--user U]\n"
-            "       [--timeout SECONDS] [--format human|shell|json] [-v]\n"
-            "       [--syslog] [--check-args] [--help] [--version]\n");
+    static const struct mmha_help own[] = {
+        {"--at FILE:POS", "repoint: start at this position of the source"},
+        {"--drain", "wait: until the relay log received is applied"},
+        {"--dry-run", "repoint: print what would be sent, change nothing"},
+        {"--gtid SET", "wait: until this GTID set is applied"},
+        {"--gtid", "repoint: GTID auto-positioning"},
+        {"--ignore-domains LIST", "repoint: GTID domains to drop (1,2)"},
+        {"--ignore-source-domain", "repoint: drop the source's own domain"},
+        {"--io-thread", "replica stop/start: the IO thread only"},
+        {"--pos FILE:POS", "wait: until this source position is applied"},
+        {"--progress", "wait: what remains, once a second, on stderr"},
+        {"--reference FILE|HOST:PORT", "errant: the server to compare with"},
+        {"--repl-defaults-file FILE",
+         "repoint, replica reconnect: replication account"},
+        {"--settle MS", "repoint: threads up this long, 0 to 60000"},
+        {"--to HOST:PORT", "repoint: the new source"},
+        {NULL, NULL},
+    };
+
+    fprintf(f, "usage: " TOOL " capture [common options]\n"
+               "       " TOOL " wait --pos FILE:POS | --gtid SET | --drain\n"
+               "                   [--progress] [common options]\n"
+               "       " TOOL " repoint --to HOST:PORT --at FILE:POS | --gtid\n"
+               "                   [--ignore-source-domain]\n"
+               "                   [--ignore-domains LIST] [--settle MS]\n"
+               "                   [--repl-defaults-file FILE] [--dry-run]\n"
+               "                   [common options]\n"
+               "       " TOOL " errant --reference FILE | HOST:PORT"
+               " [common options]\n"
+               "       " TOOL " replica stop | start [--io-thread]"
+               " [common options]\n"
+               "       " TOOL " replica net-timeout SECONDS [common options]\n"
+               "       " TOOL " replica reconnect --repl-defaults-file FILE"
+               " [common options]\n"
+               "       " TOOL " clients [common options]\n"
+               "common options: [--defaults-file FILE] [--defaults-group G]\n"
+               "       [--host HOST] [--port PORT] [--socket PATH] [--user U]\n"
+               "       [--timeout SECONDS] [--format human|shell|json] [-v]\n"
+               "       [--syslog] [--check-args] [--help] [--version]\n\n");
+    mmha_help_print(f, "options", own);
+    mmha_common_help(f);
 }
 
 /* ------------------------------------------------------------ options */
@@ -76,6 +99,7 @@ static const struct option longopts[] = {
     MMHA_COMMON_LONGOPTS,
     {"at", required_argument, NULL, OPT_AT},
     {"drain", no_argument, NULL, OPT_DRAIN},
+    {"dry-run", no_argument, NULL, OPT_DRY_RUN},
     {"gtid", optional_argument, NULL, OPT_GTID},
     {"ignore-domains", required_argument, NULL, OPT_IGNORE_DOMAINS},
     {"ignore-source-domain", no_argument, NULL, OPT_IGNORE_SOURCE_DOMAIN},
@@ -94,6 +118,7 @@ static int own_option(struct args *a, int opt, int argc, char **argv)
     switch (opt) {
     case OPT_AT: a->at = optarg; return 0;
     case OPT_DRAIN: a->drain = true; return 0;
+    case OPT_DRY_RUN: a->dry_run = true; return 0;
     case OPT_GTID:
         /* wait takes "--gtid SET"; repoint a bare "--gtid". */
         if (optarg == NULL && strcmp(a->cmd, "wait") == 0) {
@@ -200,9 +225,10 @@ static bool check_args(const struct args *a)
     }
     if (!is_repoint && (a->to != NULL || a->at != NULL || a->gtid_auto ||
                         a->ignore_domains != NULL || a->ignore_source_domain ||
-                        a->settle_set)) {
-        mmha_err("--to, --at, --gtid, --ignore-domains, --ignore-source-domain "
-                 "and --settle are for repoint");
+                        a->settle_set || a->dry_run)) {
+        mmha_err(
+            "--to, --at, --gtid, --ignore-domains, --ignore-source-domain, "
+            "--settle and --dry-run are for repoint");
         return false;
     }
     if (!is_repoint && !is_reconnect && a->repl_defaults != NULL) {
@@ -349,6 +375,24 @@ static int parse_args(struct args *a, int argc, char **argv)
     return check_args(a) ? MMHA_EXIT_OK : MMHA_EXIT_USAGE;
 }
 
+/* Every option file of the command line, before connecting. */
+static int option_files_ok(const struct args *a)
+{
+    int rc = mmha_option_file_ok(
+        "--defaults-file", a->common.conn.defaults_file, a->common.conn.group);
+
+    if (rc == 0) {
+        rc =
+            mmha_option_file_ok("--repl-defaults-file", a->repl_defaults, NULL);
+    }
+    /* errant --reference is an option file when such a file exists. */
+    if (rc == 0 && a->reference != NULL && access(a->reference, F_OK) == 0) {
+        rc = mmha_option_file_ok("--reference", a->reference,
+                                 a->common.conn.group);
+    }
+    return rc;
+}
+
 /* -v counts before the log is set up, so look for it first. */
 static int count_verbose(int argc, char **argv)
 {
@@ -390,6 +434,10 @@ int main(int argc, char **argv)
     if (a.common.syslog) {
         mmha_log_fini();
         mmha_log_init(TOOL, a.common.verbose, true);
+    }
+    rc = option_files_ok(&a);
+    if (rc != 0) {
+        goto done;
     }
     mmha_deadline_start(&d, a.common.timeout_ms);
     rc = mmha_connect(&c, &a.common.conn, &d, msg, sizeof(msg));

@@ -126,6 +126,18 @@ struct guard {
 
 static void usage(FILE *f)
 {
+    static const struct mmha_help own[] = {
+        {"--epoch-file FILE", "this node's writer epoch"},
+        {"--group NAME", "the CPG group (default mmha-guard)"},
+        {"--interval S", "poll and tell the group this often, 0.05 to 60"},
+        {"--kill-after S", "a blocker's grace when fencing, 0 to 60"},
+        {"--link-grace S", "link rule: cut off this long before fencing"},
+        {"--link-interval S", "link rule: poll knet this often; 0: off"},
+        {"--pidfile FILE", "write the pid once joined"},
+        {"--status-file FILE", "the state, rewritten when it changes"},
+        {NULL, NULL},
+    };
+
     fprintf(f, "usage: mmha-guard [--epoch-file FILE] [--group NAME]\n"
                "                  [--interval S] [--kill-after S]\n"
                "                  [--link-interval S] [--link-grace S]\n"
@@ -135,7 +147,9 @@ static void usage(FILE *f)
                "                [--format human|shell|json] [--host HOST]\n"
                "                [--port PORT] [--socket PATH] [--syslog]\n"
                "                [--timeout S] [--user USER] [-v]\n"
-               "                [--check-args] [--help] [--version]\n");
+               "                [--check-args] [--help] [--version]\n\n");
+    mmha_help_print(f, "options", own);
+    mmha_common_help(f);
 }
 
 static int own_option(struct guard_args *a, int opt, const char *arg)
@@ -787,6 +801,7 @@ static void evaluate(struct guard *g, const char *why)
     if (code != MMHA_EXIT_OK) {
         mmha_err("read-only failed (%s): %s; retrying", mmha_exit_name(code),
                  r.message);
+        mmha_binlog_pos_free(&r.pos);
         write_status(g);
         return;
     }
@@ -810,6 +825,7 @@ static void evaluate(struct guard *g, const char *why)
         mmha_warn("MySQL read-only (%s, %zu clients killed)",
                   mmha_guard_reason_name(d.reason), r.nkills);
     }
+    mmha_binlog_pos_free(&r.pos);
     broadcast(g);
     write_status(g);
 }
@@ -917,6 +933,12 @@ int main(int argc, char **argv)
         goto done;
     }
     if (g->a.common.check_args) {
+        goto done;
+    }
+    code =
+        mmha_option_file_ok("--defaults-file", g->a.common.conn.defaults_file,
+                            g->a.common.conn.group);
+    if (code != 0) {
         goto done;
     }
     if (g->a.common.syslog) {

@@ -63,6 +63,24 @@ static const struct option LONGOPTS[] = {
     {NULL, 0, NULL, 0},
 };
 
+static const struct mmha_help OWN_HELP[] = {
+    {"--count N", "check --watch: stop after N readings"},
+    {"--dampen S", "check --publish: attrd_updater dampening"},
+    {"--dwell S", "check: lag within bounds this long to be readable"},
+    {"--epoch N", "beat: the writer epoch written in the row"},
+    {"--interval MS", "beat: milliseconds between beats, 10 to 3600000"},
+    {"--max-lag MS", "check: above this lag not readable"},
+    {"--node NODE", "check --publish: the node whose attributes to set"},
+    {"--offset-from FILE", "check: correct for the writer's clock offset"},
+    {"--once", "beat: one beat, printed, then exit"},
+    {"--pidfile FILE", "beat, check --watch: write the pid here"},
+    {"--publish NAME", "check: set NAME-lag-ms and NAME-readable"},
+    {"--recover-lag MS", "check: readable again below this lag"},
+    {"--state-file FILE", "check: the hysteresis state between calls"},
+    {"--watch MS", "check: a reading every MS, 10 to 3600000"},
+    {NULL, NULL},
+};
+
 static void usage(FILE *f)
 {
     fprintf(
@@ -78,7 +96,9 @@ static void usage(FILE *f)
            "                [--format human|shell|json] [--host HOST]\n"
            "                [--port PORT] [--socket PATH] [--syslog]\n"
            "                [--timeout S] [--user USER] [-v] [--check-args]\n"
-           "                [--help] [--version]\n");
+           "                [--help] [--version]\n\n");
+    mmha_help_print(f, "options", OWN_HELP);
+    mmha_common_help(f);
 }
 
 static int own_option(struct lag_args *a, int opt, const char *arg)
@@ -264,6 +284,15 @@ int main(int argc, char **argv)
     if (a.common.verbose > 0 || a.common.syslog) {
         mmha_log_fini();
         mmha_log_init(TOOL, a.common.verbose, a.common.syslog);
+    }
+    rc = mmha_option_file_ok("--defaults-file", a.common.conn.defaults_file,
+                             a.common.conn.group);
+    if (rc == 0) {
+        rc = mmha_option_file_ok("--offset-from", a.offset_from,
+                                 a.common.conn.group);
+    }
+    if (rc != 0) {
+        goto done;
     }
     if (a.cmd == LAG_AGE) {
         rc = run_age(&a);

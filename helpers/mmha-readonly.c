@@ -50,6 +50,14 @@ struct ro_args {
 
 static void usage(FILE *f)
 {
+    static const struct mmha_help own[] = {
+        {"--keep-clients", "kill no clients once read-only"},
+        {"--kill-after MS", "grace for blockers before they are killed"},
+        {"--spare-user USER[@HOST]", "never kill this account (repeatable)"},
+        {"--writable", "make the server writable instead"},
+        {NULL, NULL},
+    };
+
     fprintf(f, "usage: mmha-readonly [--keep-clients] [--kill-after MS]\n"
                "                     [--spare-user USER[@HOST]] ... "
                "[common options]\n"
@@ -58,7 +66,9 @@ static void usage(FILE *f)
                "                [--format human|shell|json] [--host HOST]\n"
                "                [--port PORT] [--socket PATH] [--syslog]\n"
                "                [--timeout S] [--user USER] [-v]\n"
-               "                [--check-args] [--help] [--version]\n");
+               "                [--check-args] [--help] [--version]\n\n");
+    mmha_help_print(f, "options", own);
+    mmha_common_help(f);
 }
 
 /* 1 handled, -1 bad value (logged). */
@@ -160,6 +170,11 @@ int main(int argc, char **argv)
         mmha_log_fini();
         mmha_log_init(TOOL, a->common.verbose, a->common.syslog);
     }
+    rc = mmha_option_file_ok("--defaults-file", a->common.conn.defaults_file,
+                             a->common.conn.group);
+    if (rc != 0) {
+        goto done;
+    }
     mmha_deadline_start(&d, a->common.timeout_ms);
     if (a->writable) {
         rc = mmha_make_writable(&a->common.conn, &d, r);
@@ -178,6 +193,9 @@ int main(int argc, char **argv)
     }
 done:
     free(a);
+    if (r != NULL) {
+        mmha_binlog_pos_free(&r->pos);
+    }
     free(r);
     mmha_log_fini();
     return rc;

@@ -7,7 +7,7 @@ set -eu
 PACKAGES="
 build-essential pkg-config
 default-libmysqlclient-dev libqb-dev libcpg-dev libquorum-dev libcfg-dev
-libcmap-dev libclang-rt-14-dev
+libcmap-dev clang-14 libclang-rt-14-dev
 mariadb-server mariadb-client
 pacemaker pacemaker-cli-utils corosync crmsh pcs resource-agents
 bats bats-assert bats-support

@@ -30,6 +30,10 @@ int mmha_exit_for_errno(unsigned int err)
     switch (err) {
     case ER_ACCESS_DENIED_ERROR:
     case ER_DBACCESS_DENIED_ERROR:
+    case ER_TABLEACCESS_DENIED_ERROR:
+    case ER_COLUMNACCESS_DENIED_ERROR:
+    case ER_PROCACCESS_DENIED_ERROR:
+    case ER_KILL_DENIED_ERROR:
     case ER_SPECIFIC_ACCESS_DENIED_ERROR: return MMHA_EXIT_NOPERM;
     case CR_CONNECTION_ERROR:
     case CR_CONN_HOST_ERROR:

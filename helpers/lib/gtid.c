@@ -526,3 +526,14 @@ size_t mmha_gtid_format(const struct mmha_gtid_set *s, char *buf, size_t len)
     }
     return used;
 }
+
+char *mmha_gtid_format_dup(const struct mmha_gtid_set *s)
+{
+    size_t n = mmha_gtid_format(s, NULL, 0);
+    char *buf = calloc(1, n + 1);
+
+    if (buf != NULL) {
+        mmha_gtid_format(s, buf, n + 1);
+    }
+    return buf;
+}

@@ -87,4 +87,8 @@ uint64_t mmha_gtid_count(const struct mmha_gtid_set *s);
  */
 size_t mmha_gtid_format(const struct mmha_gtid_set *s, char *buf, size_t len);
 
+/* The same text in a new heap string, whatever its length; NULL when out
+ * of memory. */
+char *mmha_gtid_format_dup(const struct mmha_gtid_set *s);
+
 #endif

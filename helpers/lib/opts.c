@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "optfile.h"
 #include "version.h"
 
 enum {
@@ -155,6 +156,59 @@ malformed:
     return false;
 }
 
+void mmha_help_print(FILE *f, const char *title, const struct mmha_help *h)
+{
+    fprintf(f, "%s:\n", title);
+    for (; h->option != NULL; h++) {
+        fprintf(f, "  %-26s %s\n", h->option, h->what);
+    }
+}
+
+void mmha_common_help(FILE *f)
+{
+    static const struct mmha_help common[] = {
+        {"--check-args", "check the command line, exit 0; connect nowhere"},
+        {"--defaults-file FILE", "option file with user, password, host"},
+        {"--defaults-group G", "option group read besides [client]"},
+        {"--format human|shell|json", "output format (default human)"},
+        {"--help", "this text"},
+        {"--host HOST", "server host (overrides the option file)"},
+        {"--port PORT", "server port, 1 to 65535"},
+        {"--socket PATH", "server socket (overrides the option file)"},
+        {"--syslog", "log to syslog too"},
+        {"--timeout S", "bound in seconds, 0.001 to 86400 (e.g. 0.3)"},
+        {"--user USER", "user name (overrides the option file)"},
+        {"-v, --verbose", "more log detail; twice for debug"},
+        {"--version", "print the version and exit"},
+        {NULL, NULL},
+    };
+
+    mmha_help_print(f, "common options", common);
+}
+
+static void ignore_option(void *ctx, const char *key, const char *value)
+{
+    (void)ctx;
+    (void)key;
+    (void)value;
+}
+
+int mmha_option_file_ok(const char *option, const char *path, const char *group)
+{
+    char err[1024];
+    int rc;
+
+    if (path == NULL) {
+        return 0;
+    }
+    rc = mmha_optfile_read(option, path, group, ignore_option, NULL, err,
+                           sizeof(err));
+    if (rc != 0) {
+        mmha_err("%s", err);
+    }
+    return rc;
+}
+
 void mmha_print_version(const char *tool)
 {
     printf("%s %s\n", tool, MMHA_VERSION);
@@ -180,8 +234,7 @@ bool mmha_check_name(const char *opt, const char *s, enum mmha_name_kind kind)
 {
     static const char *const what[] = {
         [MMHA_NAME_ATTR] = "letters, digits, '_', '.' and '-' only",
-        [MMHA_NAME_WORD] = "no blank, quote, backslash, glob or control "
-                           "character",
+        [MMHA_NAME_WORD] = "no blank, quote, backslash, glob, control char",
         [MMHA_NAME_PATH] = "no control character",
     };
     size_t i;

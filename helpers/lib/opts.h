@@ -9,6 +9,7 @@
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "conn.h"
 #include "output.h"
@@ -71,6 +72,27 @@ int mmha_common_option(struct mmha_common *c, int opt, const char *arg);
 
 /* The one-line message for an unknown option or missing argument. */
 void mmha_bad_option(const char *tool, int optopt_value, char **argv);
+
+/* One line of --help: an option and what it does. */
+struct mmha_help {
+    const char *option; /* "--timeout S" */
+    const char *what;   /* "bound on the whole call, in seconds" */
+};
+
+/* Print "options:" lines from a table ending with {NULL, NULL}. */
+void mmha_help_print(FILE *f, const char *title, const struct mmha_help *h);
+
+/* The common options' lines (every helper's --help ends with them). */
+void mmha_common_help(FILE *f);
+
+/*
+ * An option file named on the command line, before any connection: its
+ * mode and owner (optfile.h, mmha_optfile_check) and its syntax, with
+ * what it includes. NULL path: nothing to check. 0, or an exit code (66,
+ * 77, 78) after one line naming the option.
+ */
+int mmha_option_file_ok(const char *option, const char *path,
+                        const char *group);
 
 /* "TOOL VERSION" on stdout (--version). */
 void mmha_print_version(const char *tool);

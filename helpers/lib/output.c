@@ -3,6 +3,7 @@
 #include "output.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <string.h>
 
 bool mmha_format_parse(const char *s, enum mmha_format *f)
@@ -19,22 +20,73 @@ bool mmha_format_parse(const char *s, enum mmha_format *f)
     return true;
 }
 
+/*
+ * Length of the well-formed UTF-8 sequence at s (1 to 4), 0 when it is not
+ * one (a stray byte, an overlong form, a surrogate, past U+10FFFF).
+ */
+static size_t utf8_len(const unsigned char *s)
+{
+    unsigned char c = s[0];
+    unsigned long cp;
+    size_t n;
+    size_t i;
+
+    if (c < 0x80) {
+        return 1;
+    }
+    if (c >= 0xc2 && c <= 0xdf) {
+        n = 2;
+        cp = c & 0x1fu;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        n = 3;
+        cp = c & 0x0fu;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        n = 4;
+        cp = c & 0x07u;
+    } else {
+        return 0;
+    }
+    for (i = 1; i < n; i++) {
+        if ((s[i] & 0xc0) != 0x80) {
+            return 0; /* also stops at the NUL */
+        }
+        cp = (cp << 6) | (s[i] & 0x3fu);
+    }
+    if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
+        (cp >= 0xd800 && cp <= 0xdfff)) {
+        return 0;
+    }
+    return n;
+}
+
+/* A JSON string: always valid, a byte that is not UTF-8 becomes U+FFFD. */
 static void json_string(FILE *f, const char *s)
 {
-    fputc('"', f);
-    for (; *s != '\0'; s++) {
-        unsigned char ch = (unsigned char)*s;
+    const unsigned char *p = (const unsigned char *)s;
 
-        if (ch == '"' || ch == '\\') {
-            fprintf(f, "\\%c", ch);
-        } else if (ch == '\n') {
-            fputs("\\n", f);
-        } else if (ch == '\t') {
-            fputs("\\t", f);
-        } else if (ch < 0x20) {
-            fprintf(f, "\\u%04x", ch);
+    fputc('"', f);
+    while (*p != '\0') {
+        size_t n = utf8_len(p);
+
+        if (n == 0) {
+            fputs("\\ufffd", f);
+            p++;
+        } else if (n > 1) {
+            fwrite(p, 1, n, f);
+            p += n;
         } else {
-            fputc(ch, f);
+            if (*p == '"' || *p == '\\') {
+                fprintf(f, "\\%c", *p);
+            } else if (*p == '\n') {
+                fputs("\\n", f);
+            } else if (*p == '\t') {
+                fputs("\\t", f);
+            } else if (*p < 0x20) {
+                fprintf(f, "\\u%04x", *p);
+            } else {
+                fputc(*p, f);
+            }
+            p++;
         }
     }
     fputc('"', f);
@@ -172,6 +224,10 @@ void mmha_out_double(struct mmha_out *o, const char *key, double value,
 {
     char buf[64];
 
+    if (isnan(value) || isinf(value)) {
+        scalar(o, key, NULL, NULL); /* JSON has no nan: null */
+        return;
+    }
     snprintf(buf, sizeof(buf), "%.*f", decimals, value);
     scalar(o, key, buf, buf);
 }

@@ -41,7 +41,11 @@ bool mmha_format_parse(const char *s, enum mmha_format *f);
 void mmha_out_begin(struct mmha_out *o, enum mmha_format format, FILE *f);
 void mmha_out_end(struct mmha_out *o);
 
-/* A NULL value is JSON null, empty in shell form, "-" for a person. */
+/*
+ * A NULL value is JSON null, empty in shell form, "-" for a person. JSON
+ * output is always valid: bytes that are not UTF-8 become U+FFFD, a double
+ * that is nan or infinite is null.
+ */
 void mmha_out_str(struct mmha_out *o, const char *key, const char *value);
 void mmha_out_int(struct mmha_out *o, const char *key, long long value);
 void mmha_out_bool(struct mmha_out *o, const char *key, bool value);

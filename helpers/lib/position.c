@@ -2,6 +2,7 @@
 /* Reading binlog and replica positions through the dialect table. */
 #include "position.h"
 
+#include <errmsg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,45 @@ static void copy(char *dst, size_t len, const char *src)
 static uint64_t to_u64(const char *s)
 {
     return s != NULL ? strtoull(s, NULL, 10) : 0;
+}
+
+unsigned int mmha_query_dup(struct mmha_conn *c, const char *sql, char **out)
+{
+    struct mmha_row r;
+    unsigned long *len;
+    unsigned int e;
+
+    free(*out);
+    *out = NULL;
+    e = mmha_query_row(c, sql, &r);
+    if (e == 0 && r.row != NULL && r.ncols > 0 && r.row[0] != NULL) {
+        len = mysql_fetch_lengths(r.res);
+        *out = calloc(1, len[0] + 1);
+        if (*out != NULL) {
+            memcpy(*out, r.row[0], len[0]);
+        }
+    } else {
+        *out = calloc(1, 1);
+    }
+    mmha_row_free(&r);
+    if (e == 0 && *out == NULL) {
+        e = CR_OUT_OF_MEMORY;
+    }
+    return e;
+}
+
+unsigned int mmha_var_dup(struct mmha_conn *c, enum mmha_sql key, char **out)
+{
+    const char *var = mmha_sql_text(&c->version, key);
+    char sql[128];
+
+    if (var[0] == '\0') {
+        free(*out);
+        *out = calloc(1, 1);
+        return *out != NULL ? 0 : CR_OUT_OF_MEMORY;
+    }
+    snprintf(sql, sizeof(sql), "SELECT %s", var);
+    return mmha_query_dup(c, sql, out);
 }
 
 static unsigned int read_var(struct mmha_conn *c, enum mmha_sql key, char *buf,
@@ -30,6 +70,20 @@ static unsigned int read_var(struct mmha_conn *c, enum mmha_sql key, char *buf,
     return mmha_query_value(c, sql, buf, len, NULL);
 }
 
+void mmha_binlog_pos_free(struct mmha_binlog_pos *p)
+{
+    free(p->gtid_binlog);
+    free(p->gtid_current);
+    p->gtid_binlog = NULL;
+    p->gtid_current = NULL;
+}
+
+void mmha_replica_status_free(struct mmha_replica_status *r)
+{
+    free(r->gtid_applied);
+    r->gtid_applied = NULL;
+}
+
 unsigned int mmha_binlog_pos_read(struct mmha_conn *c,
                                   struct mmha_binlog_pos *p)
 {
@@ -37,6 +91,7 @@ unsigned int mmha_binlog_pos_read(struct mmha_conn *c,
     unsigned int e;
     char buf[64];
 
+    mmha_binlog_pos_free(p);
     memset(p, 0, sizeof(*p));
     e = mmha_query_row(
         c, mmha_sql_text(&c->version, MMHA_SQL_SHOW_BINLOG_STATUS), &r);
@@ -48,11 +103,12 @@ unsigned int mmha_binlog_pos_read(struct mmha_conn *c,
     p->pos = to_u64(mmha_row_get(&r, "Position"));
     mmha_row_free(&r);
 
-    e = read_var(c, MMHA_VAR_GTID_BINLOG, p->gtid_binlog,
-                 sizeof(p->gtid_binlog));
+    e = mmha_var_dup(c, MMHA_VAR_GTID_BINLOG, &p->gtid_binlog);
     if (e == 0 && c->version.flavour == MMHA_FLAVOUR_MARIADB) {
-        e = read_var(c, MMHA_VAR_GTID_CURRENT, p->gtid_current,
-                     sizeof(p->gtid_current));
+        e = mmha_var_dup(c, MMHA_VAR_GTID_CURRENT, &p->gtid_current);
+    } else if (e == 0) {
+        p->gtid_current = calloc(1, 1);
+        e = p->gtid_current != NULL ? 0 : CR_OUT_OF_MEMORY;
     }
     if (e == 0) {
         e = read_var(c, MMHA_VAR_SERVER_UUID, p->server_uuid,
@@ -84,6 +140,7 @@ unsigned int mmha_replica_status_read(struct mmha_conn *c,
     const char *s;
     unsigned int e;
 
+    mmha_replica_status_free(r);
     memset(r, 0, sizeof(*r));
     e = mmha_query_row(c, mmha_sql_text(v, MMHA_SQL_SHOW_REPLICA_STATUS), &row);
     if (e != 0) {
@@ -127,8 +184,7 @@ unsigned int mmha_replica_status_read(struct mmha_conn *c,
             mmha_row_get(&row, mmha_sql_text(v, MMHA_COL_RELAY_LOG_SPACE)));
     }
     mmha_row_free(&row);
-    return read_var(c, MMHA_VAR_GTID_APPLIED, r->gtid_applied,
-                    sizeof(r->gtid_applied));
+    return mmha_var_dup(c, MMHA_VAR_GTID_APPLIED, &r->gtid_applied);
 }
 
 void mmha_binlog_pos_out(struct mmha_out *o, const char *key,
@@ -139,8 +195,10 @@ void mmha_binlog_pos_out(struct mmha_out *o, const char *key,
     }
     mmha_out_str(o, "binlog_file", p->binlog_on ? p->file : NULL);
     mmha_out_int(o, "binlog_pos", (long long)p->pos);
-    mmha_out_str(o, "gtid_binlog", p->gtid_binlog);
-    mmha_out_str(o, "gtid_current", p->gtid_current);
+    mmha_out_str(o, "gtid_binlog",
+                 p->gtid_binlog != NULL ? p->gtid_binlog : "");
+    mmha_out_str(o, "gtid_current",
+                 p->gtid_current != NULL ? p->gtid_current : "");
     mmha_out_int(o, "server_id", (long long)p->server_id);
     mmha_out_str(o, "server_uuid", p->server_uuid);
     mmha_out_bool(o, "read_only", p->read_only);
@@ -178,7 +236,8 @@ void mmha_replica_status_out(struct mmha_out *o, const char *key,
     mmha_out_int(o, "last_sql_errno", r->last_sql_errno);
     mmha_out_str(o, "last_sql_error", r->last_sql_error);
     mmha_out_bool(o, "auto_position", r->auto_position);
-    mmha_out_str(o, "gtid_applied", r->gtid_applied);
+    mmha_out_str(o, "gtid_applied",
+                 r->gtid_applied != NULL ? r->gtid_applied : "");
     mmha_out_int(o, "relay_log_space", (long long)r->relay_log_space);
     if (key != NULL) {
         mmha_out_close(o);

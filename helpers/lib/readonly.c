@@ -604,6 +604,13 @@ static bool same_place(const struct mmha_binlog_pos *a,
     return strcmp(a->file, b->file) == 0 && a->pos == b->pos;
 }
 
+#define SWAP_POS(a, b)                                                         \
+    do {                                                                       \
+        struct mmha_binlog_pos *t_ = (a);                                      \
+        (a) = (b);                                                             \
+        (b) = t_;                                                              \
+    } while (0)
+
 /* Read the position until two reads still_ms apart agree. */
 static int wait_still(struct ro *x)
 {
@@ -627,12 +634,15 @@ static int wait_still(struct ro *x)
         mmha_deadline_sleep_ms(x->d, x->o->still_ms);
         e = mmha_binlog_pos_read(&x->w, cur);
         if (e == 0 && same_place(prev, cur)) {
+            /* Moved, not copied: its GTID strings are on the heap. */
+            mmha_binlog_pos_free(&x->r->pos);
             x->r->pos = *cur;
+            memset(cur, 0, sizeof(*cur));
             x->r->pos_valid = true;
             rc = MMHA_EXIT_OK;
             break;
         }
-        *prev = *cur;
+        SWAP_POS(prev, cur);
     }
     if (e != 0) {
         snprintf(x->r->message, sizeof(x->r->message),
@@ -640,6 +650,8 @@ static int wait_still(struct ro *x)
                  mysql_error(x->w.my));
         rc = mmha_exit_for_errno(e);
     }
+    mmha_binlog_pos_free(prev);
+    mmha_binlog_pos_free(cur);
     free(prev);
     free(cur);
     return rc;

@@ -46,6 +46,7 @@ struct args {
     bool ignore_source_domain;  /* repoint --ignore-source-domain */
     int settle_ms;              /* repoint --settle (default 500) */
     bool settle_set;
+    bool dry_run;          /* repoint --dry-run */
     const char *action;    /* replica: stop, start, net-timeout, ... */
     bool io_thread;        /* replica stop/start --io-thread */
     int64_t net_timeout_s; /* replica net-timeout SECONDS */

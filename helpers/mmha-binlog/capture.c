@@ -19,8 +19,8 @@ static long long row_ll(const struct mmha_row *r, const char *name)
 
 int cmd_capture(struct args *a, struct mmha_conn *c, struct mmha_out *o)
 {
-    struct mmha_binlog_pos p;
-    struct mmha_replica_status r;
+    struct mmha_binlog_pos p = {0};
+    struct mmha_replica_status r = {0};
     char name[64];
     char ignore[DOMAINS_MAX];
     struct mmha_row ai = {0};
@@ -41,6 +41,8 @@ int cmd_capture(struct args *a, struct mmha_conn *c, struct mmha_out *o)
     }
     if (e != 0) {
         mmha_row_free(&ai);
+        mmha_binlog_pos_free(&p);
+        mmha_replica_status_free(&r);
         mmha_err("cannot read the positions: %s", mysql_error(c->my));
         return mmha_exit_for_errno(e);
     }
@@ -52,5 +54,7 @@ int cmd_capture(struct args *a, struct mmha_conn *c, struct mmha_out *o)
     mmha_out_int(o, "auto_increment_increment", row_ll(&ai, "inc"));
     mmha_out_int(o, "auto_increment_offset", row_ll(&ai, "off"));
     mmha_row_free(&ai);
+    mmha_binlog_pos_free(&p);
+    mmha_replica_status_free(&r);
     return MMHA_EXIT_OK;
 }

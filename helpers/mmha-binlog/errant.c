@@ -5,6 +5,7 @@
  */
 #include <mysqld_error.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -57,30 +58,31 @@ static unsigned int gtid_state(struct mmha_conn *c, bool with_applied,
 {
     struct mmha_gtid_set bin;
     struct mmha_gtid_set app;
-    char buf[MMHA_GTID_MAX];
+    char *buf = NULL;
     char ignore[DOMAINS_MAX] = "";
     unsigned int e;
 
     mmha_gtid_init(out, gtid_kind(c));
-    e = read_var(c, MMHA_VAR_GTID_BINLOG, buf, sizeof(buf));
+    mmha_gtid_init(&bin, gtid_kind(c));
+    mmha_gtid_init(&app, gtid_kind(c));
+    e = mmha_var_dup(c, MMHA_VAR_GTID_BINLOG, &buf);
     if (e != 0) {
         snprintf(err, errlen, "%s", mysql_error(c->my));
-        return e;
+        goto done;
     }
     if (!mmha_gtid_parse(&bin, gtid_kind(c), buf, err, errlen)) {
-        return ER_UNKNOWN_ERROR;
+        e = ER_UNKNOWN_ERROR;
+        goto done;
     }
-    mmha_gtid_init(&app, gtid_kind(c));
     if (with_applied) {
-        e = read_var(c, MMHA_VAR_GTID_APPLIED, buf, sizeof(buf));
+        e = mmha_var_dup(c, MMHA_VAR_GTID_APPLIED, &buf);
         if (e != 0) {
             snprintf(err, errlen, "%s", mysql_error(c->my));
-            mmha_gtid_free(&bin);
-            return e;
+            goto done;
         }
         if (!mmha_gtid_parse(&app, gtid_kind(c), buf, err, errlen)) {
-            mmha_gtid_free(&bin);
-            return ER_UNKNOWN_ERROR;
+            e = ER_UNKNOWN_ERROR;
+            goto done;
         }
         /* Without the right to see it, no list: the old answer. */
         if (read_ignore_domains(c, ignore, sizeof(ignore)) != 0) {
@@ -90,15 +92,30 @@ static unsigned int gtid_state(struct mmha_conn *c, bool with_applied,
         }
         if (!drop_domains(&app, ignore)) {
             snprintf(err, errlen, "out of memory");
-            mmha_gtid_free(&bin);
-            mmha_gtid_free(&app);
-            return ER_UNKNOWN_ERROR;
+            e = ER_UNKNOWN_ERROR;
+            goto done;
         }
     }
-    mmha_gtid_union(out, &bin, &app);
+    if (!mmha_gtid_union(out, &bin, &app)) {
+        snprintf(err, errlen, "out of memory");
+        e = ER_UNKNOWN_ERROR;
+    }
+done:
+    free(buf);
     mmha_gtid_free(&bin);
     mmha_gtid_free(&app);
-    return 0;
+    return e;
+}
+
+/* A GTID set as a string member, whole, whatever its length. */
+static bool gtid_out(struct mmha_out *o, const char *key,
+                     const struct mmha_gtid_set *s)
+{
+    char *text = mmha_gtid_format_dup(s);
+
+    mmha_out_str(o, key, text != NULL ? text : "");
+    free(text);
+    return text != NULL;
 }
 
 static void errant_out(struct mmha_out *o, const struct mmha_gtid_set *s)
@@ -136,7 +153,6 @@ int cmd_errant(struct args *a, struct mmha_conn *c,
     struct mmha_gtid_set errant;
     char host[MMHA_NAME_MAX];
     char msg[MSG_MAX] = "";
-    char text[MMHA_GTID_MAX];
     unsigned int port = 0;
     int rc;
 
@@ -172,12 +188,12 @@ int cmd_errant(struct args *a, struct mmha_conn *c,
     }
     rc = mmha_gtid_empty(&errant) ? MMHA_EXIT_OK : MMHA_EXIT_ERRANT;
     mmha_out_str(o, "status", mmha_exit_name(rc));
-    mmha_gtid_format(&mine, text, sizeof(text));
-    mmha_out_str(o, "gtid_local", text);
-    mmha_gtid_format(&theirs, text, sizeof(text));
-    mmha_out_str(o, "gtid_reference", text);
-    mmha_gtid_format(&errant, text, sizeof(text));
-    mmha_out_str(o, "errant", text);
+    if (!gtid_out(o, "gtid_local", &mine) ||
+        !gtid_out(o, "gtid_reference", &theirs) ||
+        !gtid_out(o, "errant", &errant)) {
+        mmha_err("out of memory");
+        rc = MMHA_EXIT_OSERR;
+    }
     mmha_out_int(o, "errant_count", (long long)mmha_gtid_count(&errant));
     errant_out(o, &errant);
 

@@ -29,21 +29,22 @@ enum {
 /* The replica's state after the action, as capture prints it. */
 static int state_out(struct mmha_conn *c, struct mmha_out *o)
 {
-    struct mmha_replica_status r;
+    struct mmha_replica_status r = {0};
     char ignore[DOMAINS_MAX] = "";
     unsigned int e;
     int rc = replica_read(c, &r);
 
-    if (rc != MMHA_EXIT_OK) {
-        return rc;
+    if (rc == MMHA_EXIT_OK) {
+        e = read_ignore_domains(c, ignore, sizeof(ignore));
+        if (e != 0) {
+            mmha_err("cannot read the replica status: %s", mysql_error(c->my));
+            rc = mmha_exit_for_errno(e);
+        } else {
+            replica_out(o, "replica", &r, ignore);
+        }
     }
-    e = read_ignore_domains(c, ignore, sizeof(ignore));
-    if (e != 0) {
-        mmha_err("cannot read the replica status: %s", mysql_error(c->my));
-        return mmha_exit_for_errno(e);
-    }
-    replica_out(o, "replica", &r, ignore);
-    return MMHA_EXIT_OK;
+    mmha_replica_status_free(&r);
+    return rc;
 }
 
 /* Run one statement of the dialect table: 0 or an exit code (logged). */
@@ -155,30 +156,26 @@ static int end_leftovers(const struct args *a,
 }
 
 static int reconnect(struct args *a, struct mmha_conn *c,
+                     const struct mmha_replica_status *r,
                      const struct mmha_deadline *d, struct mmha_out *o)
 {
-    struct mmha_replica_status r;
     char ended[ENDED_MAX] = "";
     char source[MMHA_NAME_MAX + 8];
     int rc;
     int src_rc;
 
-    rc = replica_read(c, &r);
-    if (rc != MMHA_EXIT_OK) {
-        return rc;
-    }
     rc = run_sql(c, MMHA_SQL_STOP_REPLICA_IO);
     if (rc != MMHA_EXIT_OK) {
         return rc;
     }
     /* The IO thread starts again whatever happened on the source. */
-    src_rc = end_leftovers(a, &r, d, ended, sizeof(ended));
+    src_rc = end_leftovers(a, r, d, ended, sizeof(ended));
     mmha_conn_bound(c, d);
     rc = run_sql(c, MMHA_SQL_START_REPLICA_IO);
     if (rc == MMHA_EXIT_OK) {
         rc = src_rc;
     }
-    snprintf(source, sizeof(source), "%s:%u", r.source_host, r.source_port);
+    snprintf(source, sizeof(source), "%s:%u", r->source_host, r->source_port);
     mmha_out_str(o, "status", mmha_exit_name(rc));
     mmha_out_str(o, "source", source);
     mmha_out_str(o, "ended", ended);
@@ -189,22 +186,21 @@ static int reconnect(struct args *a, struct mmha_conn *c,
 int cmd_replica(struct args *a, struct mmha_conn *c,
                 const struct mmha_deadline *d, struct mmha_out *o)
 {
-    struct mmha_replica_status r;
+    struct mmha_replica_status r = {0};
     int rc;
 
     if (strcmp(a->action, "net-timeout") == 0) {
         return net_timeout(a, c, o);
     }
     rc = replica_read(c, &r);
-    if (rc != MMHA_EXIT_OK) {
-        return rc;
-    }
-    if (!r.configured) {
+    if (rc == MMHA_EXIT_OK && !r.configured) {
         mmha_err("this server is not a replica");
-        return MMHA_EXIT_CONFIGURED;
+        rc = MMHA_EXIT_CONFIGURED;
+    } else if (rc == MMHA_EXIT_OK && strcmp(a->action, "reconnect") == 0) {
+        rc = reconnect(a, c, &r, d, o);
+    } else if (rc == MMHA_EXIT_OK) {
+        rc = stop_start(a, c, o);
     }
-    if (strcmp(a->action, "reconnect") == 0) {
-        return reconnect(a, c, d, o);
-    }
-    return stop_start(a, c, o);
+    mmha_replica_status_free(&r);
+    return rc;
 }

@@ -105,16 +105,20 @@ static int verify_running(struct mmha_conn *c, const struct mmha_deadline *d,
 static int read_repl_credentials(const char *path, char *user, size_t ulen,
                                  char *pw, size_t plen)
 {
+    char err[MSG_MAX];
     int u;
     int p;
 
-    if (access(path, R_OK) != 0) {
-        mmha_err("--repl-defaults-file %s: cannot read it: %s", path,
-                 strerror(errno));
-        return MMHA_EXIT_NOINPUT;
+    /* The groups libmariadb reads for the same file on a connection. */
+    u = mmha_optfile_get("--repl-defaults-file", path, NULL, "user", user, ulen,
+                         err, sizeof(err));
+    p = u > 1 ? u
+              : mmha_optfile_get("--repl-defaults-file", path, NULL, "password",
+                                 pw, plen, err, sizeof(err));
+    if (u > 1 || p > 1) {
+        mmha_err("%s", err);
+        return u > 1 ? u : p;
     }
-    u = mmha_optfile_get(path, "client", "user", user, ulen);
-    p = mmha_optfile_get(path, "client", "password", pw, plen);
     if (u != 0 || p != 0) {
         mmha_err("--repl-defaults-file %s: needs user and password in "
                  "[client]",
@@ -225,25 +229,37 @@ static int source_domain(const struct args *a, const char *host,
 static int take_back_skipped(struct mmha_conn *c, const char *dropped,
                              char *msg, size_t len)
 {
-    char slave[MMHA_GTID_MAX];
-    char bin[MMHA_GTID_MAX];
-    char pos[MMHA_GTID_MAX] = "";
-    const char *from[2] = {slave, bin};
+    char *slave = NULL;
+    char *bin = NULL;
+    char *pos = NULL;
+    char *sql = NULL;
+    const char *from[2];
     size_t n = 0;
     int i;
     unsigned int e;
+    int rc = MMHA_EXIT_OK;
 
     if (dropped[0] == '\0') {
         return MMHA_EXIT_OK;
     }
-    e = read_var(c, MMHA_VAR_GTID_APPLIED, slave, sizeof(slave));
+    e = mmha_var_dup(c, MMHA_VAR_GTID_APPLIED, &slave);
     if (e == 0) {
-        e = read_var(c, MMHA_VAR_GTID_BINLOG, bin, sizeof(bin));
+        e = mmha_var_dup(c, MMHA_VAR_GTID_BINLOG, &bin);
     }
     if (e != 0) {
         snprintf(msg, len, "%s", mysql_error(c->my));
-        return mmha_exit_for_errno(e);
+        rc = mmha_exit_for_errno(e);
+        goto done;
     }
+    /* The new position is never longer than both together. */
+    pos = calloc(1, strlen(slave) + strlen(bin) + 2);
+    if (pos == NULL) {
+        snprintf(msg, len, "out of memory");
+        rc = MMHA_EXIT_OSERR;
+        goto done;
+    }
+    from[0] = slave;
+    from[1] = bin;
     /* The other domains from gtid_slave_pos, the dropped ones from the
      * binary log. */
     for (i = 0; i < 2; i++) {
@@ -253,28 +269,43 @@ static int take_back_skipped(struct mmha_conn *c, const char *dropped,
             size_t l = strcspn(p, ",");
             bool mine = domain_list_has(dropped, strtoul(p, NULL, 10));
 
-            if (mine == (i == 1) && n + l + 2 < sizeof(pos)) {
-                n += (size_t)snprintf(pos + n, sizeof(pos) - n, "%s%.*s",
-                                      n > 0 ? "," : "", (int)l, p);
+            if (mine == (i == 1)) {
+                if (n > 0) {
+                    pos[n++] = ',';
+                }
+                memcpy(pos + n, p, l);
+                n += l;
             }
             p += l;
             p += strspn(p, ", ");
         }
     }
+    pos[n] = '\0';
     if (strcmp(pos, slave) == 0) {
-        return MMHA_EXIT_OK;
+        goto done;
     }
     mmha_info("no longer ignoring domains %s: gtid_slave_pos %s -> %s", dropped,
               slave, pos);
     e = mmha_exec(c, mmha_sql_text(&c->version, MMHA_SQL_STOP_REPLICA));
     if (e == 0) {
-        e = mmha_execf(c, "SET GLOBAL gtid_slave_pos = '%s'", pos);
+        /* A GTID position holds digits, '-' and ',' only (read above). */
+        if (asprintf(&sql, "SET GLOBAL gtid_slave_pos = '%s'", pos) < 0) {
+            sql = NULL;
+            e = CR_OUT_OF_MEMORY;
+        } else {
+            e = mmha_exec(c, sql);
+        }
     }
     if (e != 0) {
         snprintf(msg, len, "%s", mysql_error(c->my));
-        return MMHA_EXIT_ERROR;
+        rc = MMHA_EXIT_ERROR;
     }
-    return MMHA_EXIT_OK;
+done:
+    free(slave);
+    free(bin);
+    free(pos);
+    free(sql);
+    return rc;
 }
 
 /* The domains of list old that list new lacks, into out. */
@@ -342,11 +373,48 @@ static int ignore_list(const struct args *a, struct mmha_conn *c,
     return MMHA_EXIT_OK;
 }
 
+/*
+ * --dry-run: what repoint would send, the password masked, and the
+ * replica as it is; nothing is changed.
+ */
+static int dry_run(struct mmha_conn *c, const struct mmha_change_source *cs,
+                   const struct mmha_replica_status *old,
+                   const char *old_ignore, struct mmha_out *o)
+{
+    const struct mmha_version *v = &c->version;
+    struct mmha_change_source shown = *cs;
+    char dropped[DOMAINS_MAX] = "";
+    char change[4096];
+    const char *stmts[3];
+
+    if (shown.password != NULL) {
+        shown.password = "********";
+    }
+    if (!mmha_change_source_sql(v, &shown, conn_escape, c, change,
+                                sizeof(change))) {
+        mmha_err("cannot build the CHANGE statement");
+        return MMHA_EXIT_SOFTWARE;
+    }
+    stmts[0] = mmha_sql_text(v, MMHA_SQL_STOP_REPLICA);
+    stmts[1] = change;
+    stmts[2] = mmha_sql_text(v, MMHA_SQL_START_REPLICA);
+    dropped_domains(old_ignore, cs->ignore_domains, dropped, sizeof(dropped));
+    mmha_out_str(o, "status", mmha_exit_name(MMHA_EXIT_OK));
+    mmha_out_bool(o, "dry_run", true);
+    mmha_out_str_list(o, "statements", "statement", stmts, 3);
+    /* With --gtid, these domains of gtid_slave_pos would first go back to
+     * what the binary log holds. */
+    mmha_out_str(o, "domains_taken_back",
+                 cs->auto_position == MMHA_AUTOPOS_ON ? dropped : "");
+    replica_out(o, "replica", old, old_ignore);
+    return MMHA_EXIT_OK;
+}
+
 int cmd_repoint(struct args *a, struct mmha_conn *c,
                 const struct mmha_deadline *d, struct mmha_out *o)
 {
-    struct mmha_replica_status old;
-    struct mmha_replica_status now;
+    struct mmha_replica_status old = {0};
+    struct mmha_replica_status now = {0};
     struct mmha_change_source cs = {0};
     struct mmha_deadline verify;
     char host[MMHA_NAME_MAX];
@@ -366,7 +434,6 @@ int cmd_repoint(struct args *a, struct mmha_conn *c,
     int rc;
     unsigned int e;
 
-    memset(&now, 0, sizeof(now));
     mmha_parse_host_port(a->to, host, sizeof(host), &port);
     if (a->at != NULL) {
         mmha_parse_binlog_pos(a->at, file, sizeof(file), &pos);
@@ -388,6 +455,7 @@ int cmd_repoint(struct args *a, struct mmha_conn *c,
     }
     if (e != 0) {
         mmha_err("cannot read the replica status: %s", mysql_error(c->my));
+        mmha_replica_status_free(&old);
         return mmha_exit_for_errno(e);
     }
     cs.host = host;
@@ -402,6 +470,11 @@ int cmd_repoint(struct args *a, struct mmha_conn *c,
     /* Set, or cleared: a list left from an earlier source never stays. */
     cs.ignore_domains = ignore;
 
+    if (a->dry_run) {
+        rc = dry_run(c, &cs, &old, old_ignore, o);
+        mmha_replica_status_free(&old);
+        return rc;
+    }
     /* Keep time back for putting the old source back if this fails. */
     left = mmha_deadline_left_ms(d);
     mmha_deadline_start(&verify, left > 2 * RESTORE_RESERVE_MS
@@ -443,5 +516,7 @@ int cmd_repoint(struct args *a, struct mmha_conn *c,
     mmha_out_str(o, "error", msg[0] != '\0' ? msg : NULL);
     replica_out(o, "old", &old, old_ignore);
     replica_out(o, "replica", &now, now_ignore);
+    mmha_replica_status_free(&old);
+    mmha_replica_status_free(&now);
     return rc;
 }

@@ -17,14 +17,10 @@
 
 #include "binlog.h"
 
-enum {
-    SQL_MAX = 16384,
-};
-
 /* The blocking wait function, run on its own connection and thread. */
 struct waiter {
     struct mmha_conn *c;
-    char sql[SQL_MAX];
+    char *sql;
     pthread_t thread;
     bool started;
     atomic_bool finished;
@@ -62,26 +58,31 @@ static unsigned int applied_gtids(struct mmha_conn *c,
 {
     struct mmha_gtid_set applied;
     struct mmha_gtid_set own;
-    char buf[MMHA_GTID_MAX];
+    char *buf = NULL;
     char err[128];
     unsigned int e;
 
     mmha_gtid_init(out, gtid_kind(c));
-    e = read_var(c, MMHA_VAR_GTID_BINLOG, buf, sizeof(buf));
+    e = mmha_var_dup(c, MMHA_VAR_GTID_BINLOG, &buf);
     if (e != 0) {
+        free(buf);
         return e;
     }
     if (!mmha_gtid_parse(&applied, gtid_kind(c), r->gtid_applied, err,
                          sizeof(err)) ||
         !mmha_gtid_parse(&own, gtid_kind(c), buf, err, sizeof(err))) {
         mmha_gtid_free(&applied);
+        free(buf);
         mmha_err("the server's GTID state is unreadable: %s", err);
         return ER_UNKNOWN_ERROR;
     }
-    mmha_gtid_union(out, &applied, &own);
+    free(buf);
+    if (!mmha_gtid_union(out, &applied, &own)) {
+        e = CR_OUT_OF_MEMORY;
+    }
     mmha_gtid_free(&applied);
     mmha_gtid_free(&own);
-    return 0;
+    return e;
 }
 
 /* How much is left: bytes (positions) or transactions (GTIDs); -1 unknown */
@@ -194,20 +195,24 @@ static void wait_out(struct mmha_out *o, const struct wait_target *t,
                      const struct mmha_replica_status *r, int64_t t0_us,
                      int code, const char *msg)
 {
-    char buf[MMHA_GTID_MAX];
+    char buf[MMHA_NAME_MAX + 24];
+    char *gtid = NULL;
 
     mmha_out_str(o, "status", mmha_exit_name(code));
     mmha_out_bool(o, "reached", code == MMHA_EXIT_OK);
     if (t->kind == TARGET_POS) {
         snprintf(buf, sizeof(buf), "%s:%llu", t->file,
                  (unsigned long long)t->pos);
+        mmha_out_str(o, "target", buf);
     } else {
-        mmha_gtid_format(&t->gtid, buf, sizeof(buf));
+        gtid = mmha_gtid_format_dup(&t->gtid);
+        mmha_out_str(o, "target", gtid);
+        free(gtid);
     }
-    mmha_out_str(o, "target", buf);
     mmha_out_str(o, "exec_file", r->exec_file);
     mmha_out_int(o, "exec_pos", (long long)r->exec_pos);
-    mmha_out_str(o, "gtid_applied", r->gtid_applied);
+    mmha_out_str(o, "gtid_applied",
+                 r->gtid_applied != NULL ? r->gtid_applied : "");
     mmha_out_double(o, "waited", (double)(mmha_now_us() - t0_us) / 1e6, 3);
     mmha_out_double(o, "elapsed", (double)(mmha_now_us() - start_us) / 1e6, 4);
     mmha_out_str(o, "error", msg[0] != '\0' ? msg : NULL);
@@ -239,26 +244,25 @@ static bool wait_target_set(struct args *a, struct mmha_conn *c,
     return mmha_parse_binlog_pos(a->pos, t->file, sizeof(t->file), &t->pos);
 }
 
-/* The wait function's statement for what is still missing. */
-static void waiter_sql(struct mmha_conn *c, struct mmha_conn *mon,
-                       const struct mmha_replica_status *r,
-                       const struct wait_target *t,
-                       const struct mmha_deadline *d, char *sql, size_t len)
+/* The wait function's statement for what is still missing: a new heap
+ * string, NULL when out of memory. */
+static char *waiter_sql(struct mmha_conn *c, struct mmha_conn *mon,
+                        const struct mmha_replica_status *r,
+                        const struct wait_target *t,
+                        const struct mmha_deadline *d)
 {
     const struct mmha_version *v = &c->version;
     /* The server bound is a backstop: our deadline kills it first. */
     long long secs = mmha_deadline_left_ms(d) / 1000 + 2;
-    char text[MMHA_GTID_MAX];
-    char esc[2 * MMHA_GTID_MAX + 1];
+    char *text = NULL;
+    char *esc = NULL;
+    char *sql = NULL;
+    const char *fn;
 
     if (t->kind == TARGET_POS) {
-        mmha_escape(c, esc, sizeof(esc), t->file);
-        snprintf(sql, len, "SELECT %s('%s', %llu, %lld)",
-                 mmha_sql_text(v, MMHA_FN_POS_WAIT), esc,
-                 (unsigned long long)t->pos, secs);
-        return;
-    }
-    {
+        text = strdup(t->file);
+        fn = mmha_sql_text(v, MMHA_FN_POS_WAIT);
+    } else {
         struct mmha_gtid_set have;
         struct mmha_gtid_set left;
 
@@ -267,22 +271,33 @@ static void waiter_sql(struct mmha_conn *c, struct mmha_conn *mon,
         mmha_gtid_init(&left, t->gtid.kind);
         if (applied_gtids(mon, r, &have) == 0 &&
             mmha_gtid_subtract(&left, &t->gtid, &have)) {
-            mmha_gtid_format(&left, text, sizeof(text));
+            text = mmha_gtid_format_dup(&left);
         } else {
-            mmha_gtid_format(&t->gtid, text, sizeof(text));
+            text = mmha_gtid_format_dup(&t->gtid);
         }
         mmha_gtid_free(&left);
         mmha_gtid_free(&have);
+        fn = mmha_sql_text(v, MMHA_FN_GTID_WAIT);
     }
-    mmha_escape(c, esc, sizeof(esc), text);
-    snprintf(sql, len, "SELECT %s('%s', %lld)",
-             mmha_sql_text(v, MMHA_FN_GTID_WAIT), esc, secs);
+    esc = text != NULL ? calloc(1, 2 * strlen(text) + 1) : NULL;
+    if (esc != NULL) {
+        mmha_escape(c, esc, 2 * strlen(text) + 1, text);
+        if (t->kind == TARGET_POS) {
+            (void)!asprintf(&sql, "SELECT %s('%s', %llu, %lld)", fn, esc,
+                            (unsigned long long)t->pos, secs);
+        } else {
+            (void)!asprintf(&sql, "SELECT %s('%s', %lld)", fn, esc, secs);
+        }
+    }
+    free(text);
+    free(esc);
+    return sql;
 }
 
 int cmd_wait(struct args *a, struct mmha_conn *c, const struct mmha_deadline *d,
              struct mmha_out *o)
 {
-    struct mmha_replica_status r;
+    struct mmha_replica_status r = {0};
     struct wait_target t;
     struct mmha_conn mon = {0};
     struct waiter *w = NULL;
@@ -298,6 +313,7 @@ int cmd_wait(struct args *a, struct mmha_conn *c, const struct mmha_deadline *d,
     mmha_gtid_init(&t.gtid, gtid_kind(c));
     rc = replica_read(c, &r);
     if (rc != MMHA_EXIT_OK) {
+        mmha_replica_status_free(&r);
         return rc;
     }
     if (!r.configured) {
@@ -328,7 +344,12 @@ int cmd_wait(struct args *a, struct mmha_conn *c, const struct mmha_deadline *d,
         goto done;
     }
     w->c = c;
-    waiter_sql(c, &mon, &r, &t, d, w->sql, sizeof(w->sql));
+    w->sql = waiter_sql(c, &mon, &r, &t, d);
+    if (w->sql == NULL) {
+        snprintf(msg, sizeof(msg), "out of memory");
+        rc = MMHA_EXIT_OSERR;
+        goto done;
+    }
     mmha_debug("waiting with: %s", w->sql);
     if (pthread_create(&w->thread, NULL, waiter_run, w) != 0) {
         snprintf(msg, sizeof(msg), "cannot start a thread");
@@ -383,7 +404,20 @@ int cmd_wait(struct args *a, struct mmha_conn *c, const struct mmha_deadline *d,
                 rc = replication_broken(&r, msg, sizeof(msg));
                 remaining(&mon, &r, &t, &reached);
             }
-            if (rc == 0 && !reached) {
+            if (rc == 0 && !reached && w->isnull && !mmha_deadline_passed(d)) {
+                /* NULL at once with replication running: the server
+                 * refused the arguments (a file its source never had). */
+                rc = MMHA_EXIT_DATAERR;
+                snprintf(msg, sizeof(msg),
+                         "the server refused the wait: %s returned NULL "
+                         "(%s)",
+                         mmha_sql_text(&c->version, t.kind == TARGET_POS
+                                                        ? MMHA_FN_POS_WAIT
+                                                        : MMHA_FN_GTID_WAIT),
+                         t.kind == TARGET_POS
+                             ? "is the file a binary log of its source?"
+                             : "is the GTID set valid here?");
+            } else if (rc == 0 && !reached) {
                 rc = MMHA_EXIT_DEADLINE;
                 snprintf(msg, sizeof(msg), "not reached within --timeout");
             }
@@ -398,6 +432,9 @@ done:
     if (w != NULL && w->started) {
         pthread_join(w->thread, NULL);
     }
+    if (w != NULL) {
+        free(w->sql);
+    }
     free(w);
     mmha_disconnect(&mon);
     if (rc != 0 && msg[0] != '\0') {
@@ -407,5 +444,6 @@ done:
         wait_out(o, &t, &r, t0, rc, msg);
     }
     mmha_gtid_free(&t.gtid);
+    mmha_replica_status_free(&r);
     return rc;
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "attrd.h"
 #include "conn.h"
@@ -204,6 +205,20 @@ static void print_replication(struct mmha_out *o, const struct lag_reading *r)
     mmha_out_int(o, "last_sql_errno", rs->last_sql_errno);
 }
 
+/* Now as UTC ISO 8601 with milliseconds: "2026-12-02T15:31:00.123Z". */
+static const char *utc_now(char *buf, size_t len)
+{
+    struct timespec ts;
+    struct tm tm;
+    size_t n;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    gmtime_r(&ts.tv_sec, &tm);
+    n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(buf + n, len - n, ".%03dZ", (int)(ts.tv_nsec / 1000000) % 1000);
+    return buf;
+}
+
 static void check_print(const struct lag_args *a, const struct lag_reading *r,
                         const struct mmha_hyst_state *st,
                         enum mmha_hyst_reason why, int64_t dwell_left,
@@ -214,7 +229,10 @@ static void check_print(const struct lag_args *a, const struct lag_reading *r,
 
     mmha_out_begin(&o, a->common.format, stdout);
     if (w != NULL) {
+        char when[40];
+
         mmha_out_int(&o, "reading", w->reading);
+        mmha_out_str(&o, "time", utc_now(when, sizeof(when)));
         mmha_out_double(&o, "check_ms",
                         (double)(mmha_now_us() - w->start_us) / 1000.0, 3);
     }
@@ -404,7 +422,7 @@ int run_check(const struct lag_args *a)
     struct check_memory m;
     struct mmha_deadline d;
     struct mmha_conn c = {0};
-    struct lag_reading r;
+    struct lag_reading r = {0};
     int rc;
 
     rc = lag_connect_once(a, &c, &d);
@@ -421,6 +439,7 @@ int run_check(const struct lag_args *a)
     }
     rc = check_decide(a, &m, &r, &d, NULL);
 done:
+    mmha_replica_status_free(&r.rs);
     mmha_disconnect(&c);
     return rc;
 }

@@ -144,9 +144,11 @@ int run_watch(const struct lag_args *a)
         rc = watch_read(a, &wc, &m, &r);
         if (rc == MMHA_EXIT_NOINPUT) {
             mmha_err("%s", r.error);
+            mmha_replica_status_free(&r.rs);
             break;
         }
         if (lag_stopped()) {
+            mmha_replica_status_free(&r.rs);
             break;
         }
         if (r.reached) {
@@ -158,6 +160,7 @@ int run_watch(const struct lag_args *a)
          * publish that the lag is unknown. */
         mmha_deadline_start(&pd, timeout);
         dr = check_decide(a, &m, &r, &pd, &w);
+        mmha_replica_status_free(&r.rs);
         if (rc == MMHA_EXIT_OK) {
             rc = dr;
         }

@@ -1,9 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The three output formats, checked on the same data. */
+#include <math.h>
 #include <stdlib.h>
 
 #include "output.h"
 #include "unit.h"
+
+/* What o wrote, as a new string; o and its stream end here. */
+static char *finish(struct mmha_out *o, FILE *f, char **buf)
+{
+    mmha_out_end(o);
+    fclose(f);
+    return *buf;
+}
 
 static char *render(enum mmha_format fmt)
 {
@@ -29,13 +38,37 @@ static char *render(enum mmha_format fmt)
     mmha_out_close(&o);
     mmha_out_object_begin(&o, "replica");
     mmha_out_double(&o, "lag", 1.5, 3);
-    mmha_out_end(&o);
-    fclose(f);
-    return buf;
+    return finish(&o, f, &buf);
+}
+
+static char *render_odd(void)
+{
+    char *buf = NULL;
+    size_t n = 0;
+    struct mmha_out o;
+    FILE *f = open_memstream(&buf, &n);
+
+    mmha_out_begin(&o, MMHA_FORMAT_JSON, f);
+    mmha_out_str(&o, "bad", "a\xff\xfe b\xc3\x28 \xed\xa0\x80 \xc0\xaf");
+    mmha_out_str(&o, "good", "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
+    mmha_out_str(&o, "cut", "x\xe2\x82");
+    mmha_out_double(&o, "nan", NAN, 3);
+    mmha_out_double(&o, "inf", -INFINITY, 3);
+    return finish(&o, f, &buf);
 }
 
 int main(void)
 {
+    char *odd = render_odd();
+
+    CHECK_STR(odd,
+              "{\"bad\":\"a\\ufffd\\ufffd b\\ufffd( "
+              "\\ufffd\\ufffd\\ufffd \\ufffd\\ufffd\",\"good\":\"caf\xc3\xa9 "
+              "\xe2\x82\xac \xf0\x9f\x98\x80\",\"cut\":\"x\\ufffd\\ufffd\","
+              "\"nan\":null,\"inf\":null}\n",
+              "JSON: invalid UTF-8 replaced, nan and inf null");
+    free(odd);
+
     char *s = render(MMHA_FORMAT_SHELL);
 
     CHECK_STR(s,

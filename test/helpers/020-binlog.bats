@@ -87,7 +87,7 @@ now_ms() {
     run -64 --separate-stderr mmha-binlog repoint --to h:1 --gtid --ignore-domains 4294967296
     run -64 --separate-stderr mmha-binlog capture --ignore-source-domain
     run -64 --separate-stderr mmha-binlog capture --settle 0
-    assert_equal "$stderr" "mmha-binlog: --to, --at, --gtid, --ignore-domains, --ignore-source-domain and --settle are for repoint"
+    assert_equal "$stderr" "mmha-binlog: --to, --at, --gtid, --ignore-domains, --ignore-source-domain, --settle and --dry-run are for repoint"
     run -64 --separate-stderr mmha-binlog repoint --to h:1 --gtid --settle 60001
     assert_equal "$(printf '%s\n' "$stderr" | wc -l)" 1
     assert_equal "${stderr%%:*}" mmha-binlog

@@ -100,6 +100,7 @@ beat_running() {
     assert_output --partial "cannot read it"
     printf '[client]\nhost=127.0.0.1\nport=1\nuser=x\n' \
         >"$BATS_TEST_TMPDIR/dead.cnf"
+    chmod 600 "$BATS_TEST_TMPDIR/dead.cnf"
     run -69 mmha-lag beat --once --defaults-file "$BATS_TEST_TMPDIR/dead.cnf"
     assert_output --partial "cannot connect"
 }
@@ -184,6 +185,7 @@ assert isinstance(d["lag_ms"], float) and d["readable"] in (True, False)
     # Also while it backs off from a server that is not there.
     printf '[client]\nhost=127.0.0.1\nport=1\nuser=x\n' \
         >"$BATS_TEST_TMPDIR/dead.cnf"
+    chmod 600 "$BATS_TEST_TMPDIR/dead.cnf"
     mmha-lag beat --defaults-file "$BATS_TEST_TMPDIR/dead.cnf" \
         >/dev/null 2>&1 3>&- &
     pid=$!
@@ -416,6 +418,12 @@ for line in open(sys.argv[1]):
     t.append(float(ms)); recs.append(json.loads(rec))
 assert [r["reading"] for r in recs] == list(range(1, 9)), recs
 assert all(r["source"] == "heartbeat" for r in recs)
+# Each record carries its UTC time, 200 ms apart.
+import datetime
+ts = [datetime.datetime.strptime(r["time"], "%Y-%m-%dT%H:%M:%S.%fZ")
+      for r in recs]
+assert all(100 <= (b - a).total_seconds() * 1000 <= 400
+           for a, b in zip(ts[3:], ts[4:])), ts
 assert all(isinstance(r["lag_ms"], float) for r in recs)
 # From the fourth record: the first ones may wait for this stamper (a
 # python start, slow on a loaded machine) and arrive together.
@@ -563,6 +571,7 @@ assert abs((t[-1] - t[3]) - 800) <= 60, t[-1] - t[3]
     beat_running || start_beat
     printf '[client]\nhost=127.0.0.1\nport=1\nuser=x\n' \
         >"$BATS_TEST_TMPDIR/dead.cnf"
+    chmod 600 "$BATS_TEST_TMPDIR/dead.cnf"
     local cnf pid t0 t1 st pf=$BATS_TEST_TMPDIR/w.pid
     for cnf in "$R" "$BATS_TEST_TMPDIR/dead.cnf"; do
         mmha-lag check --defaults-file "$cnf" --watch 60000 --pidfile "$pf" \

@@ -255,3 +255,22 @@ session_of() {
     run -64 --separate-stderr mmha-lag age --max-lag 5
     assert_equal "$stderr" "mmha-lag: --max-lag: not an option of 'mmha-lag age'"
 }
+
+@test "repoint --dry-run: the statements it would send, password masked; nothing changes" {
+    local before
+    before=$(_bed_slave_field 2 Master_Host Master_Port Slave_IO_Running Using_Gtid | paste -sd' ' -)
+    run -0 --separate-stderr binlog repoint --dry-run --defaults-file "$(bed_cnf 2)" \
+        --to 127.0.0.1:1 --gtid --repl-defaults-file "$(bed_repl_cnf)" --format shell
+    assert_line "DRY_RUN=1"
+    assert_line "STATEMENT=STOP SLAVE"
+    assert_line --regexp "^STATEMENT=CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=1, MASTER_USER='repl', MASTER_PASSWORD='\*+',"
+    assert_line "STATEMENT=START SLAVE"
+    refute_output --partial "$(sed -n 's/^password=//p' "$(bed_repl_cnf)")"
+    assert_line "REPLICA_SOURCE_PORT=$(bed_port 1)"
+    assert_equal "$(_bed_slave_field 2 Master_Host Master_Port Slave_IO_Running Using_Gtid | paste -sd' ' -)" "$before"
+    run -0 --separate-stderr binlog repoint --dry-run --defaults-file "$(bed_cnf 2)" \
+        --to 127.0.0.1:1 --at f.000001:4 --format json
+    printf '%s\n' "$output" | python3 -m json.tool >/dev/null || fail "invalid JSON: $output"
+    assert_output --partial '"dry_run":true,"statements":["STOP SLAVE","CHANGE MASTER TO'
+    run -64 --separate-stderr mmha-binlog capture --dry-run
+}

@@ -221,6 +221,13 @@ NOT_NUMBERS=(08 -1 1e3 0x10 " 5" "5 " +80 "" 5x 1.0.0
         assert_output --regexp "^$t [0-9]+\.[0-9]+\.[0-9]+"
         run -0 "$t" --help
         assert_output --partial "--check-args"
+        # Every option of the synopsis has a line of its own that says
+        # what it does.
+        local opt
+        for opt in $(printf '%s\n' "$output" | sed -n '/^options:/q;p' |
+            grep -o -- '--[a-z-]*' | sort -u); do
+            assert_line --regexp "^  (-v, )?$opt( [^ ]+)? +[a-z]"
+        done
     done
     run -0 mmha-binlog capture --version
     assert_output --regexp '^mmha-binlog [0-9]'

@@ -1,0 +1,93 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+# GTID sets of any size: a writer with 400 GTID domains (5-6 KB of
+# gtid_binlog_pos, past the old 4 KB buffers) - capture, wait and errant
+# carry the whole set, byte for byte.
+
+# bats sets $stderr for run --separate-stderr.
+# shellcheck disable=SC2154
+
+load ../lib/bed
+
+DOMAINS=400
+
+setup_file() {
+    bed_start -n 2
+    bed_sql 1 "CREATE TABLE test.g (d INT PRIMARY KEY)"
+    # One transaction in each of 400 domains (1000000..1000399), logged.
+    local sql="SET sql_log_bin=1;" d
+    for ((d = 1000000; d < 1000000 + DOMAINS; d++)); do
+        sql+="SET gtid_domain_id=$d; INSERT INTO test.g VALUES ($d);"
+    done
+    bed_sql 1 "$sql"
+    bed_sync 30
+}
+
+teardown_file() {
+    bed_stop
+}
+
+setup() {
+    load_bats_libs
+}
+
+# field KEY: a KEY=value of the last shell-format $output.
+field() {
+    printf '%s\n' "$output" | sed -n "s/^$1=//p"
+}
+
+# sorted SET: the GTIDs of a MariaDB position one per line, sorted.
+sorted() {
+    printf '%s\n' "$1" | tr ',' '\n' | sort
+}
+
+@test "capture: a 400-domain gtid_binlog_pos whole, byte for byte" {
+    local want
+    want=$(bed_sql 1 "SELECT @@GLOBAL.gtid_binlog_pos")
+    [ "${#want}" -gt 4096 ] || fail "the set is only ${#want} bytes"
+    echo "# gtid_binlog_pos: ${#want} bytes" >&3
+    run -0 mmha-binlog capture --defaults-file "$(bed_cnf 1)" --format shell
+    assert_equal "$(field GTID_BINLOG)" "$want"
+    assert_equal "$(field GTID_CURRENT)" "$(bed_sql 1 'SELECT @@GLOBAL.gtid_current_pos')"
+    run -0 --separate-stderr mmha-binlog capture --defaults-file "$(bed_cnf 2)" --format json
+    printf '%s\n' "$output" | python3 -m json.tool >/dev/null || fail "invalid JSON"
+    assert_equal "$(printf '%s\n' "$output" | python3 -c 'import json, sys
+print(json.load(sys.stdin)["replica"]["gtid_applied"])')" \
+        "$(bed_sql 2 'SELECT @@GLOBAL.gtid_slave_pos')"
+}
+
+@test "wait --gtid: a 400-domain target is reached" {
+    local want
+    want=$(bed_sql 1 "SELECT @@GLOBAL.gtid_binlog_pos")
+    run -0 mmha-binlog wait --defaults-file "$(bed_cnf 2)" --gtid "$want" --timeout 10 --format shell
+    assert_line "STATUS=ok"
+    # The target printed is the whole set (domain 1 of server 1 included).
+    assert_equal "$(sorted "$(field TARGET)")" "$(sorted "$want")"
+    # A target one transaction ahead in the last domain is not reached.
+    local ahead=${want/1000399-1-1/1000399-1-2}
+    [ "$ahead" != "$want" ] || fail "no 1000399-1-1 in $want"
+    run -124 --separate-stderr mmha-binlog wait --defaults-file "$(bed_cnf 2)" --gtid "$ahead" --timeout 0.5 --format shell
+    assert_line "STATUS=deadline-passed"
+}
+
+@test "errant: 400 domains on each side, in full; 400 errant transactions found" {
+    run -0 mmha-binlog errant --defaults-file "$(bed_cnf 2)" --reference "$(bed_cnf 1)" --format shell
+    assert_equal "$(sorted "$(field GTID_LOCAL)")" "$(sorted "$(bed_sql 2 'SELECT @@GLOBAL.gtid_binlog_pos')")"
+    assert_line "ERRANT_COUNT=0"
+    # 400 transactions on 2 that 1 never receives.
+    run -0 bed_sql 1 "STOP SLAVE"
+    local sql="SET sql_log_bin=1;" d
+    for ((d = 2000000; d < 2000000 + DOMAINS; d++)); do
+        sql+="SET gtid_domain_id=$d; INSERT INTO test.g VALUES ($d);"
+    done
+    run -0 bed_sql 2 "$sql"
+    run -81 mmha-binlog errant --defaults-file "$(bed_cnf 2)" --reference "$(bed_cnf 1)" --format shell
+    assert_line "ERRANT_COUNT=$DOMAINS"
+    local errant want
+    errant=$(field ERRANT)
+    want=$(for ((d = 2000000; d < 2000000 + DOMAINS; d++)); do echo "$d-2-1"; done | sort)
+    assert_equal "$(sorted "$errant")" "$want"
+    assert_equal "$(sorted "$(field GTID_LOCAL)")" "$(sorted "$(bed_sql 2 'SELECT @@GLOBAL.gtid_binlog_pos')")"
+    run -0 bed_sql 1 "START SLAVE"
+    run -0 bed_wait_replicating 1 10
+}
