@@ -2,6 +2,7 @@
  * mmha-binlog wait: wait with a hard bound until a replica has applied a
  * position or a GTID set (or all it has read, --drain).
  */
+#include <errmsg.h>
 #include <mysqld_error.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -18,6 +19,7 @@
 
 enum {
     SQL_MAX = 16384,
+    KILL_MS = 50, /* past the deadline, to end the server-side wait */
 };
 
 /* The blocking wait function, run on its own connection and thread. */
@@ -245,8 +247,15 @@ static void waiter_sql(struct mmha_conn *c, struct mmha_conn *mon,
                        const struct mmha_deadline *d, char *sql, size_t len)
 {
     const struct mmha_version *v = &c->version;
-    /* The server bound is a backstop: our deadline kills it first. */
-    long long secs = mmha_deadline_left_ms(d) / 1000 + 2;
+    /*
+     * The server-side bound ends at our deadline too: should the KILL QUERY
+     * that ends it never reach the server (stopped, unreachable), it still
+     * ends by itself. MASTER_GTID_WAIT takes a fraction; the others whole
+     * seconds (rounded up).
+     */
+    int64_t left = mmha_deadline_left_ms(d);
+    long long secs = left == INT64_MAX ? 31536000 : (left + 999) / 1000;
+    char tmo[32];
     char text[MMHA_GTID_MAX];
     char esc[2 * MMHA_GTID_MAX + 1];
 
@@ -256,6 +265,12 @@ static void waiter_sql(struct mmha_conn *c, struct mmha_conn *mon,
                  mmha_sql_text(v, MMHA_FN_POS_WAIT), esc,
                  (unsigned long long)t->pos, secs);
         return;
+    }
+    if (v->flavour == MMHA_FLAVOUR_MARIADB && left != INT64_MAX) {
+        snprintf(tmo, sizeof(tmo), "%lld.%03lld", (long long)(left / 1000),
+                 (long long)(left % 1000));
+    } else {
+        snprintf(tmo, sizeof(tmo), "%lld", secs);
     }
     {
         struct mmha_gtid_set have;
@@ -274,8 +289,36 @@ static void waiter_sql(struct mmha_conn *c, struct mmha_conn *mon,
         mmha_gtid_free(&have);
     }
     mmha_escape(c, esc, sizeof(esc), text);
-    snprintf(sql, len, "SELECT %s('%s', %lld)",
-             mmha_sql_text(v, MMHA_FN_GTID_WAIT), esc, secs);
+    snprintf(sql, len, "SELECT %s('%s', %s)",
+             mmha_sql_text(v, MMHA_FN_GTID_WAIT), esc, tmo);
+}
+
+/*
+ * End the server-side wait of the waiter's connection (cut by the deadline
+ * or a stop, or still running): KILL QUERY from mon under a short cleanup
+ * bound, or from a connection of its own when mon is lost. Bounded by
+ * KILL_MS in all.
+ */
+static void end_server_wait(struct args *a, struct mmha_conn *mon,
+                            unsigned long id)
+{
+    struct mmha_deadline k;
+    unsigned int e = CR_SERVER_GONE_ERROR;
+
+    mmha_deadline_cleanup(&k, KILL_MS);
+    if (mon->my != NULL && !mmha_conn_cut(mon)) {
+        mmha_conn_bound(mon, &k);
+        e = mmha_execf(mon, "KILL QUERY %lu", id);
+        if (e == 0 || e == ER_NO_SUCH_THREAD || mmha_conn_cut(mon)) {
+            return;
+        }
+    }
+    e = mmha_kill_query_aside(&a->common.conn, id, mmha_deadline_left_ms(&k));
+    if (e != 0 && e != ER_NO_SUCH_THREAD) {
+        mmha_warn("could not end the server-side wait (KILL QUERY %lu): "
+                  "error %u; it ends by itself at the deadline",
+                  id, e);
+    }
 }
 
 int cmd_wait(struct args *a, struct mmha_conn *c, const struct mmha_deadline *d,
@@ -347,12 +390,17 @@ int cmd_wait(struct args *a, struct mmha_conn *c, const struct mmha_deadline *d,
             break;
         }
         mmha_deadline_sleep_ms(d, POLL_MS);
-        mmha_conn_bound(&mon, d);
         e = mmha_replica_status_read(&mon, &r);
         if (e != 0) {
-            snprintf(msg, sizeof(msg), "lost the server: %s",
-                     mysql_error(mon.my));
             rc = mmha_exit_for_errno(e);
+            if (rc == MMHA_EXIT_DEADLINE) {
+                snprintf(msg, sizeof(msg),
+                         "not reached within --timeout (the server did not "
+                         "answer)");
+            } else {
+                snprintf(msg, sizeof(msg), "lost the server: %s",
+                         mysql_error(mon.my));
+            }
             break;
         }
         left = remaining(&mon, &r, &t, &reached);
@@ -365,9 +413,9 @@ int cmd_wait(struct args *a, struct mmha_conn *c, const struct mmha_deadline *d,
         }
         progress_show(&prog, &t, &r, left);
     }
-    if (!atomic_load(&w->finished)) {
-        /* Cut the server-side wait; our own link is never the target. */
-        mmha_execf(&mon, "KILL QUERY %lu", c->thread_id);
+    if (!atomic_load(&w->finished) || mmha_conn_cut(c)) {
+        /* End the server-side wait; our own link is never the target. */
+        end_server_wait(a, &mon, c->thread_id);
     }
     pthread_join(w->thread, NULL);
     w->started = false;
@@ -395,6 +443,12 @@ int cmd_wait(struct args *a, struct mmha_conn *c, const struct mmha_deadline *d,
     }
 
 done:
+    if (mmha_stop_signal() != 0) {
+        rc = mmha_stop_exit_code(mmha_stop_signal());
+        snprintf(msg, sizeof(msg), "stopped by signal %d%s",
+                 mmha_stop_signal(),
+                 w != NULL ? " (the server-side wait ended)" : "");
+    }
     if (w != NULL && w->started) {
         pthread_join(w->thread, NULL);
     }
