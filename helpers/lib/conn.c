@@ -50,8 +50,7 @@ static size_t bound_find(const MYSQL *owner)
     return nbounds;
 }
 
-static void bound_set(const MYSQL *owner, int fd,
-                      const struct mmha_deadline *d)
+static void bound_set(const MYSQL *owner, int fd, const struct mmha_deadline *d)
 {
     size_t i;
 
@@ -154,8 +153,8 @@ static int io_wait(my_socket fd, my_bool is_read, int timeout)
 {
     struct mmha_deadline d;
     bool bounded = bound_of((int)fd, &d);
-    int64_t lib_end = timeout > 0 ? mmha_now_us() + (int64_t)timeout * 1000
-                                  : INT64_MAX;
+    int64_t lib_end =
+        timeout > 0 ? mmha_now_us() + (int64_t)timeout * 1000 : INT64_MAX;
 
     for (;;) {
         struct pollfd p[2] = {
@@ -163,8 +162,8 @@ static int io_wait(my_socket fd, my_bool is_read, int timeout)
             {.fd = mmha_stop_fd(), .events = POLLIN},
         };
         int64_t left = bounded ? mmha_deadline_left_us(&d) : INT64_MAX;
-        int64_t lib_left = lib_end == INT64_MAX ? INT64_MAX
-                                                : lib_end - mmha_now_us();
+        int64_t lib_left =
+            lib_end == INT64_MAX ? INT64_MAX : lib_end - mmha_now_us();
         bool ours = left <= lib_left;
         int64_t us = ours ? left : lib_left;
         nfds_t n = bounded && !d.cleanup && p[1].fd >= 0 ? 2 : 1;
@@ -178,7 +177,7 @@ static int io_wait(my_socket fd, my_bool is_read, int timeout)
             errno = ETIMEDOUT;
             return 0;
         }
-        ms = us == INT64_MAX       ? -1
+        ms = us == INT64_MAX         ? -1
              : us > 3600LL * 1000000 ? 3600 * 1000
                                      : (int)((us + 999) / 1000);
         rc = poll(p, n, ms);
@@ -220,9 +219,8 @@ bool mmha_conn_cut(const struct mmha_conn *c)
 
 int mmha_exit_for_errno(unsigned int err)
 {
-    if (last_cut &&
-        (err == CR_SERVER_LOST || err == CR_SERVER_GONE_ERROR ||
-         err == CR_CONNECTION_ERROR || err == CR_CONN_HOST_ERROR)) {
+    if (last_cut && (err == CR_SERVER_LOST || err == CR_SERVER_GONE_ERROR ||
+                     err == CR_CONNECTION_ERROR || err == CR_CONN_HOST_ERROR)) {
         return MMHA_EXIT_DEADLINE;
     }
     switch (err) {
@@ -295,8 +293,7 @@ int mmha_connect(struct mmha_conn *c, const struct mmha_conn_opts *o,
     }
     bound_set(c->my, (int)mysql_get_socket(c->my), d);
     c->thread_id = mysql_thread_id(c->my);
-    e = mmha_query_value(c, "SELECT VERSION()", version, sizeof(version),
-                         NULL);
+    e = mmha_query_value(c, "SELECT VERSION()", version, sizeof(version), NULL);
     if (e != 0 || !mmha_version_parse(version, &c->version)) {
         int rc = e != 0 ? mmha_exit_for_errno(e) : MMHA_EXIT_PROTOCOL;
 

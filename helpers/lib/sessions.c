@@ -245,10 +245,10 @@ static size_t utf8_len(const unsigned char *p)
 /* What the masker expects next. */
 enum mask_state {
     MASK_NONE,
-    MASK_NEXT,   /* the next literal is a secret */
-    MASK_PW,     /* after a *PASSWORD word: a literal now, or after = ( */
-    MASK_PW_EQ,  /* SET PASSWORD FOR ...: the literal after = */
-    MASK_PAREN,  /* inside PASSWORD( ... ): every literal */
+    MASK_NEXT,  /* the next literal is a secret */
+    MASK_PW,    /* after a *PASSWORD word: a literal now, or after = ( */
+    MASK_PW_EQ, /* SET PASSWORD FOR ...: the literal after = */
+    MASK_PAREN, /* inside PASSWORD( ... ): every literal */
 };
 
 struct masker {

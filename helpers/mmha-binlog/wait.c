@@ -445,8 +445,7 @@ int cmd_wait(struct args *a, struct mmha_conn *c, const struct mmha_deadline *d,
 done:
     if (mmha_stop_signal() != 0) {
         rc = mmha_stop_exit_code(mmha_stop_signal());
-        snprintf(msg, sizeof(msg), "stopped by signal %d%s",
-                 mmha_stop_signal(),
+        snprintf(msg, sizeof(msg), "stopped by signal %d%s", mmha_stop_signal(),
                  w != NULL ? " (the server-side wait ended)" : "");
     }
     if (w != NULL && w->started) {

@@ -107,8 +107,7 @@ static void test_kept(void)
               "UPDATE t SET v='a' WHERE id=1 -- IDENTIFIED BY",
               "ordinary statement unchanged");
     CHECK_STR(mask("/* IDENTIFIED BY 'c' */ SELECT 'x'"),
-              "/* IDENTIFIED BY 'c' */ SELECT 'x'",
-              "a comment is not code");
+              "/* IDENTIFIED BY 'c' */ SELECT 'x'", "a comment is not code");
     CHECK_STR(mask("SELECT `password`, 'v' FROM `IDENTIFIED`"),
               "SELECT `password`, 'v' FROM `IDENTIFIED`",
               "quoted identifiers are not words");
