@@ -19,7 +19,9 @@
 
 enum {
     SQL_MAX = 16384,
-    KILL_MS = 50, /* past the deadline, to end the server-side wait */
+    KILL_MS = 50,  /* past the deadline, to end the server-side wait */
+    ASIDE_MS = 25, /* of it, for a connection of its own */
+    STOP_MS = 150, /* after SIGTERM/SIGINT, for the same */
 };
 
 /* The blocking wait function, run on its own connection and thread. */
@@ -296,28 +298,37 @@ static void waiter_sql(struct mmha_conn *c, struct mmha_conn *mon,
 /*
  * End the server-side wait of the waiter's connection (cut by the deadline
  * or a stop, or still running): KILL QUERY from mon under a short cleanup
- * bound, or from a connection of its own when mon is lost. Bounded by
- * KILL_MS in all.
+ * bound, or from a connection of its own when mon is lost. After the
+ * deadline that is KILL_MS at most (ASIDE_MS of it for a new connection,
+ * none at all when the wait ends by itself at the deadline: MariaDB's
+ * MASTER_GTID_WAIT takes it to the millisecond); after a stop, STOP_MS.
  */
 static void end_server_wait(struct args *a, struct mmha_conn *mon,
-                            unsigned long id)
+                            unsigned long id, bool self_ending)
 {
     struct mmha_deadline k;
+    bool stopped = mmha_stop_signal() != 0;
+    int64_t aside = stopped ? STOP_MS : ASIDE_MS;
     unsigned int e = CR_SERVER_GONE_ERROR;
 
-    mmha_deadline_cleanup(&k, KILL_MS);
+    mmha_deadline_cleanup(&k, stopped ? STOP_MS : KILL_MS);
     if (mon->my != NULL && !mmha_conn_cut(mon)) {
         mmha_conn_bound(mon, &k);
         e = mmha_execf(mon, "KILL QUERY %lu", id);
         if (e == 0 || e == ER_NO_SUCH_THREAD || mmha_conn_cut(mon)) {
             return;
         }
+    } else if (self_ending && !stopped) {
+        return; /* the server did not answer; its wait is over anyway */
     }
-    e = mmha_kill_query_aside(&a->common.conn, id, mmha_deadline_left_ms(&k));
+    /* The server may be the one not answering: try briefly. */
+    e = mmha_kill_query_aside(
+        &a->common.conn, id,
+        mmha_deadline_left_ms(&k) < aside ? mmha_deadline_left_ms(&k) : aside);
     if (e != 0 && e != ER_NO_SUCH_THREAD) {
         mmha_warn("could not end the server-side wait (KILL QUERY %lu): "
-                  "error %u; it ends by itself at the deadline",
-                  id, e);
+                  "error %u; it ends by itself at the deadline%s",
+                  id, e, self_ending ? "" : " (rounded up to a second)");
     }
 }
 
@@ -389,7 +400,9 @@ int cmd_wait(struct args *a, struct mmha_conn *c, const struct mmha_deadline *d,
             snprintf(msg, sizeof(msg), "not reached within --timeout");
             break;
         }
-        mmha_deadline_sleep_ms(d, POLL_MS);
+        if (!mmha_deadline_sleep_ms(d, POLL_MS)) {
+            continue; /* passed (or a stop): mon stays usable for the KILL */
+        }
         e = mmha_replica_status_read(&mon, &r);
         if (e != 0) {
             rc = mmha_exit_for_errno(e);
@@ -415,7 +428,10 @@ int cmd_wait(struct args *a, struct mmha_conn *c, const struct mmha_deadline *d,
     }
     if (!atomic_load(&w->finished) || mmha_conn_cut(c)) {
         /* End the server-side wait; our own link is never the target. */
-        end_server_wait(a, &mon, c->thread_id);
+        end_server_wait(a, &mon, c->thread_id,
+                        t.kind == TARGET_GTID &&
+                            c->version.flavour == MMHA_FLAVOUR_MARIADB &&
+                            a->common.timeout_ms >= 0);
     }
     pthread_join(w->thread, NULL);
     w->started = false;
