@@ -875,7 +875,8 @@ static void note_alive(struct ro *x, const struct kill_job *jobs, size_t n)
         bool waiting = false;
         size_t j;
 
-        if (mmha_deadline_left_ms(x->d) <= 2 * GONE_POLL_MS ||
+        /* One list at least when 15 ms are left: it takes a few. */
+        if (mmha_deadline_left_ms(x->d) <= 15 ||
             fetch(&x->w, mmha_sql_text(&x->w.version, MMHA_SQL_SESSIONS), false,
                   &l) != 0) {
             break;
@@ -891,6 +892,7 @@ static void note_alive(struct ro *x, const struct kill_job *jobs, size_t n)
         }
         sess_free(&l);
         if (!waiting || mmha_now_us() >= until ||
+            mmha_deadline_left_ms(x->d) <= GONE_POLL_MS + 15 ||
             !mmha_deadline_sleep_ms(x->d, GONE_POLL_MS)) {
             break;
         }
