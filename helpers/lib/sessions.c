@@ -430,6 +430,30 @@ size_t mmha_stmt_mask(char *dst, size_t len, const char *sql)
     return m.out;
 }
 
+void mmha_error_mask(char *text, size_t len)
+{
+    static const char marker[] = "Query: '";
+    char *q = strstr(text, marker);
+    char *from = q != NULL ? q + sizeof(marker) - 1 : text;
+    char *close = q != NULL ? strrchr(from, '\'') : NULL;
+    size_t n = close != NULL ? (size_t)(close - from) : strlen(from);
+    size_t need = 3 * n + 8;
+    char *in = calloc(1, n + 1);
+    char *out = calloc(1, need);
+
+    if (in == NULL || out == NULL) {
+        /* Nothing shown rather than a secret. */
+        snprintf(from, len - (size_t)(from - text), "%s", "***");
+    } else {
+        memcpy(in, from, n);
+        mmha_stmt_mask(out, need, in);
+        snprintf(from, len - (size_t)(from - text), "%s%s", out,
+                 close != NULL ? "'" : "");
+    }
+    free(in);
+    free(out);
+}
+
 void mmha_stmt_prefix(char *dst, size_t len, const char *sql, size_t max_chars)
 {
     size_t need = sql != NULL ? 3 * strlen(sql) + 8 : 8;

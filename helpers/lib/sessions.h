@@ -87,6 +87,14 @@ bool mmha_is_write_statement(const char *sql);
 size_t mmha_stmt_mask(char *dst, size_t len, const char *sql);
 
 /*
+ * A server's error text with the secrets of the statement it quotes
+ * masked, in place: replication's Last_SQL_Error ends "Query: '<the
+ * statement>'" with the statement's own quotes not escaped, so that part is
+ * masked as a statement of its own; any other text as one statement.
+ */
+void mmha_error_mask(char *text, size_t len);
+
+/*
  * The first max_chars characters (UTF-8 aware) of sql with its secrets
  * masked (mmha_stmt_mask), blanks collapsed to one space, control bytes as
  * '?', "..." appended when cut. NULL gives "". dst should hold

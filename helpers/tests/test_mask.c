@@ -119,8 +119,33 @@ static void test_kept(void)
           "small buffer: cut, needed length returned");
 }
 
+static void test_error(void)
+{
+    char e[512];
+
+    snprintf(e, sizeof(e), "%s",
+             "Error 'Operation CREATE USER failed for 'u'@'%'' on query. "
+             "Default database: ''. Query: 'CREATE USER 'u'@'%' IDENTIFIED "
+             "BY 'pw9''");
+    mmha_error_mask(e, sizeof(e));
+    CHECK_STR(e,
+              "Error 'Operation CREATE USER failed for 'u'@'%'' on query. "
+              "Default database: ''. Query: 'CREATE USER 'u'@'%' IDENTIFIED "
+              "BY '***''",
+              "Last_SQL_Error quoting a CREATE USER");
+    snprintf(e, sizeof(e), "%s",
+             "Error 'x' on query. Default database: ''. Query: 'SET PASSWORD "
+             "FOR u = PASSWORD('pw8')");
+    mmha_error_mask(e, 60);
+    CHECK(strstr(e, "pw8") == NULL, "cut error text, small buffer");
+    snprintf(e, sizeof(e), "%s", "Could not execute Write_rows event");
+    mmha_error_mask(e, sizeof(e));
+    CHECK_STR(e, "Could not execute Write_rows event", "plain error kept");
+}
+
 int main(void)
 {
+    test_error();
     test_forms();
     test_cut();
     test_kept();
