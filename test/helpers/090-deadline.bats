@@ -9,7 +9,15 @@
 
 load ../lib/bed
 
-BOUND_MS=100 # allowed past --timeout, process start and exit included
+# Allowed past --timeout, process start and exit included. The ASan/UBSan
+# build (helpers-san) starts 30-70 ms slower: it gets more room; the
+# figures of record come from the plain build.
+BOUND_MS=100
+SIGNAL_MS=200
+if [ "${MMHA_SANITIZED:-0}" = 1 ]; then
+    BOUND_MS=250
+    SIGNAL_MS=400
+fi
 
 setup_file() {
     bed_start -n 2 -t mm -m gtid
@@ -206,7 +214,7 @@ server_waits() {
         HELPER_PID=
         echo "# wait, SIG$sig: status $rc after $ms ms" >&3
         assert_equal "$rc" "$want"
-        [ "$ms" -le 200 ] || fail "SIG$sig took $ms ms"
+        [ "$ms" -le "$SIGNAL_MS" ] || fail "SIG$sig took $ms ms"
         run -0 server_waits 2
         assert_output 0
         run -0 cat "$BATS_TEST_TMPDIR/out"
@@ -233,7 +241,7 @@ server_waits() {
     HELPER_PID=
     echo "# mmha-readonly, SIGTERM: status $rc after $ms ms" >&3
     assert_equal "$rc" 143
-    [ "$ms" -le 200 ] || fail "SIGTERM took $ms ms"
+    [ "$ms" -le "$SIGNAL_MS" ] || fail "SIGTERM took $ms ms"
     run -0 bed_sql 1 "SELECT @@read_only"
     assert_output 0
     run -0 cat "$BATS_TEST_TMPDIR/out"
