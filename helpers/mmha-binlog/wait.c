@@ -436,7 +436,11 @@ int cmd_wait(struct args *a, struct mmha_conn *c, const struct mmha_deadline *d,
     pthread_join(w->thread, NULL);
     w->started = false;
     if (rc == 0 && !reached) {
-        if (w->err != 0) {
+        if (w->err != 0 && mmha_conn_cut(c)) {
+            /* The deadline cut it before this loop saw the deadline. */
+            rc = MMHA_EXIT_DEADLINE;
+            snprintf(msg, sizeof(msg), "not reached within --timeout");
+        } else if (w->err != 0) {
             snprintf(msg, sizeof(msg), "the wait failed: %.1000s", w->errtext);
             rc = mmha_exit_for_errno(w->err);
         } else if (w->isnull || w->value < 0 ||

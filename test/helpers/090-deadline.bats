@@ -67,19 +67,26 @@ peer() {
 
 # bounded WANT_STATUS TIMEOUT_S CMD...: run CMD (its --timeout is
 # TIMEOUT_S), assert the status and that it returned within TIMEOUT_S +
-# BOUND_MS; prints the figure.
+# BOUND_MS; prints the figure. A time over the bound is measured once more
+# (both printed): other developers' runs share the two cores, and a load
+# spike can delay a process start by 100 ms and more (load average 13 seen).
 bounded() {
-    local want=$1 secs=$2 t0 ms bound
+    local want=$1 secs=$2 t0 ms bound try
     shift 2
-    t0=$(_mmha_now_ms)
-    run "$@"
-    ms=$(($(_mmha_now_ms) - t0))
     bound=$(awk -v s="$secs" -v b="$BOUND_MS" 'BEGIN { print int(s * 1000 + b) }')
-    echo "# ${*:1:2} --timeout $secs: status $status after $ms ms (bound $bound ms)" >&3
-    if [ "$status" -ne "$want" ] || [ "$ms" -gt "$bound" ]; then
-        echo "$output"
-        fail "wanted status $want within $bound ms, got $status after $ms ms"
-    fi
+    for try in 1 2; do
+        t0=$(_mmha_now_ms)
+        run "$@"
+        ms=$(($(_mmha_now_ms) - t0))
+        echo "# ${*:1:2} --timeout $secs: status $status after $ms ms (bound $bound ms)$([ "$try" = 2 ] && echo ", second try")" >&3
+        if [ "$status" -ne "$want" ]; then
+            echo "$output"
+            fail "wanted status $want, got $status after $ms ms"
+        fi
+        [ "$ms" -gt "$bound" ] || return 0
+    done
+    echo "$output"
+    fail "wanted status $want within $bound ms, got $status after $ms ms (twice)"
 }
 
 # every helper that talks to a server, against HOST PORT (our admin
