@@ -435,6 +435,9 @@ int main(int argc, char **argv)
         mmha_log_fini();
         mmha_log_init(TOOL, a.common.verbose, true);
     }
+    /* SIGTERM/SIGINT end every wait as the deadline would; see
+     * mmha-binlog(8), SIGNALS. */
+    mmha_stop_handlers_install();
     rc = option_files_ok(&a);
     if (rc != 0) {
         goto done;
@@ -462,6 +465,9 @@ int main(int argc, char **argv)
     }
 
 done:
+    if (rc != 0 && rc != MMHA_EXIT_USAGE && mmha_stop_signal() != 0) {
+        rc = mmha_stop_exit_code(mmha_stop_signal());
+    }
     if (out_open) {
         mmha_out_end(&o);
     }

@@ -25,16 +25,20 @@ enum {
 };
 
 enum ro_opt {
-    OPT_KEEP_CLIENTS = MMHA_OPT_FIRST_OWN,
+    OPT_DRY_RUN = MMHA_OPT_FIRST_OWN,
+    OPT_KEEP_CLIENTS,
     OPT_KILL_AFTER,
+    OPT_KILL_CONNECTIONS,
     OPT_SPARE_USER,
     OPT_WRITABLE,
 };
 
 static const struct option LONGOPTS[] = {
     MMHA_COMMON_LONGOPTS,
+    {"dry-run", no_argument, NULL, OPT_DRY_RUN},
     {"keep-clients", no_argument, NULL, OPT_KEEP_CLIENTS},
     {"kill-after", required_argument, NULL, OPT_KILL_AFTER},
+    {"kill-connections", required_argument, NULL, OPT_KILL_CONNECTIONS},
     {"spare-user", required_argument, NULL, OPT_SPARE_USER},
     {"writable", no_argument, NULL, OPT_WRITABLE},
     {NULL, 0, NULL, 0},
@@ -51,14 +55,19 @@ struct ro_args {
 static void usage(FILE *f)
 {
     static const struct mmha_help own[] = {
+        {"--dry-run", "list what would be killed; change nothing"},
         {"--keep-clients", "kill no clients once read-only"},
         {"--kill-after MS", "grace for blockers before they are killed"},
+        {"--kill-connections N",
+         "connections that issue the KILLs in parallel"},
         {"--spare-user USER[@HOST]", "never kill this account (repeatable)"},
         {"--writable", "make the server writable instead"},
         {NULL, NULL},
     };
 
-    fprintf(f, "usage: mmha-readonly [--keep-clients] [--kill-after MS]\n"
+    fprintf(f, "usage: mmha-readonly [--dry-run] [--keep-clients] "
+               "[--kill-after MS]\n"
+               "                     [--kill-connections N]\n"
                "                     [--spare-user USER[@HOST]] ... "
                "[common options]\n"
                "       mmha-readonly --writable [common options]\n"
@@ -77,12 +86,20 @@ static int own_option(struct ro_args *a, int opt, const char *arg)
     int64_t n;
 
     switch (opt) {
+    case OPT_DRY_RUN: a->ro.dry_run = true; return 1;
     case OPT_KEEP_CLIENTS: a->ro.keep_clients = true; return 1;
     case OPT_KILL_AFTER:
         if (!mmha_parse_int("--kill-after", arg, 0, KILL_AFTER_MAX_MS, &n)) {
             return -1;
         }
         a->ro.kill_after_ms = n;
+        return 1;
+    case OPT_KILL_CONNECTIONS:
+        if (!mmha_parse_int("--kill-connections", arg, 1,
+                            MMHA_RO_KILL_CONNS_MAX, &n)) {
+            return -1;
+        }
+        a->ro.kill_conns = (int)n;
         return 1;
     case OPT_SPARE_USER:
         if (!mmha_check_name("--spare-user", arg, MMHA_NAME_WORD)) {
@@ -138,8 +155,9 @@ static int parse_args(struct ro_args *a, int argc, char **argv)
         mmha_print_version(TOOL);
         return -1;
     }
-    if (a->writable && (a->nspare > 0 || a->ro.keep_clients)) {
-        mmha_err("--writable: takes no --spare-user or --keep-clients");
+    if (a->writable && (a->nspare > 0 || a->ro.keep_clients || a->ro.dry_run)) {
+        mmha_err("--writable: takes no --spare-user, --keep-clients or "
+                 "--dry-run");
         return MMHA_EXIT_USAGE;
     }
     a->ro.spare = a->spare;
@@ -170,6 +188,9 @@ int main(int argc, char **argv)
         mmha_log_fini();
         mmha_log_init(TOOL, a->common.verbose, a->common.syslog);
     }
+    /* SIGTERM/SIGINT end the call as the deadline would (read_only put
+     * back unless reached); see mmha-readonly(8), SIGNALS. */
+    mmha_stop_handlers_install();
     rc = mmha_option_file_ok("--defaults-file", a->common.conn.defaults_file,
                              a->common.conn.group);
     if (rc != 0) {
@@ -180,6 +201,12 @@ int main(int argc, char **argv)
         rc = mmha_make_writable(&a->common.conn, &d, r);
     } else {
         rc = mmha_make_read_only(&a->common.conn, &a->ro, &d, r);
+    }
+    if (rc != MMHA_EXIT_OK && mmha_stop_signal() != 0) {
+        rc = mmha_stop_exit_code(mmha_stop_signal());
+        snprintf(r->message, sizeof(r->message),
+                 "stopped by signal %d; read_only=%d", mmha_stop_signal(),
+                 r->read_only ? 1 : 0);
     }
     if (rc != MMHA_EXIT_OK) {
         mmha_err("%s", r->message[0] != '\0' ? r->message : "failed");

@@ -5,8 +5,11 @@
 #include <errmsg.h>
 #include <errno.h>
 #include <mysqld_error.h>
+#include <poll.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -14,6 +17,183 @@
 
 enum { SQL_MAX = 8192 };
 
+/*
+ * The bound of each connection, found by its socket when the client
+ * library waits (io_wait below). The library passes no context to that
+ * callback, so connections are registered here by socket; while
+ * mysql_real_connect runs, the socket is not known yet and the thread's
+ * "connecting" bound applies.
+ */
+struct bound {
+    const MYSQL *owner;
+    int fd; /* -1 when closed or not known */
+    struct mmha_deadline d;
+    bool cut;
+};
+
+static pthread_mutex_t bounds_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct bound *bounds;
+static size_t nbounds;
+static size_t capbounds;
+static __thread struct bound *connecting;
+static __thread bool last_cut; /* this thread's last cut wait */
+
+/* Index of owner's entry, or nbounds. Under bounds_lock. */
+static size_t bound_find(const MYSQL *owner)
+{
+    size_t i;
+
+    for (i = 0; i < nbounds; i++) {
+        if (bounds[i].owner == owner) {
+            return i;
+        }
+    }
+    return nbounds;
+}
+
+static void bound_set(const MYSQL *owner, int fd, const struct mmha_deadline *d)
+{
+    size_t i;
+
+    pthread_mutex_lock(&bounds_lock);
+    /* A socket number a dead connection had belongs to this one now. */
+    for (i = 0; fd >= 0 && i < nbounds; i++) {
+        if (bounds[i].fd == fd && bounds[i].owner != owner) {
+            bounds[i].fd = -1;
+        }
+    }
+    i = bound_find(owner);
+    if (i == nbounds && nbounds == capbounds) {
+        size_t cap = capbounds > 0 ? capbounds * 2 : 8;
+        struct bound *nb = realloc(bounds, cap * sizeof(*nb));
+
+        if (nb == NULL) {
+            pthread_mutex_unlock(&bounds_lock);
+            return; /* the library's own whole-second bounds remain */
+        }
+        bounds = nb;
+        capbounds = cap;
+    }
+    if (i == nbounds) {
+        nbounds++;
+        bounds[i].cut = false;
+    }
+    bounds[i].owner = owner;
+    bounds[i].fd = fd;
+    bounds[i].d = *d;
+    pthread_mutex_unlock(&bounds_lock);
+}
+
+static void bound_drop(const MYSQL *owner)
+{
+    size_t i;
+
+    pthread_mutex_lock(&bounds_lock);
+    i = bound_find(owner);
+    if (i < nbounds) {
+        bounds[i] = bounds[--nbounds];
+    }
+    if (nbounds == 0) {
+        free(bounds);
+        bounds = NULL;
+        capbounds = 0;
+    }
+    pthread_mutex_unlock(&bounds_lock);
+}
+
+/* The bound for a wait on fd: false when there is none. */
+static bool bound_of(int fd, struct mmha_deadline *d)
+{
+    size_t i;
+    bool found = false;
+
+    if (connecting != NULL) {
+        *d = connecting->d;
+        return true;
+    }
+    pthread_mutex_lock(&bounds_lock);
+    for (i = 0; i < nbounds; i++) {
+        if (bounds[i].fd == fd) {
+            *d = bounds[i].d;
+            found = true;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&bounds_lock);
+    return found;
+}
+
+static void bound_mark_cut(int fd)
+{
+    size_t i;
+
+    last_cut = true;
+    if (connecting != NULL) {
+        connecting->cut = true;
+        return;
+    }
+    pthread_mutex_lock(&bounds_lock);
+    for (i = 0; i < nbounds; i++) {
+        if (bounds[i].fd == fd) {
+            bounds[i].cut = true;
+            /* The library closes the socket after a failed read. */
+            bounds[i].fd = -1;
+        }
+    }
+    pthread_mutex_unlock(&bounds_lock);
+}
+
+/*
+ * The client library's wait for its socket (MARIADB_OPT_IO_WAIT): its own
+ * timeout (whole seconds, restarted by every byte a trickling peer sends)
+ * and, to the millisecond, the connection's deadline, which nothing
+ * restarts; a stop wakes it. >0 ready, 0 timed out (errno ETIMEDOUT),
+ * <0 error.
+ */
+static int io_wait(my_socket fd, my_bool is_read, int timeout)
+{
+    struct mmha_deadline d;
+    bool bounded = bound_of((int)fd, &d);
+    int64_t lib_end =
+        timeout > 0 ? mmha_now_us() + (int64_t)timeout * 1000 : INT64_MAX;
+
+    for (;;) {
+        struct pollfd p[2] = {
+            {.fd = (int)fd, .events = is_read ? POLLIN : POLLOUT},
+            {.fd = mmha_stop_fd(), .events = POLLIN},
+        };
+        int64_t left = bounded ? mmha_deadline_left_us(&d) : INT64_MAX;
+        int64_t lib_left =
+            lib_end == INT64_MAX ? INT64_MAX : lib_end - mmha_now_us();
+        bool ours = left <= lib_left;
+        int64_t us = ours ? left : lib_left;
+        nfds_t n = bounded && !d.cleanup && p[1].fd >= 0 ? 2 : 1;
+        int ms;
+        int rc;
+
+        if (us <= 0) {
+            if (ours) {
+                bound_mark_cut((int)fd);
+            }
+            errno = ETIMEDOUT;
+            return 0;
+        }
+        ms = us == INT64_MAX         ? -1
+             : us > 3600LL * 1000000 ? 3600 * 1000
+                                     : (int)((us + 999) / 1000);
+        rc = poll(p, n, ms);
+        if ((rc < 0 && errno == EINTR) || rc == 0) {
+            continue; /* time-out: the top of the loop tells whose */
+        }
+        if (rc > 0 && p[0].revents == 0) {
+            continue; /* the stop pipe: the deadline has passed now */
+        }
+        return rc;
+    }
+}
+
+/* The library's own bound: whole seconds, rounded up, at least 1; the
+ * deadline itself is kept by io_wait. */
 static unsigned int seconds_left(const struct mmha_deadline *d)
 {
     int64_t ms = mmha_deadline_left_ms(d);
@@ -21,12 +201,29 @@ static unsigned int seconds_left(const struct mmha_deadline *d)
     if (ms == INT64_MAX || ms > 3600 * 1000) {
         return 3600;
     }
-    /* The client library counts whole seconds; round up, at least 1. */
     return ms <= 1000 ? 1 : (unsigned int)((ms + 999) / 1000);
+}
+
+bool mmha_conn_cut(const struct mmha_conn *c)
+{
+    size_t i;
+    bool cut = false;
+
+    pthread_mutex_lock(&bounds_lock);
+    i = bound_find(c->my);
+    if (c->my != NULL && i < nbounds) {
+        cut = bounds[i].cut;
+    }
+    pthread_mutex_unlock(&bounds_lock);
+    return cut;
 }
 
 int mmha_exit_for_errno(unsigned int err)
 {
+    if (last_cut && (err == CR_SERVER_LOST || err == CR_SERVER_GONE_ERROR ||
+                     err == CR_CONNECTION_ERROR || err == CR_CONN_HOST_ERROR)) {
+        return MMHA_EXIT_DEADLINE;
+    }
     switch (err) {
     case ER_ACCESS_DENIED_ERROR:
     case ER_DBACCESS_DENIED_ERROR:
@@ -46,19 +243,22 @@ int mmha_exit_for_errno(unsigned int err)
 
 void mmha_conn_bound(struct mmha_conn *c, const struct mmha_deadline *d)
 {
-    unsigned int s = seconds_left(d);
-
-    mysql_options(c->my, MYSQL_OPT_READ_TIMEOUT, &s);
-    mysql_options(c->my, MYSQL_OPT_WRITE_TIMEOUT, &s);
+    if (c->my != NULL) {
+        bound_set(c->my, (int)mysql_get_socket(c->my), d);
+    }
 }
 
 int mmha_connect(struct mmha_conn *c, const struct mmha_conn_opts *o,
                  const struct mmha_deadline *d, char *err, size_t errlen)
 {
     unsigned int s = seconds_left(d);
+    struct bound b = {.owner = NULL, .fd = -1, .d = *d, .cut = false};
+    MYSQL *ok;
+    unsigned int e;
     char version[64];
 
     memset(c, 0, sizeof(*c));
+    last_cut = false;
     if (o->defaults_file != NULL && access(o->defaults_file, R_OK) != 0) {
         snprintf(err, errlen, "--defaults-file %s: cannot read it: %s",
                  o->defaults_file, strerror(errno));
@@ -77,26 +277,41 @@ int mmha_connect(struct mmha_conn *c, const struct mmha_conn_opts *o,
     mysql_options(c->my, MYSQL_OPT_CONNECT_TIMEOUT, &s);
     mysql_options(c->my, MYSQL_OPT_READ_TIMEOUT, &s);
     mysql_options(c->my, MYSQL_OPT_WRITE_TIMEOUT, &s);
-    if (mysql_real_connect(c->my, o->host, o->user, NULL, NULL, o->port,
-                           o->socket, 0) == NULL) {
-        unsigned int e = mysql_errno(c->my);
-
+    mysql_optionsv(c->my, MARIADB_OPT_IO_WAIT, io_wait);
+    connecting = &b;
+    ok = mysql_real_connect(c->my, o->host, o->user, NULL, NULL, o->port,
+                            o->socket, 0);
+    connecting = NULL;
+    if (ok == NULL) {
+        e = mysql_errno(c->my);
         snprintf(err, errlen, "cannot connect to %s: %s",
                  o->host != NULL     ? o->host
                  : o->socket != NULL ? o->socket
                                      : "the server of the option file",
-                 mysql_error(c->my));
+                 b.cut ? (mmha_stop_signal() != 0 && !d->cleanup
+                              ? "stopped by a signal"
+                              : "no answer within --timeout")
+                       : mysql_error(c->my));
         mysql_close(c->my);
         c->my = NULL;
-        return mmha_exit_for_errno(e);
+        return b.cut ? MMHA_EXIT_DEADLINE : mmha_exit_for_errno(e);
     }
+    bound_set(c->my, (int)mysql_get_socket(c->my), d);
     c->thread_id = mysql_thread_id(c->my);
-    if (mmha_query_value(c, "SELECT VERSION()", version, sizeof(version),
-                         NULL) != 0 ||
-        !mmha_version_parse(version, &c->version)) {
-        snprintf(err, errlen, "cannot read the server version");
+    e = mmha_query_value(c, "SELECT VERSION()", version, sizeof(version), NULL);
+    if (e != 0 || !mmha_version_parse(version, &c->version)) {
+        int rc = e != 0 ? mmha_exit_for_errno(e) : MMHA_EXIT_PROTOCOL;
+
+        if (rc == MMHA_EXIT_DEADLINE) {
+            snprintf(err, errlen, "no answer within --timeout");
+        } else if (rc == MMHA_EXIT_UNAVAILABLE) {
+            snprintf(err, errlen, "lost the server: %s", mysql_error(c->my));
+        } else {
+            snprintf(err, errlen, "cannot read the server version");
+            rc = MMHA_EXIT_PROTOCOL;
+        }
         mmha_disconnect(c);
-        return MMHA_EXIT_PROTOCOL;
+        return rc;
     }
     return MMHA_EXIT_OK;
 }
@@ -105,8 +320,26 @@ void mmha_disconnect(struct mmha_conn *c)
 {
     if (c->my != NULL) {
         mysql_close(c->my);
+        bound_drop(c->my);
         c->my = NULL;
     }
+}
+
+unsigned int mmha_kill_query_aside(const struct mmha_conn_opts *o,
+                                   unsigned long long id, int64_t ms)
+{
+    struct mmha_deadline d;
+    struct mmha_conn k;
+    char err[512];
+    unsigned int e;
+
+    mmha_deadline_cleanup(&d, ms);
+    if (mmha_connect(&k, o, &d, err, sizeof(err)) != MMHA_EXIT_OK) {
+        return CR_CONNECTION_ERROR;
+    }
+    e = mmha_execf(&k, "KILL QUERY %llu", id);
+    mmha_disconnect(&k);
+    return e;
 }
 
 unsigned int mmha_exec(struct mmha_conn *c, const char *sql)

@@ -40,17 +40,40 @@ struct mmha_row {
 /*
  * Connect within the deadline. On failure returns an mmha_exit code and a
  * one-line message in err; on success 0.
+ *
+ * Every wait of the client library on the connection's socket (TCP connect,
+ * handshake, each read and write of each statement) goes through one poll
+ * bounded, to the millisecond, by the deadline given here or later to
+ * mmha_conn_bound: a silent, stopped or trickling peer cannot stretch a
+ * call past it. A wait cut that way fails with CR_SERVER_LOST and leaves
+ * the connection closed; mmha_exit_for_errno then gives
+ * MMHA_EXIT_DEADLINE.
  */
 int mmha_connect(struct mmha_conn *c, const struct mmha_conn_opts *o,
                  const struct mmha_deadline *d, char *err, size_t errlen);
 
 void mmha_disconnect(struct mmha_conn *c);
 
-/* Shorten the per-read bound to what the deadline leaves (>= 1 s). */
+/* Bound every later wait on c by d instead (a later or a cleanup one). */
 void mmha_conn_bound(struct mmha_conn *c, const struct mmha_deadline *d);
 
-/* The exit code for a client error number (unreachable, denied, ...). */
+/* Whether a wait on c was cut by its bound (the deadline or a stop). */
+bool mmha_conn_cut(const struct mmha_conn *c);
+
+/*
+ * The exit code for a client error number (unreachable, denied, ...):
+ * MMHA_EXIT_DEADLINE for a lost connection when this thread's last cut
+ * wait was cut by a bound.
+ */
 int mmha_exit_for_errno(unsigned int err);
+
+/*
+ * KILL QUERY id on a fresh connection of its own, within ms (a cleanup
+ * bound, not cut by a stop): ends a server-side wait whose own connection
+ * was cut. 0 or the error number.
+ */
+unsigned int mmha_kill_query_aside(const struct mmha_conn_opts *o,
+                                   unsigned long long id, int64_t ms);
 
 /* Run a statement that returns no rows; 0 or the server's errno. */
 unsigned int mmha_exec(struct mmha_conn *c, const char *sql);

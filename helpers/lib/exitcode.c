@@ -27,6 +27,8 @@ const char *mmha_exit_name(int code)
     case MMHA_EXIT_REPLICATION: return "replication-error";
     case MMHA_EXIT_ERRANT: return "errant-transactions";
     case MMHA_EXIT_DEADLINE: return "deadline-passed";
+    case MMHA_EXIT_SIGINT: return "interrupted";
+    case MMHA_EXIT_SIGTERM: return "terminated";
     default: return "unknown";
     }
 }

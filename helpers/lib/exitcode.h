@@ -34,6 +34,8 @@ enum mmha_exit {
     MMHA_EXIT_REPLICATION = 80, /* a replication thread stopped on error */
     MMHA_EXIT_ERRANT = 81,      /* errant transactions found */
     MMHA_EXIT_DEADLINE = 124,   /* --timeout passed (as timeout(1)) */
+    MMHA_EXIT_SIGINT = 130,     /* stopped by SIGINT (128 + 2, as a shell) */
+    MMHA_EXIT_SIGTERM = 143,    /* stopped by SIGTERM (128 + 15) */
 };
 
 /* A short name for the code, for logs and the JSON "status" field. */

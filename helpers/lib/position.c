@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sessions.h"
+
 static void copy(char *dst, size_t len, const char *src)
 {
     snprintf(dst, len, "%s", src != NULL ? src : "");
@@ -176,6 +178,8 @@ unsigned int mmha_replica_status_read(struct mmha_conn *c,
             mmha_row_get(&row, mmha_sql_text(v, MMHA_COL_LAST_SQL_ERRNO)));
         copy(r->last_sql_error, sizeof(r->last_sql_error),
              mmha_row_get(&row, mmha_sql_text(v, MMHA_COL_LAST_SQL_ERROR)));
+        /* It quotes the failed statement, secrets and all. */
+        mmha_error_mask(r->last_sql_error, sizeof(r->last_sql_error));
         s = mmha_row_get(&row, mmha_sql_text(v, MMHA_COL_AUTO_POSITION));
         /* MariaDB: Using_Gtid is No/Slave_Pos/Current_Pos; MySQL: 0/1. */
         r->auto_position =

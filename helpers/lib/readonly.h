@@ -26,7 +26,9 @@
 enum {
     MMHA_RO_KILLS_MAX = 64,    /* kills reported (more are counted) */
     MMHA_RO_BLOCKERS_MAX = 16, /* blockers named on failure */
+    MMHA_RO_ALIVE_MAX = 64,    /* sessions alive at the end, named */
     MMHA_RO_MSG_MAX = 1024,
+    MMHA_RO_KILL_CONNS_MAX = 32,
 };
 
 struct mmha_readonly_opts {
@@ -34,10 +36,14 @@ struct mmha_readonly_opts {
     const char *const *spare; /* --spare-user patterns */
     size_t nspare;
     bool keep_clients; /* do not kill clients once read-only */
+    bool dry_run;      /* list what would be killed, change nothing */
+    int kill_conns;    /* connections sending KILLs side by side */
     int64_t still_ms;  /* gap between the two position reads */
 };
 
-/* Defaults: kill after 500 ms, position read 10 ms apart. */
+/* Defaults: kill after 500 ms, position read 10 ms apart, KILLs on up to
+ * MMHA_RO_KILL_CONNS_DEFAULT connections. */
+enum { MMHA_RO_KILL_CONNS_DEFAULT = 1 };
 void mmha_readonly_opts_init(struct mmha_readonly_opts *o);
 
 enum mmha_kill_reason {
@@ -53,6 +59,15 @@ struct mmha_kill {
     unsigned int err; /* the server's errno for the KILL, 0 = done */
 };
 
+/* A session still there at the end: not killed in time, or not gone. */
+struct mmha_alive {
+    unsigned long long id;
+    char user[MMHA_SESS_USER_MAX];
+    char host[MMHA_SESS_HOST_MAX];
+    enum mmha_kill_reason reason;
+    bool killed; /* the KILL was sent and answered */
+};
+
 struct mmha_readonly_report {
     bool writable_mode; /* --writable was asked */
     bool was_read_only;
@@ -65,6 +80,11 @@ struct mmha_readonly_report {
     struct mmha_kill kills[MMHA_RO_KILLS_MAX];
     size_t nkills;
     size_t kills_dropped; /* beyond MMHA_RO_KILLS_MAX */
+    int kill_conns;       /* connections the KILLs went out on, at most */
+    bool dry_run;         /* kills[] is what would be killed */
+    struct mmha_alive alive[MMHA_RO_ALIVE_MAX];
+    size_t nalive;
+    size_t alive_total;
     struct mmha_session blockers[MMHA_RO_BLOCKERS_MAX];
     size_t nblockers; /* last seen, named when giving up */
     bool pos_valid;
@@ -74,9 +94,16 @@ struct mmha_readonly_report {
 
 /*
  * Make the server read-only (and super_read_only on MySQL), kill what can
- * still write, then wait until the binary log stops moving and record the
- * final position. Returns an mmha_exit code; on any failure the server's
- * read_only and super_read_only are what they were before the call.
+ * still write, wait until the binary log stops moving and record the final
+ * position, then kill the clients. Every step is bounded by the deadline;
+ * KILLs go out on up to o->kill_conns connections at once. Returns an
+ * mmha_exit code. When read_only=1 could not be reached, the server's
+ * read_only and super_read_only are put back as they were (MMHA_EXIT_
+ * DEADLINE when time ran out); once it is reached it is never undone: a
+ * deadline passed while killing or waiting for the position gives
+ * MMHA_EXIT_DEADLINE with read_only still 1, and clients still connected
+ * at the end are named in alive[] (status 0 when the position is final).
+ * With o->dry_run, nothing changes: kills[] lists what would be killed.
  */
 int mmha_make_read_only(const struct mmha_conn_opts *co,
                         const struct mmha_readonly_opts *o,

@@ -241,16 +241,239 @@ static size_t utf8_len(const unsigned char *p)
     return n;
 }
 
+/* ------------------------------------------------------------ masking */
+
+/* What the masker expects next. */
+enum mask_state {
+    MASK_NONE,
+    MASK_NEXT,  /* the next literal is a secret */
+    MASK_PW,    /* after a *PASSWORD word: a literal now, or after = ( */
+    MASK_PW_EQ, /* SET PASSWORD FOR ...: the literal after = */
+    MASK_PAREN, /* inside PASSWORD( ... ): every literal */
+};
+
+struct masker {
+    char *dst;
+    size_t len;
+    size_t out; /* bytes the whole result needs so far */
+    enum mask_state st;
+    bool identified; /* after IDENTIFIED: BY, USING, AS arm */
+    int depth;       /* parentheses inside MASK_PAREN */
+};
+
+static void put(struct masker *m, const char *s, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++, m->out++) {
+        if (m->out + 1 < m->len) {
+            m->dst[m->out] = s[i];
+        }
+    }
+}
+
+static bool word_char(unsigned char c)
+{
+    return isalnum(c) || c == '_' || c == '$' || c >= 0x80;
+}
+
+static bool word_is(const char *w, size_t n, const char *k)
+{
+    return strlen(k) == n && strncasecmp(w, k, n) == 0;
+}
+
+/* A word ending in PASSWORD: PASSWORD, OLD_PASSWORD, MASTER_PASSWORD... */
+static bool password_word(const char *w, size_t n)
+{
+    return n >= 8 && strncasecmp(w + n - 8, "PASSWORD", 8) == 0 &&
+           (n == 8 || w[n - 9] == '_');
+}
+
+/* End of the quoted literal starting at p (its quote q): past the closing
+ * quote, or at the end of the text when it is left open. */
+static const char *literal_end(const char *p, bool *closed)
+{
+    char q = *p++;
+
+    *closed = false;
+    while (*p != '\0') {
+        if (*p == '\\' && q != '`' && p[1] != '\0') {
+            p += 2;
+            continue;
+        }
+        if (*p == q) {
+            if (p[1] == q) {
+                p += 2; /* a doubled quote is one quote */
+                continue;
+            }
+            *closed = true;
+            return p + 1;
+        }
+        p++;
+    }
+    return p;
+}
+
+/* Whether a literal here is a secret; moves the state on. */
+static bool take_secret(struct masker *m)
+{
+    switch (m->st) {
+    case MASK_NEXT:
+    case MASK_PW: m->st = MASK_NONE; return true;
+    case MASK_PAREN: return true;
+    case MASK_PW_EQ:
+    case MASK_NONE: return false;
+    }
+    return false;
+}
+
+static void on_word(struct masker *m, const char *w, size_t n)
+{
+    if (word_is(w, n, "IDENTIFIED")) {
+        m->identified = true;
+        m->st = MASK_NONE;
+    } else if (m->identified &&
+               (word_is(w, n, "BY") || word_is(w, n, "USING") ||
+                word_is(w, n, "AS"))) {
+        m->st = MASK_NEXT;
+    } else if (password_word(w, n)) {
+        if (m->st != MASK_PAREN) {
+            m->st = MASK_PW;
+        }
+    } else if (m->st == MASK_PW) {
+        m->st = MASK_PW_EQ; /* SET PASSWORD FOR user = ... */
+    } else if (m->st == MASK_NEXT && (word_is(w, n, "PASSWORD"))) {
+        m->st = MASK_PW;
+    }
+}
+
+static void on_punct(struct masker *m, char c)
+{
+    if (c == '(' && m->st == MASK_PW) {
+        m->st = MASK_PAREN;
+        m->depth = 1;
+    } else if (c == '(' && m->st == MASK_PAREN) {
+        m->depth++;
+    } else if (c == ')' && m->st == MASK_PAREN && --m->depth == 0) {
+        m->st = MASK_NONE;
+    } else if (c == '=' && (m->st == MASK_PW || m->st == MASK_PW_EQ)) {
+        m->st = MASK_NEXT;
+    } else if (c == ';') {
+        m->st = MASK_NONE;
+        m->identified = false;
+    } else if (c == ',' && m->st != MASK_PAREN) {
+        m->identified = false; /* CREATE USER a IDENTIFIED ..., b ... */
+    }
+}
+
+size_t mmha_stmt_mask(char *dst, size_t len, const char *sql)
+{
+    struct masker m = {dst, len, 0, MASK_NONE, false, 0};
+    const char *p = sql != NULL ? sql : "";
+
+    while (*p != '\0') {
+        const char *start = p;
+
+        if (p[0] == '/' && p[1] == '*' && p[2] != '!') {
+            const char *end = strstr(p + 2, "*/");
+
+            p = end != NULL ? end + 2 : p + strlen(p);
+            put(&m, start, (size_t)(p - start));
+        } else if (*p == '#' || (p[0] == '-' && p[1] == '-' &&
+                                 (p[2] == ' ' || p[2] == '\t'))) {
+            p += strcspn(p, "\n");
+            put(&m, start, (size_t)(p - start));
+        } else if (*p == '\'' || *p == '"') {
+            bool closed;
+            bool secret = take_secret(&m);
+
+            p = literal_end(p, &closed);
+            if (secret) {
+                put(&m, start, 1);
+                put(&m, "***", 3);
+                put(&m, start, closed ? 1 : 0);
+            } else {
+                put(&m, start, (size_t)(p - start));
+            }
+        } else if (*p == '`') {
+            bool closed;
+
+            p = literal_end(p, &closed);
+            put(&m, start, (size_t)(p - start));
+        } else if (word_char((unsigned char)*p)) {
+            size_t n = 0;
+
+            while (word_char((unsigned char)p[n])) {
+                n++;
+            }
+            if (p[n] == '\'' &&
+                (p[0] == '_' || (n == 1 && strchr("xXbBnN", p[0]) != NULL))) {
+                /* An introducer: the literal that follows is the value. */
+                put(&m, p, n);
+            } else if (isdigit((unsigned char)p[0]) && take_secret(&m)) {
+                put(&m, "***", 3);
+            } else {
+                on_word(&m, p, n);
+                put(&m, p, n);
+            }
+            p += n;
+        } else {
+            if (!isspace((unsigned char)*p)) {
+                on_punct(&m, *p);
+            }
+            put(&m, p, 1);
+            p++;
+        }
+    }
+    if (len > 0) {
+        dst[m.out < len ? m.out : len - 1] = '\0';
+    }
+    return m.out;
+}
+
+void mmha_error_mask(char *text, size_t len)
+{
+    static const char marker[] = "Query: '";
+    char *q = strstr(text, marker);
+    char *from = q != NULL ? q + sizeof(marker) - 1 : text;
+    char *close = q != NULL ? strrchr(from, '\'') : NULL;
+    size_t n = close != NULL ? (size_t)(close - from) : strlen(from);
+    size_t need = 3 * n + 8;
+    char *in = calloc(1, n + 1);
+    char *out = calloc(1, need);
+
+    if (in == NULL || out == NULL) {
+        /* Nothing shown rather than a secret. */
+        snprintf(from, len - (size_t)(from - text), "%s", "***");
+    } else {
+        memcpy(in, from, n);
+        mmha_stmt_mask(out, need, in);
+        snprintf(from, len - (size_t)(from - text), "%s%s", out,
+                 close != NULL ? "'" : "");
+    }
+    free(in);
+    free(out);
+}
+
 void mmha_stmt_prefix(char *dst, size_t len, const char *sql, size_t max_chars)
 {
-    const unsigned char *p = (const unsigned char *)(sql != NULL ? sql : "");
+    size_t need = sql != NULL ? 3 * strlen(sql) + 8 : 8;
+    char *masked = calloc(1, need);
+    const unsigned char *p;
     size_t out = 0;
     size_t chars = 0;
     bool space = false;
 
     if (len == 0) {
+        free(masked);
         return;
     }
+    if (masked == NULL) {
+        snprintf(dst, len, "%s", sql != NULL && *sql != '\0' ? "?" : "");
+        return;
+    }
+    mmha_stmt_mask(masked, need, sql);
+    p = (const unsigned char *)masked;
     while (isspace(*p)) {
         p++;
     }
@@ -291,6 +514,7 @@ void mmha_stmt_prefix(char *dst, size_t len, const char *sql, size_t max_chars)
         out += 3;
     }
     dst[out < len ? out : len - 1] = '\0';
+    free(masked);
 }
 
 bool mmha_grantee_user(const char *grantee, char *user, size_t len)

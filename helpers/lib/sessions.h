@@ -73,9 +73,33 @@ bool mmha_lock_blocks_read_only(const char *mode);
 bool mmha_is_write_statement(const char *sql);
 
 /*
- * The first max_chars characters (UTF-8 aware) of sql, blanks collapsed
- * to one space, control bytes as '?', "..." appended when cut. NULL gives
- * "". dst should hold 4 * max_chars + 4 bytes.
+ * sql with every secret literal replaced by '***' (quotes kept): the one
+ * after IDENTIFIED BY, after USING or AS in IDENTIFIED VIA|WITH, inside
+ * PASSWORD(...) (and OLD_PASSWORD), after PASSWORD=, MASTER_PASSWORD= and
+ * SOURCE_PASSWORD=, after the = of SET PASSWORD [FOR ...], and a bare one
+ * after PASSWORD (IDENTIFIED BY PASSWORD '*hash'). Quotes ' and ", with
+ * backslash escapes and doubled quotes, introducers (_utf8mb4'x', X'..')
+ * and numbers count as literals; a literal left open (text cut in its
+ * middle) is masked to the end. Comments pass unchanged, except the
+ * executable kind which is read as code. Writes at most len - 1 bytes;
+ * returns the length the whole result needs. Never reveals a secret when
+ * cut: dst should hold 3 * strlen(sql) + 8 bytes.
+ */
+size_t mmha_stmt_mask(char *dst, size_t len, const char *sql);
+
+/*
+ * A server's error text with the secrets of the statement it quotes
+ * masked, in place: replication's Last_SQL_Error ends "Query: '<the
+ * statement>'" with the statement's own quotes not escaped, so that part is
+ * masked as a statement of its own; any other text as one statement.
+ */
+void mmha_error_mask(char *text, size_t len);
+
+/*
+ * The first max_chars characters (UTF-8 aware) of sql with its secrets
+ * masked (mmha_stmt_mask), blanks collapsed to one space, control bytes as
+ * '?', "..." appended when cut. NULL gives "". dst should hold
+ * 4 * max_chars + 4 bytes.
  */
 void mmha_stmt_prefix(char *dst, size_t len, const char *sql, size_t max_chars);
 

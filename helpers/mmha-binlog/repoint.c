@@ -497,7 +497,15 @@ int cmd_repoint(struct args *a, struct mmha_conn *c,
                            &now, msg, sizeof(msg));
     }
     if (rc != 0) {
-        mmha_conn_bound(c, d);
+        struct mmha_deadline back;
+
+        /* The reserve kept above; after a stop, as long on its own. */
+        if (mmha_stop_signal() != 0) {
+            mmha_deadline_cleanup(&back, RESTORE_RESERVE_MS);
+        } else {
+            back = *d;
+        }
+        mmha_conn_bound(c, &back);
         restored = restore_source(c, &old, old_ignore, rmsg, sizeof(rmsg));
         if (!restored) {
             mmha_err("could not restore the old source: %s", rmsg);

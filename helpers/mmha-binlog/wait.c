@@ -3,6 +3,7 @@
  * mmha-binlog wait: wait with a hard bound until a replica has applied a
  * position or a GTID set (or all it has read, --drain).
  */
+#include <errmsg.h>
 #include <mysqld_error.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -16,6 +17,12 @@
 #include "position.h"
 
 #include "binlog.h"
+
+enum {
+    KILL_MS = 50,  /* past the deadline, to end the server-side wait */
+    ASIDE_MS = 25, /* of it, for a connection of its own */
+    STOP_MS = 150, /* after SIGTERM/SIGINT, for the same */
+};
 
 /* The blocking wait function, run on its own connection and thread. */
 struct waiter {
@@ -252,13 +259,26 @@ static char *waiter_sql(struct mmha_conn *c, struct mmha_conn *mon,
                         const struct mmha_deadline *d)
 {
     const struct mmha_version *v = &c->version;
-    /* The server bound is a backstop: our deadline kills it first. */
-    long long secs = mmha_deadline_left_ms(d) / 1000 + 2;
+    /*
+     * The server-side bound ends at our deadline too: should the KILL QUERY
+     * that ends it never reach the server (stopped, unreachable), it still
+     * ends by itself. MASTER_GTID_WAIT takes a fraction; the others whole
+     * seconds (rounded up).
+     */
+    int64_t left_ms = mmha_deadline_left_ms(d);
+    long long secs = left_ms == INT64_MAX ? 31536000 : (left_ms + 999) / 1000;
+    char tmo[32];
     char *text = NULL;
     char *esc = NULL;
     char *sql = NULL;
     const char *fn;
 
+    if (v->flavour == MMHA_FLAVOUR_MARIADB && left_ms != INT64_MAX) {
+        snprintf(tmo, sizeof(tmo), "%lld.%03lld", (long long)(left_ms / 1000),
+                 (long long)(left_ms % 1000));
+    } else {
+        snprintf(tmo, sizeof(tmo), "%lld", secs);
+    }
     if (t->kind == TARGET_POS) {
         text = strdup(t->file);
         fn = mmha_sql_text(v, MMHA_FN_POS_WAIT);
@@ -286,12 +306,49 @@ static char *waiter_sql(struct mmha_conn *c, struct mmha_conn *mon,
             (void)!asprintf(&sql, "SELECT %s('%s', %llu, %lld)", fn, esc,
                             (unsigned long long)t->pos, secs);
         } else {
-            (void)!asprintf(&sql, "SELECT %s('%s', %lld)", fn, esc, secs);
+            (void)!asprintf(&sql, "SELECT %s('%s', %s)", fn, esc, tmo);
         }
     }
     free(text);
     free(esc);
     return sql;
+}
+
+/*
+ * End the server-side wait of the waiter's connection (cut by the deadline
+ * or a stop, or still running): KILL QUERY from mon under a short cleanup
+ * bound, or from a connection of its own when mon is lost. After the
+ * deadline that is KILL_MS at most (ASIDE_MS of it for a new connection,
+ * none at all when the wait ends by itself at the deadline: MariaDB's
+ * MASTER_GTID_WAIT takes it to the millisecond); after a stop, STOP_MS.
+ */
+static void end_server_wait(struct args *a, struct mmha_conn *mon,
+                            unsigned long id, bool self_ending)
+{
+    struct mmha_deadline k;
+    bool stopped = mmha_stop_signal() != 0;
+    int64_t aside = stopped ? STOP_MS : ASIDE_MS;
+    unsigned int e = CR_SERVER_GONE_ERROR;
+
+    mmha_deadline_cleanup(&k, stopped ? STOP_MS : KILL_MS);
+    if (mon->my != NULL && !mmha_conn_cut(mon)) {
+        mmha_conn_bound(mon, &k);
+        e = mmha_execf(mon, "KILL QUERY %lu", id);
+        if (e == 0 || e == ER_NO_SUCH_THREAD || mmha_conn_cut(mon)) {
+            return;
+        }
+    } else if (self_ending && !stopped) {
+        return; /* the server did not answer; its wait is over anyway */
+    }
+    /* The server may be the one not answering: try briefly. */
+    e = mmha_kill_query_aside(
+        &a->common.conn, id,
+        mmha_deadline_left_ms(&k) < aside ? mmha_deadline_left_ms(&k) : aside);
+    if (e != 0 && e != ER_NO_SUCH_THREAD) {
+        mmha_warn("could not end the server-side wait (KILL QUERY %lu): "
+                  "error %u; it ends by itself at the deadline%s",
+                  id, e, self_ending ? "" : " (rounded up to a second)");
+    }
 }
 
 int cmd_wait(struct args *a, struct mmha_conn *c, const struct mmha_deadline *d,
@@ -367,13 +424,20 @@ int cmd_wait(struct args *a, struct mmha_conn *c, const struct mmha_deadline *d,
             snprintf(msg, sizeof(msg), "not reached within --timeout");
             break;
         }
-        mmha_deadline_sleep_ms(d, POLL_MS);
-        mmha_conn_bound(&mon, d);
+        if (!mmha_deadline_sleep_ms(d, POLL_MS)) {
+            continue; /* passed (or a stop): mon stays usable for the KILL */
+        }
         e = mmha_replica_status_read(&mon, &r);
         if (e != 0) {
-            snprintf(msg, sizeof(msg), "lost the server: %s",
-                     mysql_error(mon.my));
             rc = mmha_exit_for_errno(e);
+            if (rc == MMHA_EXIT_DEADLINE) {
+                snprintf(msg, sizeof(msg),
+                         "not reached within --timeout (the server did not "
+                         "answer)");
+            } else {
+                snprintf(msg, sizeof(msg), "lost the server: %s",
+                         mysql_error(mon.my));
+            }
             break;
         }
         left = remaining(&mon, &r, &t, &reached);
@@ -386,14 +450,21 @@ int cmd_wait(struct args *a, struct mmha_conn *c, const struct mmha_deadline *d,
         }
         progress_show(&prog, &t, &r, left);
     }
-    if (!atomic_load(&w->finished)) {
-        /* Cut the server-side wait; our own link is never the target. */
-        mmha_execf(&mon, "KILL QUERY %lu", c->thread_id);
+    if (!atomic_load(&w->finished) || mmha_conn_cut(c)) {
+        /* End the server-side wait; our own link is never the target. */
+        end_server_wait(a, &mon, c->thread_id,
+                        t.kind == TARGET_GTID &&
+                            c->version.flavour == MMHA_FLAVOUR_MARIADB &&
+                            a->common.timeout_ms >= 0);
     }
     pthread_join(w->thread, NULL);
     w->started = false;
     if (rc == 0 && !reached) {
-        if (w->err != 0) {
+        if (w->err != 0 && mmha_conn_cut(c)) {
+            /* The deadline cut it before this loop saw the deadline. */
+            rc = MMHA_EXIT_DEADLINE;
+            snprintf(msg, sizeof(msg), "not reached within --timeout");
+        } else if (w->err != 0) {
             snprintf(msg, sizeof(msg), "the wait failed: %.1000s", w->errtext);
             rc = mmha_exit_for_errno(w->err);
         } else if (w->isnull || w->value < 0 ||
@@ -429,6 +500,11 @@ int cmd_wait(struct args *a, struct mmha_conn *c, const struct mmha_deadline *d,
     }
 
 done:
+    if (mmha_stop_signal() != 0) {
+        rc = mmha_stop_exit_code(mmha_stop_signal());
+        snprintf(msg, sizeof(msg), "stopped by signal %d%s", mmha_stop_signal(),
+                 w != NULL ? " (the server-side wait ended)" : "");
+    }
     if (w != NULL && w->started) {
         pthread_join(w->thread, NULL);
     }

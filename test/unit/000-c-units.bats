@@ -41,3 +41,8 @@ run_unit() {
         run_unit build-san "$name"
     done
 }
+
+@test "unit: secrets masked in statements (every IDENTIFIED/PASSWORD form)" {
+    run_unit build test_mask
+    run_unit build-san test_mask
+}
