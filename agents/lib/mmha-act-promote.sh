@@ -102,8 +102,8 @@ mm_stop_receiving() {
 
 # mm_promote_commit EPOCH HISTORY OLD_EPOCH OLD_WRITER: record this
 # server's own position before its first write as the writer (where every
-# reader starts following it) and make it writable; prints the helper's
-# report on one line.  The epoch and the writer record (what the
+# reader starts following it) and make it writable; prints the record on
+# a first line, the helper's report on a second.  The epoch and the writer record (what the
 # post-promote notifications read) go in one CIB update beside the steps
 # to writable: a CIB round trip (~30 ms) less on the clients' wait.
 # Nothing is lost by the overlap: the old writer is read-only or fenced by
@@ -143,6 +143,7 @@ mm_promote_commit() {
     # role change reads: written after it, in parallel.
     mmha_detach mm_promoted_records "$_pm_rec" "$2" >/dev/null
     # The helper's report on one line (no process: words re-joined).
+    printf '%s\n' "$_pm_rec"
     # shellcheck disable=SC2086
     (set -f; set -- $_pm_out; printf '%s' "$*")
 }

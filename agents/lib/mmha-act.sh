@@ -283,16 +283,17 @@ mmha_beat_stop() {
 
 # ---------------------------------------------------------------- hooks
 
-# mmha_hook PATH ROLE EPOCH: run an operator hook with the node, role, epoch and
-# position in its environment.  Its status is returned.
+# mmha_hook PATH ROLE EPOCH [RECORD]: run an operator hook with the node,
+# role, epoch and position in its environment (the record's, when one was
+# written, else the last capture's).  Its status is returned.
 mmha_hook() {
     [ -n "$1" ] || return 0
+    _hk_f=$(mmha_record_field "${4:-}" file) || _hk_f=${MMHA_BINLOG_FILE:-}
+    _hk_p=$(mmha_record_field "${4:-}" pos) || _hk_p=${MMHA_BINLOG_POS:-}
+    _hk_g=$(mmha_record_field "${4:-}" gtid) || _hk_g=${MMHA_GTID_BINLOG:-}
     MMHA_NODE=$(mmha_node) MMHA_ROLE=$2 MMHA_EPOCH=${3:-} \
-        MMHA_BINLOG_FILE=${MMHA_BINLOG_FILE:-} \
-        MMHA_BINLOG_POS=${MMHA_BINLOG_POS:-} \
-        MMHA_GTID=${MMHA_GTID_BINLOG:-} \
-        MMHA_RESOURCE=$(mmha_rsc) \
-        ocf_run "$1" "$2"
+        MMHA_BINLOG_FILE=$_hk_f MMHA_BINLOG_POS=$_hk_p MMHA_GTID=$_hk_g \
+        MMHA_RESOURCE=$(mmha_rsc) ocf_run "$1" "$2"
 }
 
 # ---------------------------------------------------------------- plans

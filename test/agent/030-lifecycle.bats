@@ -115,7 +115,7 @@ read_only() {
     log=$(agent_dir)/agent.log
     # A write lock on the heartbeat table from another session: the
     # writer's heartbeat UPDATEs wait; nothing else looks wrong.
-    bed_sql 1 "LOCK TABLES mmha.heartbeat WRITE; SELECT SLEEP(10)" \
+    bed_sql 1 "LOCK TABLES mmha.heartbeat WRITE; SELECT SLEEP(20)" \
         >/dev/null 2>&1 &
     locker=$!
     sleep 2.3

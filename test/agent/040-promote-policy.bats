@@ -6,7 +6,7 @@
 load ../lib/agent
 
 ROWS=5
-DELAY=6
+DELAY=10
 
 setup_file() {
     agent_pair writer
