@@ -40,3 +40,8 @@ run_unit() {
         run_unit build-san "$name"
     done
 }
+
+@test "unit: Pacemaker XML reader (crmxml)" {
+    run_unit build test_crmxml
+    run_unit build-san test_crmxml
+}
