@@ -294,6 +294,12 @@ int mmha_cl_parse_cib(struct mmha_cl *cl, const char *xml, size_t len,
     snprintf(name, sizeof(name), "mmha-%s-history", cl->rsc);
     property(&d, name, cl->history, sizeof(cl->history));
     read_vips(cl, &d);
+    r = find(&d, "//rsc_location/rule/expression[@attribute='%s-offline']",
+             cl->prefix);
+    cl->offline_rules = count(r);
+    if (r != NULL) {
+        xmlXPathFreeObject(r);
+    }
 
 done:
     doc_close(&d);

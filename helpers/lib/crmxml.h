@@ -76,6 +76,7 @@ struct mmha_cl {
     char writer_record[MMHA_CL_TEXT];
     long long epoch; /* -1 = none yet */
     char history[MMHA_CL_HISTORY];
+    int offline_rules; /* location rule expressions on <prefix>-offline */
     int nvips;
     struct mmha_cl_vip vip[MMHA_CL_VIPS_MAX];
     /* From the status. */

@@ -1,0 +1,159 @@
+#!/usr/bin/env bats
+# mmha switchover and mmha offline/online on the 3-node bed: the writer
+# moves with no acknowledged write lost and no constraint left behind
+# (also when it times out); a target that cannot take the role is refused
+# with the reason; an offline node holds no reader address and cannot be
+# switched to, online gives both back. Also what the crm shell does with
+# `crm resource move ... --promoted` (docs/operations.md).
+
+bats_require_minimum_version 1.5.0
+
+# shellcheck disable=SC2034 # read by cluster-suite.bash
+MM_SUITE_ARGS=(-n 3)
+load ../lib/cluster-suite
+load cli
+
+# other_master w: the master that is not w (node3 is a read replica).
+other_master() {
+    [ "$1" = 1 ] && echo 2 || echo 1
+}
+
+# no_move_constraint: no cli-prefer/cli-ban constraint in the CIB.
+no_move_constraint() {
+    ! cluster_exec "$(mm_any_node)" cibadmin -Q -o constraints | grep -q 'id="cli-'
+}
+
+# reader_vip_on i: node i holds a reader address.
+reader_vip_on() {
+    local v
+    for ((v = 1; v <= MM_READERS; v++)); do
+        [ "$(mm_vip_started "reader$v" 2>/dev/null)" = "$1" ] && return 0
+    done
+    return 1
+}
+
+@test "switchover: --dry-run changes nothing, refusals say why" {
+    local w o
+    _mm_load
+    w=$(mm_writer)
+    o=$(other_master "$w")
+    run -0 mmha_on 3 switchover --dry-run
+    assert_line "would move the writer from node$w to node$o:"
+    run -0 mm_writer
+    assert_output "$w"
+    run -75 mmha_on 1 switchover --to node3
+    assert_output --partial "refused: node3 is never promoted"
+    run -64 mmha_on 1 switchover --to node9
+    assert_output --partial "node9 is not a node of this cluster"
+    run -0 mmha_on 1 switchover --to "node$w"
+    assert_output --partial "already the writer"
+    run -64 mmha_on 1 switchover --watch 1
+    no_move_constraint
+}
+
+@test "switchover: the writer moves, no acknowledged write lost, no constraint left" {
+    local w o
+    _mm_load
+    w=$(mm_writer)
+    o=$(other_master "$w")
+    mm_client_start sw
+    run -0 mmha_on 3 switchover --to "node$o" --format json
+    echo "# $output" >&3
+    [ "$(js .ok)" = true ]
+    [ "$(js .constraint_cleared)" = true ]
+    [ "$(js .old_writer_replicating_ms)" -ge "$(js .writable_ms)" ]
+    mm_ack_writes_on sw "$o" 30
+    run -0 mm_writer
+    assert_output "$o"
+    # What it said it waited for is true.
+    [ "$(mm_slave_field "$w" Master_Host)" = "node$o" ]
+    mm_replicating "$w"
+    [ "$(mm_app_sql "$(mm_vip writer)" 'SELECT @@server_id')" = "$o" ]
+    no_move_constraint
+    mm_client_stop sw
+    run -0 mm_client_lost sw "$o"
+    assert_output ''
+    # Back, without --to: the best candidate (never node3).
+    mm_wait_reader "$w" 60
+    wait_until 60 "[ \"\$(mm_attr $w mmha-readable)\" = 1 ]"
+    run -0 mmha_on 1 switchover
+    assert_line --regexp "^moved the writer from node$o to node$w in "
+    no_move_constraint
+}
+
+@test "switchover that times out still clears its constraint" {
+    local w o
+    _mm_load
+    mm_wait_settled 60
+    w=$(mm_writer)
+    o=$(other_master "$w")
+    mm_wait_reader "$o" 60
+    wait_until 60 "[ \"\$(mm_attr $o mmha-readable)\" = 1 ]"
+    run -124 mmha_on 1 switchover --to "node$o" --timeout 0.2
+    assert_output --partial "NOT REACHED"
+    assert_output --partial "move constraint cleared"
+    no_move_constraint
+    mm_wait_settled 60
+}
+
+@test "offline: no reader address, switchover to it refused; online gives both back" {
+    local w o v
+    _mm_load
+    mm_wait_settled 60
+    w=$(mm_writer)
+    o=$(other_master "$w")
+    run -75 mmha_on 1 offline "node$w"
+    assert_output --partial "switch over first"
+    run -0 mmha_on 1 offline "node$o"
+    assert_output --partial "node$o is offline"
+    ! reader_vip_on "$o"
+    run -0 cluster_exec 1 crm_attribute -N "node$o" -n mmha-offline -l forever -G -q
+    assert_output 1
+    # Still running and replicating.
+    mm_replicating "$o"
+    run -0 mmha_on 2 status --format json
+    [ "$(jnode "node$o" role)" = offline ]
+    [ "$(jnode "node$o" vips)" = "" ]
+    run -75 mmha_on 1 switchover --to "node$o"
+    assert_output --partial "node$o is offline"
+    # Pacemaker itself would not promote it either.
+    cluster_exec 1 crm_resource --move -r ms-mysql -N "node$o" --promoted >/dev/null 2>&1
+    sleep 5
+    run -0 mm_writer
+    assert_output "$w"
+    cluster_exec 1 crm_resource --clear -r ms-mysql >/dev/null
+    run -0 mmha_on 1 online "node$o"
+    wait_until 30 "reader_vip_on $o"
+    run -1 cluster_exec 1 crm_attribute -N "node$o" -n mmha-offline -l forever -G -q
+    run -0 mmha_on 1 switchover --to "node$o" --dry-run
+    for ((v = 1; v <= MM_READERS; v++)); do
+        mm_vip_started "reader$v" >/dev/null
+    done
+}
+
+@test "crm shell 4.4: 'crm resource move ... --promoted' makes a Started constraint" {
+    local w o
+    _mm_load
+    w=$(mm_writer)
+    o=$(other_master "$w")
+    run -0 cluster_exec 1 crm resource move ms-mysql "node$o" --promoted
+    run -0 cluster_exec 1 cibadmin -Q -o constraints
+    assert_output --regexp "<rsc_location id=\"cli-prefer-ms-mysql\" rsc=\"ms-mysql\" role=\"Started\" node=\"node$o\""
+    run -0 cluster_exec 1 crm resource clear ms-mysql
+    no_move_constraint
+    # The Pacemaker tool names the role (what mmha switchover runs).
+    run -0 cluster_exec 1 crm_resource --move -r ms-mysql -N "node$o" --promoted
+    run -0 cluster_exec 1 cibadmin -Q -o constraints
+    assert_output --regexp "<rsc_location id=\"cli-prefer-ms-mysql\" rsc=\"ms-mysql\" role=\"Promoted\" node=\"node$o\""
+    run -0 cluster_exec 1 crm_resource --clear -r ms-mysql
+    no_move_constraint
+    mm_wait_settled 60
+    # pcs 0.11: move --promoted waits and removes its constraint itself.
+    w=$(mm_writer)
+    o=$(other_master "$w")
+    mm_wait_reader "$o" 60
+    wait_until 60 "[ \"\$(mm_attr $o mmha-readable)\" = 1 ]"
+    run -0 cluster_exec 1 pcs resource move ms-mysql "node$o" --promoted --wait=60
+    mm_wait_writer "$o" 60
+    no_move_constraint
+}
