@@ -194,17 +194,8 @@ static int parse_args(struct args *a, int argc, char **argv)
     argv++;
     optind = 1;
     opterr = 0;
-    while (optind < argc) {
-        opt = getopt_long(argc, argv, "hn:v", longopts, NULL);
-        if (opt == -1) {
-            /* A positional argument: keep it, go on with the options. */
-            if (npos < 2) {
-                pos[npos] = argv[optind];
-            }
-            npos++;
-            optind++;
-            continue;
-        }
+    /* GNU getopt moves the positional arguments to the end. */
+    while ((opt = getopt_long(argc, argv, "hn:v", longopts, NULL)) != -1) {
         if (opt == 'h') {
             opt = 'H';
         }
@@ -222,6 +213,12 @@ static int parse_args(struct args *a, int argc, char **argv)
         if (own_option(a, opt) != 0) {
             return MMHA_EXIT_USAGE;
         }
+    }
+    for (i = optind; i < argc; i++) {
+        if (npos < 2) {
+            pos[npos] = argv[i];
+        }
+        npos++;
     }
     if (a->common.help) {
         return MMHA_EXIT_OK;

@@ -13,6 +13,7 @@ bats bats-assert bats-support
 shellcheck cppcheck clang-format libxml2-utils xsltproc
 iproute2 iputils-ping iputils-arping util-linux procps psmisc
 sysbench percona-toolkit python3-pymysql bc
+libxml2-dev jq curl prometheus prometheus-node-exporter
 "
 
 missing=""
@@ -38,4 +39,4 @@ if [ ! -e /usr/sbin/policy-rc.d ]; then
 fi
 apt-get update -qq
 # shellcheck disable=SC2086 # word splitting of the list is intended
-apt-get install -y -qq $missing
+apt-get install -y -qq -o DPkg::Lock::Timeout=600 $missing

@@ -17,7 +17,7 @@
 
 enum {
     POLL_MS = 250,
-    CLEAR_TIMEOUT_MS = 15000,
+    PCMK_TIMEOUT_MS = 15000, /* one crm_resource call */
     LINE = 2048,
 };
 
@@ -195,14 +195,15 @@ static bool replicates_from(const struct view *v0, const struct args *a,
     return ok;
 }
 
-static int crm_move(const struct view *v, const char *to,
-                    const struct mmha_deadline *d)
+static int crm_move(const struct view *v, const char *to)
 {
     const char *argv[] = {"crm_resource", "--move",   "-r",
                           v->cl.clone,    "-N",       to,
                           "--promoted",   "--quiet", NULL};
+    struct mmha_deadline d;
 
-    return run_quiet(argv, d);
+    mmha_deadline_start(&d, PCMK_TIMEOUT_MS);
+    return run_quiet(argv, &d);
 }
 
 static int crm_clear(const struct view *v)
@@ -211,7 +212,7 @@ static int crm_clear(const struct view *v)
                           v->cl.clone,    "--quiet", NULL};
     struct mmha_deadline d;
 
-    mmha_deadline_start(&d, CLEAR_TIMEOUT_MS);
+    mmha_deadline_start(&d, PCMK_TIMEOUT_MS);
     return run_quiet(argv, &d);
 }
 
@@ -380,10 +381,12 @@ int cmd_switchover(const struct args *a)
         rc = MMHA_EXIT_OK;
         goto done;
     }
-    mmha_notice("moving the writer from %s to %s", w->name, t->name);
-    mmha_deadline_start(&d, a->common.timeout_ms);
+    mmha_info("moving the writer from %s to %s", w->name, t->name);
     t0 = mmha_now_us();
-    rc = crm_move(v, t->name, &d);
+    rc = crm_move(v, t->name);
+    /* --timeout bounds the wait; the two crm_resource calls have their
+     * own bound, so that the constraint is always cleared. */
+    mmha_deadline_start(&d, a->common.timeout_ms);
     done = 0;
     if (rc == 0) {
         done = wait_steps(v, a, (int)(w - v->cl.node), to_i, &d, t0, at_ms);

@@ -76,6 +76,8 @@ reader_vip_on() {
     # Back, without --to: the best candidate (never node3).
     mm_wait_reader "$w" 60
     wait_until 60 "[ \"\$(mm_attr $w mmha-readable)\" = 1 ]"
+    # A candidate once its promotion score is back.
+    wait_until 60 "mmha_on 1 switchover --dry-run >/dev/null 2>&1"
     run -0 mmha_on 1 switchover
     assert_line --regexp "^moved the writer from node$o to node$w in "
     no_move_constraint
@@ -106,7 +108,7 @@ reader_vip_on() {
     assert_output --partial "switch over first"
     run -0 mmha_on 1 offline "node$o"
     assert_output --partial "node$o is offline"
-    ! reader_vip_on "$o"
+    run ! reader_vip_on "$o"
     run -0 cluster_exec 1 crm_attribute -N "node$o" -n mmha-offline -l forever -G -q
     assert_output 1
     # Still running and replicating.
@@ -124,7 +126,7 @@ reader_vip_on() {
     cluster_exec 1 crm_resource --clear -r ms-mysql >/dev/null
     run -0 mmha_on 1 online "node$o"
     wait_until 30 "reader_vip_on $o"
-    run -1 cluster_exec 1 crm_attribute -N "node$o" -n mmha-offline -l forever -G -q
+    run ! cluster_exec 1 crm_attribute -N "node$o" -n mmha-offline -l forever -G -q
     run -0 mmha_on 1 switchover --to "node$o" --dry-run
     for ((v = 1; v <= MM_READERS; v++)); do
         mm_vip_started "reader$v" >/dev/null
@@ -141,10 +143,18 @@ reader_vip_on() {
     assert_output --regexp "<rsc_location id=\"cli-prefer-ms-mysql\" rsc=\"ms-mysql\" role=\"Started\" node=\"node$o\""
     run -0 cluster_exec 1 crm resource clear ms-mysql
     no_move_constraint
+    # (Its INFINITY preference for the Started role may still have moved
+    # the writer, through the promotion score.)
+    mm_wait_settled 60
+    w=$(mm_writer)
+    o=$(other_master "$w")
+    mm_wait_reader "$o" 60
+    wait_until 60 "[ \"\$(mm_attr $o mmha-readable)\" = 1 ]"
     # The Pacemaker tool names the role (what mmha switchover runs).
     run -0 cluster_exec 1 crm_resource --move -r ms-mysql -N "node$o" --promoted
     run -0 cluster_exec 1 cibadmin -Q -o constraints
     assert_output --regexp "<rsc_location id=\"cli-prefer-ms-mysql\" rsc=\"ms-mysql\" role=\"Promoted\" node=\"node$o\""
+    mm_wait_writer "$o" 60
     run -0 cluster_exec 1 crm_resource --clear -r ms-mysql
     no_move_constraint
     mm_wait_settled 60

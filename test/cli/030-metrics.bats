@@ -44,7 +44,7 @@ close_enough() {
 }
 
 @test "Prometheus scrapes mmha metrics (--listen and node-exporter's textfile)" {
-    local w r dir mport nport pport cfg q v want i ok
+    local w r dir mport nport pport cfg v want i ok job
     _mm_load
     w=$(mm_writer)
     r=$(mm_other "$w")

@@ -47,11 +47,11 @@ cli_status_matches() {
         if [ "$n" != "$w" ]; then
             io=$(mm_slave_field "$n" Slave_IO_Running | tr '[:upper:]' '[:lower:]')
             sql=$(mm_slave_field "$n" Slave_SQL_Running | tr '[:upper:]' '[:lower:]')
-            [ "$(jnode "$name" io_thread)" = "$io" ] &&
-                [ "$(jnode "$name" sql_thread)" = "$sql" ] || {
+            if [ "$(jnode "$name" io_thread)" != "$io" ] ||
+                [ "$(jnode "$name" sql_thread)" != "$sql" ]; then
                 echo "$name threads: mmha $(jnode "$name" io_thread)/$(jnode "$name" sql_thread), server $io/$sql" >&2
                 return 1
-            }
+            fi
         fi
         want=$(mm_attr "$n" mmha-readable)
         [ "$(jnode "$name" readable | sed 's/true/1/;s/false/0/')" = "$want" ] || {
