@@ -45,10 +45,16 @@ balanced() {
 
 @test "import-mmm: the two-master configuration runs in the bed" {
     import_load two-masters/mmm_common.conf
+    local w o
     run -0 mm_writer
     assert_output --regexp '^[12]$'
+    w=$output
+    o=$((3 - w))
     wait_until 60 "balanced 2"
-    mm_check_replication 10
+    # Writes through the writer address reach the other master.
+    mm_wait_reader "$o" 60
+    mm_app_sql "$(mm_vip writer)" "CREATE TABLE test.imported (id INT PRIMARY KEY); INSERT INTO test.imported VALUES (1)"
+    wait_until 10 "[ \"\$(mm_sql $o 'SELECT COUNT(*) FROM test.imported' 2>/dev/null)\" = 1 ]"
     # node3 is no MMM host: nothing runs there.
     run -0 cluster_exec 1 crm_mon -1
     refute_output --regexp 'Unpromoted: \[ .*node3'
