@@ -178,8 +178,7 @@ static int parse_args(struct args *a, int argc, char **argv)
         a->common.help = true;
         return MMHA_EXIT_OK;
     }
-    for (i = 0; COMMANDS[i] != NULL && strcmp(COMMANDS[i], a->cmd) != 0;
-         i++) {
+    for (i = 0; COMMANDS[i] != NULL && strcmp(COMMANDS[i], a->cmd) != 0; i++) {
     }
     if (COMMANDS[i] == NULL) {
         mmha_err("'%s' is not a subcommand (status, switchover, offline, "

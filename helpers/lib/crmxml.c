@@ -111,8 +111,7 @@ static xmlXPathObjectPtr find(struct doc *d, const char *fmt, ...)
     vsnprintf(expr, sizeof(expr), fmt, ap);
     va_end(ap);
     r = xmlXPathEvalExpression((const xmlChar *)expr, d->ctx);
-    if (r != NULL &&
-        (r->nodesetval == NULL || r->nodesetval->nodeNr == 0)) {
+    if (r != NULL && (r->nodesetval == NULL || r->nodesetval->nodeNr == 0)) {
         xmlXPathFreeObject(r);
         r = NULL;
     }
@@ -356,8 +355,7 @@ static void read_roles(struct mmha_cl *cl, struct doc *d)
         if (strcmp(role, "Promoted") == 0 || strcmp(role, "Master") == 0) {
             n->role = MMHA_CL_PROMOTED;
         } else if (strcmp(role, "Unpromoted") == 0 ||
-                   strcmp(role, "Slave") == 0 ||
-                   strcmp(role, "Started") == 0) {
+                   strcmp(role, "Slave") == 0 || strcmp(role, "Started") == 0) {
             n->role = MMHA_CL_UNPROMOTED;
         }
         if (attr_true(item(r, i)->parent, "failed")) {
@@ -456,8 +454,7 @@ static void read_failures(struct mmha_cl *cl, struct doc *d)
             continue;
         }
         n->failed = true;
-        attr(item(r, i), "exitreason", n->fail_reason,
-             sizeof(n->fail_reason));
+        attr(item(r, i), "exitreason", n->fail_reason, sizeof(n->fail_reason));
     }
     if (r != NULL) {
         xmlXPathFreeObject(r);

@@ -31,8 +31,8 @@ enum mmha_cl_role {
 struct mmha_cl_vip {
     char id[MMHA_CL_NAME];
     char ip[64];
-    bool writer;              /* colocated with the Promoted role */
-    char node[MMHA_CL_NAME];  /* where it runs; "" = nowhere */
+    bool writer;             /* colocated with the Promoted role */
+    char node[MMHA_CL_NAME]; /* where it runs; "" = nowhere */
 };
 
 struct mmha_cl_node {
@@ -44,7 +44,7 @@ struct mmha_cl_node {
     bool unclean; /* lost and not fenced yet */
     bool is_dc;
     enum mmha_cl_role role;
-    bool failed;                 /* the instance's last operation failed */
+    bool failed;                    /* the instance's last operation failed */
     char fail_reason[MMHA_CL_TEXT]; /* its exit reason */
     /* Node attributes the agent publishes (has_* false: not set). */
     bool has_readable;

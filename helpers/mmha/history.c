@@ -68,8 +68,8 @@ static void human_out(const struct mmha_cl *cl, int last_n)
         mmha_cl_record_field(rec, "time", time, sizeof(time));
         mmha_cl_record_field(rec, "node", node, sizeof(node));
         l = strcspn(rec, " ");
-        printf("%-25s %-8.*s %-10s %s\n", time[0] != '\0' ? time : "-",
-               (int)l, rec, node[0] != '\0' ? node : "-", rec);
+        printf("%-25s %-8.*s %-10s %s\n", time[0] != '\0' ? time : "-", (int)l,
+               rec, node[0] != '\0' ? node : "-", rec);
     }
 }
 

@@ -152,8 +152,8 @@ static char *trim(char *s)
         s++;
     }
     e = s + strlen(s);
-    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' ||
-                     e[-1] == '\r')) {
+    while (e > s &&
+           (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r')) {
         *--e = '\0';
     }
     return s;
@@ -197,9 +197,8 @@ static const struct known *lookup(const char *section, const char *key)
     return NULL;
 }
 
-static void note_ignored(struct conf *c, const char *section,
-                         const char *name, const char *key,
-                         const struct known *k)
+static void note_ignored(struct conf *c, const char *section, const char *name,
+                         const char *key, const struct known *k)
 {
     char what[2 * WORD];
     int i;
@@ -266,8 +265,8 @@ static bool set_role(struct conf *c, struct role *r, const char *key,
         }
     } else if (strcmp(key, "mode") == 0) {
         if (strcmp(val, "exclusive") != 0 && strcmp(val, "balanced") != 0) {
-            return fail(c, at,
-                        "mode '%s': a role is exclusive or balanced", val);
+            return fail(c, at, "mode '%s': a role is exclusive or balanced",
+                        val);
         }
         copy(r->mode, WORD, val);
     }
@@ -291,8 +290,9 @@ static bool open_section(struct conf *c, struct section *s, char *line,
     }
     name = trim(name);
     if (s->type[0] != '\0') {
-        return fail(c, at, "<%s> inside <%s> (opened at line %d): sections "
-                           "do not nest",
+        return fail(c, at,
+                    "<%s> inside <%s> (opened at line %d): sections "
+                    "do not nest",
                     line + 1, s->type, s->at.line);
     }
     memset(s, 0, sizeof(*s));
@@ -375,8 +375,7 @@ static bool parse_line(struct conf *c, struct section *s, char *line,
             snprintf(inc, sizeof(inc), "%s/%s", dirname(dir), val);
         }
         if (depth >= INCLUDE_DEPTH) {
-            return fail(c, at, "include nested deeper than %d",
-                        INCLUDE_DEPTH);
+            return fail(c, at, "include nested deeper than %d", INCLUDE_DEPTH);
         }
         return parse_file(c, inc, depth + 1);
     }
@@ -481,8 +480,8 @@ static bool check(struct conf *c)
         if (strcmp(h->mode, "master") == 0) {
             masters++;
             if (h->peer[0] != '\0' && find_host(c, h->peer) == NULL) {
-                return fail(c, &h->at, "<host %s>: peer %s is no host",
-                            h->name, h->peer);
+                return fail(c, &h->at, "<host %s>: peer %s is no host", h->name,
+                            h->peer);
             }
         }
     }
@@ -491,9 +490,9 @@ static bool check(struct conf *c)
         return false;
     }
     if (w == NULL || w->nips != 1) {
-        snprintf(c->err, sizeof(c->err),
-                 "%s", w == NULL ? "no <role writer>"
-                                 : "<role writer> needs exactly one ip");
+        snprintf(c->err, sizeof(c->err), "%s",
+                 w == NULL ? "no <role writer>"
+                           : "<role writer> needs exactly one ip");
         return w == NULL ? false : fail(c, &w->at, "%s", c->err);
     }
     for (i = 0; i < c->nroles; i++) {
@@ -540,8 +539,8 @@ static int write_cnf(const char *path, const char *user, const char *pw)
     int n;
     int err = 0;
 
-    n = snprintf(text, sizeof(text), "[client]\nuser=%s\npassword=%s\n",
-                 user, pw);
+    n = snprintf(text, sizeof(text), "[client]\nuser=%s\npassword=%s\n", user,
+                 pw);
     fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0) {
         return errno;
@@ -568,9 +567,9 @@ static int option_files(FILE *o, const struct args *a, struct conf *c)
     } f[2] = {
         {"administrative (MMM agent_user)", ADMIN_CNF, c->agent_user,
          c->agent_password, &c->agent_password_at, ".mmha.cnf"},
-        {"replication (MMM replication_user)", REPL_CNF,
-         c->replication_user, c->replication_password,
-         &c->replication_password_at, ".mmha-repl.cnf"},
+        {"replication (MMM replication_user)", REPL_CNF, c->replication_user,
+         c->replication_password, &c->replication_password_at,
+         ".mmha-repl.cnf"},
     };
     char path[PATH_LEN + 32];
     int i;
@@ -650,8 +649,9 @@ static void ignored(FILE *o, struct conf *c)
     for (i = 0; i < c->nroles; i++) {
         if (strcmp(c->role[i].name, "writer") != 0 &&
             strcmp(c->role[i].name, "reader") != 0) {
-            fprintf(o, "#   <role %s>: only writer and reader roles have an "
-                       "equivalent\n",
+            fprintf(o,
+                    "#   <role %s>: only writer and reader roles have an "
+                    "equivalent\n",
                     c->role[i].name);
         }
     }
@@ -722,9 +722,10 @@ static void crm_out(FILE *o, struct conf *c)
             "vip-writer:start \\\n    symmetrical=false\n",
             w->ips[0]);
     if (nr > 0) {
-        fprintf(o, "# MMM <role reader> (%s): one address per MMM reader "
-                   "ip, only on a readable node,\n# spread one per node "
-                   "(balanced), sticky.\n",
+        fprintf(o,
+                "# MMM <role reader> (%s): one address per MMM reader "
+                "ip, only on a readable node,\n# spread one per node "
+                "(balanced), sticky.\n",
                 r->mode[0] != '\0' ? r->mode : "balanced");
     }
     for (k = 0; k < nr; k++) {
@@ -742,12 +743,12 @@ static void crm_out(FILE *o, struct conf *c)
                 "ms-mysql\n",
                 k + 1, r->ips[k], k + 1, k + 1, k + 1, k + 1, k + 1, k + 1);
         if (r->nhosts > 0 && r->nhosts < c->nhosts) {
-            fprintf(o, "location vip-reader%d-hosts vip-reader%d \\\n"
-                       "    rule -inf:",
+            fprintf(o,
+                    "location vip-reader%d-hosts vip-reader%d \\\n"
+                    "    rule -inf:",
                     k + 1, k + 1);
             for (i = 0; i < r->nhosts; i++) {
-                fprintf(o, "%s #uname ne %s", i > 0 ? " and" : "",
-                        r->hosts[i]);
+                fprintf(o, "%s #uname ne %s", i > 0 ? " and" : "", r->hosts[i]);
             }
             fprintf(o, "\n");
         }
@@ -792,13 +793,12 @@ static void pcs_out(FILE *o, struct conf *c)
             "interleave=true \\\n"
             "    meta migration-threshold=1 failure-timeout=10s\n",
             ADMIN_CNF, REPL_CNF, w->ips[0],
-            c->mysql_port[0] != '\0' ? " replication_port=" : "",
-            c->mysql_port, c->nhosts);
+            c->mysql_port[0] != '\0' ? " replication_port=" : "", c->mysql_port,
+            c->nhosts);
     fprintf(o, "pcs -f \"$cib\" constraint location ms-mysql rule "
                "id=mysql-on-mmm-hosts score=-INFINITY");
     for (i = 0; i < c->nhosts; i++) {
-        fprintf(o, "%s '#uname' ne %s", i > 0 ? " and" : "",
-                c->host[i].name);
+        fprintf(o, "%s '#uname' ne %s", i > 0 ? " and" : "", c->host[i].name);
     }
     fprintf(o, "\n");
     for (i = 0; i < c->nhosts; i++) {

@@ -272,17 +272,18 @@ static void render(struct text *t, const struct view *v, int rc)
     if (rc != MMHA_EXIT_OK) {
         return;
     }
-    head(t, "mmha_quorate", "gauge", "Whether this node's partition has quorum.");
+    head(t, "mmha_quorate", "gauge",
+         "Whether this node's partition has quorum.");
     add(t, "mmha_quorate %d\n", v->cl.quorate);
-    head(t, "mmha_epoch", "gauge", "The writer epoch (raised at every promotion).");
+    head(t, "mmha_epoch", "gauge",
+         "The writer epoch (raised at every promotion).");
     add(t, "mmha_epoch %lld\n", v->cl.epoch < 0 ? 0 : v->cl.epoch);
     head(t, "mmha_role_changes_total", "counter",
          "Promotions of a writer since the cluster began (the epoch).");
     add(t, "mmha_role_changes_total %lld\n", v->cl.epoch < 0 ? 0 : v->cl.epoch);
     per_node(t, v, "mmha_writer", "1 on the node that is the writer.",
              v_writer);
-    per_node(t, v, "mmha_node_online", "Whether the node is online.",
-             v_online);
+    per_node(t, v, "mmha_node_online", "Whether the node is online.", v_online);
     per_node(t, v, "mmha_node_offline",
              "Whether the node was taken offline (mmha offline).", v_offline);
     per_node(t, v, "mmha_resource_failed",
@@ -293,15 +294,13 @@ static void render(struct text *t, const struct view *v, int rc)
     per_node(t, v, "mmha_read_only", "The server's read_only.", v_read_only);
     /* Seconds, Prometheus' base unit (promtool refuses milliseconds). */
     per_node(t, v, "mmha_lag_seconds",
-             "Replication lag the node publishes (mmha-lag-ms / 1000).",
-             v_lag);
+             "Replication lag the node publishes (mmha-lag-ms / 1000).", v_lag);
     per_node(t, v, "mmha_readable",
              "Whether the node publishes mmha-readable=1.", v_readable);
     per_node(t, v, "mmha_promotion_score", "The node's promotion score.",
              v_score);
     per_node(t, v, "mmha_errant_transactions",
-             "Errant transactions the node reports (mmha-errant).",
-             v_errant);
+             "Errant transactions the node reports (mmha-errant).", v_errant);
     threads(t, v);
     vips(t, v);
     guard(t, v);

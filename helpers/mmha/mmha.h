@@ -32,14 +32,14 @@ extern int cli_verbose;
 struct args {
     struct mmha_common common;
     const char *cmd;
-    const char *node;      /* offline/online NODE, switchover --to */
-    const char *file;      /* import-mmm FILE */
-    const char *output;    /* import-mmm --output */
-    const char *textfile;  /* metrics --textfile DIR */
-    const char *listen;    /* metrics --listen ADDR:PORT */
-    int64_t watch_ms;      /* status --watch (0 = once) */
-    int64_t history_n;     /* history -n */
-    int64_t serve_count;   /* metrics --listen: answers before exit, 0 = no end */
+    const char *node;     /* offline/online NODE, switchover --to */
+    const char *file;     /* import-mmm FILE */
+    const char *output;   /* import-mmm --output */
+    const char *textfile; /* metrics --textfile DIR */
+    const char *listen;   /* metrics --listen ADDR:PORT */
+    int64_t watch_ms;     /* status --watch (0 = once) */
+    int64_t history_n;    /* history -n */
+    int64_t serve_count; /* metrics --listen: answers before exit, 0 = no end */
     bool dry_run;
     bool pcs;
     bool color;

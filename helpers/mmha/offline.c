@@ -23,11 +23,11 @@ static int set_attribute(const struct view *v, const char *node, bool on)
 {
     char name[sizeof(v->cl.prefix) + 16];
     struct mmha_deadline d;
-    const char *set_argv[] = {"crm_attribute", "-N", node, "-n", name,
-                              "-v",            "1",  "-l", "forever", NULL};
-    const char *del_argv[] = {"crm_attribute", "-N", node,      "-n",
-                              name,            "-D", "-l",      "forever",
-                              NULL};
+    const char *set_argv[] = {
+        "crm_attribute", "-N", node, "-n", name, "-v", "1", "-l",
+        "forever",       NULL};
+    const char *del_argv[] = {
+        "crm_attribute", "-N", node, "-n", name, "-D", "-l", "forever", NULL};
 
     snprintf(name, sizeof(name), "%s-offline", v->cl.prefix);
     mmha_deadline_start(&d, ATTR_TIMEOUT_MS);
@@ -63,8 +63,8 @@ static int64_t wait_applied(const struct args *a, const char *node, bool on)
         const struct mmha_cl_node *n;
 
         if (view_read(v, a, &d, false, err, sizeof(err)) == MMHA_EXIT_OK &&
-            (n = mmha_cl_node_find(&v->cl, node)) != NULL &&
-            n->offline == on && (!on || reader_vips(v, node) == 0)) {
+            (n = mmha_cl_node_find(&v->cl, node)) != NULL && n->offline == on &&
+            (!on || reader_vips(v, node) == 0)) {
             took = (mmha_now_us() - t0) / 1000;
             break;
         }

@@ -164,16 +164,14 @@ static void human_out(FILE *f, const struct view *v, bool c)
 
     fprintf(f, "%scluster %s%s  resource %s  %s%s%s  DC %s  epoch %lld\n",
             colour(c, C_BOLD), v->cl.cluster_name, colour(c, C_RESET),
-            v->cl.clone,
-            colour(c, v->cl.quorate ? C_GREEN : C_RED),
+            v->cl.clone, colour(c, v->cl.quorate ? C_GREEN : C_RED),
             v->cl.quorate ? "quorate" : "NOT QUORATE", colour(c, C_RESET),
             v->cl.dc[0] != '\0' ? v->cl.dc : "-", v->cl.epoch);
     if (v->cl.maintenance_mode) {
         fprintf(f, "%smaintenance-mode is on: Pacemaker acts on nothing%s\n",
                 colour(c, C_YELLOW), colour(c, C_RESET));
     }
-    fprintf(f, "writer: %s%s%s\n",
-            colour(c, w != NULL ? C_GREEN : C_RED),
+    fprintf(f, "writer: %s%s%s\n", colour(c, w != NULL ? C_GREEN : C_RED),
             w != NULL ? w->name : "NONE", colour(c, C_RESET));
     fprintf(f, "\n%-10s %-8s %-3s %-6s %-9s %-8s %-10s %-5s %s\n", "NODE",
             "ROLE", "RO", "LAG", "READABLE", "IO/SQL", "SOURCE", "SCORE",
@@ -190,8 +188,7 @@ static void human_out(FILE *f, const struct view *v, bool c)
                                                        : C_YELLOW;
 
         snprintf(lag, sizeof(lag), nd->has_lag ? "%lld" : "-", nd->lag_ms);
-        snprintf(score, sizeof(score), nd->has_score ? "%lld" : "-",
-                 nd->score);
+        snprintf(score, sizeof(score), nd->has_score ? "%lld" : "-", nd->score);
         if (s->reachable && s->rep.configured) {
             snprintf(threads, sizeof(threads), "%s/%s",
                      thread_state(s->rep.io_running, s->rep.io_connecting),
@@ -233,14 +230,13 @@ static void human_out(FILE *f, const struct view *v, bool c)
     if (v->cl.guard_rsc[0] == '\0') {
         fprintf(f, "guard: not configured\n");
     } else if (!v->guard.present) {
-        fprintf(f, "guard (%s): no status file %s\n", v->local,
-                v->guard.file);
+        fprintf(f, "guard (%s): no status file %s\n", v->local, v->guard.file);
     } else {
         fprintf(f,
                 "guard (%s): %s, writable %s, epoch %lld, fences %lld, "
                 "last fence %s\n",
-                v->local, v->guard.quorum, v->guard.writable,
-                v->guard.epoch, v->guard.fences,
+                v->local, v->guard.quorum, v->guard.writable, v->guard.epoch,
+                v->guard.fences,
                 v->guard.last_fence[0] != '\0' ? v->guard.last_fence : "-");
     }
     n = mmha_cl_history_record(v->cl.history, 0, NULL, 0);

@@ -76,8 +76,8 @@ static void unfit(const struct view *v, int i, char *why, size_t len)
         snprintf(why, len, "%s is not readable (mmha-readable is not 1)",
                  n->name);
     } else if (n->has_lag && n->lag_ms > v->cl.max_lag) {
-        snprintf(why, len, "%s lags %lld ms, beyond max_lag %lld ms",
-                 n->name, n->lag_ms, v->cl.max_lag);
+        snprintf(why, len, "%s lags %lld ms, beyond max_lag %lld ms", n->name,
+                 n->lag_ms, v->cl.max_lag);
     } else if (!n->has_score || n->score <= 0) {
         snprintf(why, len, "%s has no promotion score (master-%s)", n->name,
                  v->cl.rsc);
@@ -153,13 +153,13 @@ static bool writes_through(const struct view *v, const struct args *a,
         mmha_debug("writer address: %s", err);
         return false;
     }
-    if (mmha_query_row(&c, "SELECT @@server_id AS id, @@read_only AS ro",
-                       &r) == 0) {
+    if (mmha_query_row(&c, "SELECT @@server_id AS id, @@read_only AS ro", &r) ==
+        0) {
         const char *id = mmha_row_get(&r, "id");
         const char *ro = mmha_row_get(&r, "ro");
 
-        ok = id != NULL && ro != NULL &&
-             strtoul(id, NULL, 10) == server_id && strcmp(ro, "0") == 0;
+        ok = id != NULL && ro != NULL && strtoul(id, NULL, 10) == server_id &&
+             strcmp(ro, "0") == 0;
         mmha_row_free(&r);
     }
     mmha_disconnect(&c);
@@ -197,8 +197,8 @@ static bool replicates_from(const struct view *v0, const struct args *a,
 
 static int crm_move(const struct view *v, const char *to)
 {
-    const char *argv[] = {"crm_resource", "--move",   "-r",
-                          v->cl.clone,    "-N",       to,
+    const char *argv[] = {"crm_resource", "--move",  "-r",
+                          v->cl.clone,    "-N",      to,
                           "--promoted",   "--quiet", NULL};
     struct mmha_deadline d;
 
@@ -245,8 +245,7 @@ static int wait_steps(const struct view *v0, const struct args *a, int old_i,
                 strcmp(n->name, to) == 0) {
                 at_ms[done++] = (mmha_now_us() - t0) / 1000;
             }
-            if (done == STEP_VIP &&
-                (cv == NULL || strcmp(cv->node, to) == 0)) {
+            if (done == STEP_VIP && (cv == NULL || strcmp(cv->node, to) == 0)) {
                 at_ms[done++] = (mmha_now_us() - t0) / 1000;
             }
         }
@@ -268,9 +267,9 @@ static int wait_steps(const struct view *v0, const struct args *a, int old_i,
 }
 
 static void report(const struct args *a, const char *clone, const char *from,
-                   const char *to,
-                   bool dry_run, int done, const int64_t at_ms[STEP_N],
-                   int64_t total_ms, bool cleared, const char *error)
+                   const char *to, bool dry_run, int done,
+                   const int64_t at_ms[STEP_N], int64_t total_ms, bool cleared,
+                   const char *error)
 {
     struct mmha_out o;
     int k;
@@ -377,7 +376,8 @@ int cmd_switchover(const struct args *a)
     }
     t = &v->cl.node[to_i];
     if (a->dry_run) {
-        report(a, v->cl.clone, w->name, t->name, true, 0, at_ms, 0, false, NULL);
+        report(a, v->cl.clone, w->name, t->name, true, 0, at_ms, 0, false,
+               NULL);
         rc = MMHA_EXIT_OK;
         goto done;
     }
@@ -396,10 +396,10 @@ int cmd_switchover(const struct args *a)
     cleared = crm_clear(v) == 0;
     report(a, v->cl.clone, w->name, t->name, false, done, at_ms,
            (mmha_now_us() - t0) / 1000, cleared,
-           rc != 0      ? "crm_resource --move failed"
+           rc != 0         ? "crm_resource --move failed"
            : done < STEP_N ? "timed out (--timeout)"
                            : NULL);
-    rc = rc != 0           ? MMHA_EXIT_ERROR
+    rc = rc != 0         ? MMHA_EXIT_ERROR
          : done < STEP_N ? MMHA_EXIT_DEADLINE
          : !cleared      ? MMHA_EXIT_ERROR
                          : MMHA_EXIT_OK;

@@ -39,8 +39,7 @@ struct child {
     size_t cap;
 };
 
-static int child_start(struct child *c, const char *const *argv,
-                       bool capture)
+static int child_start(struct child *c, const char *const *argv, bool capture)
 {
     int p[2] = {-1, -1};
 
@@ -245,9 +244,8 @@ static void *ask_server(void *p)
 
 /* A node's address: its announced peer address, the writer record's,
  * or its name. */
-static void node_address(const struct mmha_cl *cl,
-                         const struct mmha_cl_node *n, char *host,
-                         size_t len, unsigned int *port)
+static void node_address(const struct mmha_cl *cl, const struct mmha_cl_node *n,
+                         char *host, size_t len, unsigned int *port)
 {
     char rec_node[MMHA_CL_NAME];
     char addr[MMHA_CL_NAME];
@@ -331,8 +329,8 @@ static void guard_read(struct view *v)
     if (v->cl.guard_status_file[0] != '\0') {
         snprintf(g->file, sizeof(g->file), "%s", v->cl.guard_status_file);
     } else {
-        snprintf(g->file, sizeof(g->file), "%s/mmha-guard-%s.status",
-                 HA_RSCTMP, v->cl.guard_rsc);
+        snprintf(g->file, sizeof(g->file), "%s/mmha-guard-%s.status", HA_RSCTMP,
+                 v->cl.guard_rsc);
     }
     f = fopen(g->file, "r");
     if (f == NULL) {
@@ -372,8 +370,8 @@ int view_read(struct view *v, const struct args *a,
               const struct mmha_deadline *d, bool servers, char *err,
               size_t errlen)
 {
-    static const char *const mon_argv[] = {"crm_mon", "-1",
-                                           "--output-as=xml", NULL};
+    static const char *const mon_argv[] = {"crm_mon", "-1", "--output-as=xml",
+                                           NULL};
     static const char *const cib_argv[] = {"cibadmin", "-Q", NULL};
     struct child c[2];
     struct utsname u;
@@ -490,8 +488,8 @@ void node_problem(const struct view *v, int i, char *buf, size_t len)
 #define ADD(...)                                                               \
     do {                                                                       \
         if (used < len) {                                                      \
-            int w_ = snprintf(buf + used, len - used, "%s",                    \
-                              used > 0 ? "; " : "");                           \
+            int w_ =                                                           \
+                snprintf(buf + used, len - used, "%s", used > 0 ? "; " : "");  \
             used += w_ > 0 ? (size_t)w_ : 0;                                   \
         }                                                                      \
         if (used < len) {                                                      \
@@ -527,8 +525,7 @@ void node_problem(const struct view *v, int i, char *buf, size_t len)
             ADD("SQL error %u: %s", s->rep.last_sql_errno,
                 s->rep.last_sql_error);
         } else if (s->rep.last_io_errno != 0) {
-            ADD("IO error %u: %s", s->rep.last_io_errno,
-                s->rep.last_io_error);
+            ADD("IO error %u: %s", s->rep.last_io_errno, s->rep.last_io_error);
         }
     }
     if (s->reachable && n->role == MMHA_CL_PROMOTED && s->pos.read_only) {

@@ -84,8 +84,7 @@ int main(void)
     char buf[256];
 
     mmha_cl_init(&cl);
-    CHECK(mmha_cl_parse_cib(&cl, CIB, sizeof(CIB) - 1, err, sizeof(err)) ==
-              0,
+    CHECK(mmha_cl_parse_cib(&cl, CIB, sizeof(CIB) - 1, err, sizeof(err)) == 0,
           "CIB parsed");
     CHECK_STR(cl.rsc, "mysql", "resource found");
     CHECK_STR(cl.clone, "ms-mysql", "its clone");
@@ -99,11 +98,9 @@ int main(void)
     CHECK(cl.nvips == 2, "two addresses of ours, the third ignored");
     CHECK(cl.vip[0].writer && !cl.vip[1].writer, "writer address known");
     CHECK_STR(cl.vip[1].ip, "192.0.2.11", "reader address ip");
-    CHECK(mmha_cl_parse_mon(&cl, MON, sizeof(MON) - 1, err, sizeof(err)) ==
-              0,
+    CHECK(mmha_cl_parse_mon(&cl, MON, sizeof(MON) - 1, err, sizeof(err)) == 0,
           "status parsed");
-    CHECK(mmha_cl_parse_bans(&cl, CIB, sizeof(CIB) - 1, err, sizeof(err)) ==
-              0,
+    CHECK(mmha_cl_parse_bans(&cl, CIB, sizeof(CIB) - 1, err, sizeof(err)) == 0,
           "bans parsed");
     CHECK(cl.quorate, "quorate");
     CHECK_STR(cl.dc, "node3", "DC");
@@ -112,8 +109,12 @@ int main(void)
     CHECK(n != NULL && strcmp(n->name, "node2") == 0, "writer is node2");
     CHECK_STR(cl.vip[0].node, "node2", "writer address on node2");
     n = mmha_cl_node_find(&cl, "node1");
-    CHECK(n != NULL && n->role == MMHA_CL_UNPROMOTED, "node1 Unpromoted");
-    CHECK(n != NULL && n->failed, "node1 failed");
+    if (n == NULL) {
+        CHECK(false, "node1 found");
+        return unit_done();
+    }
+    CHECK(n->role == MMHA_CL_UNPROMOTED, "node1 Unpromoted");
+    CHECK(n->failed, "node1 failed");
     CHECK_STR(n->fail_reason, "reader not replicating: error 1062",
               "failure reason of our resource only");
     CHECK(n->has_lag && n->lag_ms == 7000, "lag attribute");
@@ -122,6 +123,10 @@ int main(void)
     CHECK(n->offline, "offline attribute");
     CHECK(n->has_score && n->score < -100000, "-INFINITY score");
     n = mmha_cl_node_find(&cl, "node2");
+    if (n == NULL) {
+        CHECK(false, "node2 found");
+        return unit_done();
+    }
     CHECK_STR(n->peer, "7@node2:3307", "peer attribute");
     CHECK(!n->failed, "another resource's failure not ours");
     n = mmha_cl_node_find(&cl, "node3");
