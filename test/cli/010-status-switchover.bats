@@ -1,10 +1,14 @@
 #!/usr/bin/env bats
-# mmha switchover and mmha offline/online on the 3-node bed: the writer
-# moves with no acknowledged write lost and no constraint left behind
-# (also when it times out); a target that cannot take the role is refused
-# with the reason; an offline node holds no reader address and cannot be
-# switched to, online gives both back. Also what the crm shell does with
-# `crm resource move ... --promoted` (docs/operations.md).
+# mmha on one 3-node bed, each answer asserted against what the servers
+# and Pacemaker say. status and history: right after start-up, after a
+# switchover, with a lagging reader, with a broken reader, with a node
+# down. switchover: the writer moves with no acknowledged write lost and
+# no constraint left behind (also when it times out); a target that
+# cannot take the role is refused with the reason. offline/online: an
+# offline node holds no reader address and cannot be switched to, online
+# gives both back. Also what the crm shell does with `crm resource move
+# ... --promoted` and what pcs does (docs/operations.md). One cluster
+# for the file (node3, the read replica, is crashed last).
 
 bats_require_minimum_version 1.5.0
 
@@ -12,6 +16,13 @@ bats_require_minimum_version 1.5.0
 MM_SUITE_ARGS=(-n 3)
 load ../lib/cluster-suite
 load cli
+
+# The lagging reader's delay, undone whatever happened.
+teardown() {
+    mm_bg_stop_all
+    mm_sql 3 "STOP SLAVE; CHANGE MASTER TO MASTER_DELAY=0; START SLAVE" \
+        >/dev/null 2>&1 || true
+}
 
 # other_master w: the master that is not w (node3 is a read replica).
 other_master() {
@@ -23,6 +34,12 @@ no_move_constraint() {
     ! cluster_exec "$(mm_any_node)" cibadmin -Q -o constraints | grep -q 'id="cli-'
 }
 
+# wait_candidate i: node i can take the writer role (a fresh reader is
+# readable only after lag_dwell, and gets its promotion score then).
+wait_candidate() {
+    wait_until 90 "mmha_on 1 switchover --to node$1 --dry-run >/dev/null 2>&1"
+}
+
 # reader_vip_on i: node i holds a reader address.
 reader_vip_on() {
     local v
@@ -32,11 +49,38 @@ reader_vip_on() {
     return 1
 }
 
+
+@test "status after start-up: human, json and shell say what the servers say" {
+    local w
+    _mm_load
+    w=$(mm_writer)
+    cli_assert_status_true 1
+    [ "$(js .quorate)" = true ]
+    [ "$(js .epoch)" -ge 1 ]
+    [ "$(jnode node3 candidate)" = false ]
+    # From a reader's node the same.
+    cli_assert_status_true 2
+    run -0 mmha_on 1 status
+    assert_line "writer: node$w"
+    assert_line --regexp "^node$w +writer +0 "
+    assert_line --partial "vip-writer $(mm_vip writer) on node$w"
+    # No colour when the output is not a terminal.
+    refute_output --partial $'\033'
+    run -0 mmha_on 3 status --format shell
+    assert_line "WRITER=node$w"
+    assert_line "NODES_3_NAME=node3"
+    assert_line "NODES_3_CANDIDATE=0"
+    run -0 mmha_on 1 history --format json
+    [ "$(js '.history[-1].event')" = promote ]
+    [ "$(js '.history[-1].node')" = "node$w" ]
+}
+
 @test "switchover: --dry-run changes nothing, refusals say why" {
     local w o
     _mm_load
     w=$(mm_writer)
     o=$(other_master "$w")
+    wait_candidate "$o"
     run -0 mmha_on 3 switchover --dry-run
     assert_line "would move the writer from node$w to node$o:"
     run -0 mm_writer
@@ -56,6 +100,7 @@ reader_vip_on() {
     _mm_load
     w=$(mm_writer)
     o=$(other_master "$w")
+    wait_candidate "$o"
     mm_client_start sw
     run -0 mmha_on 3 switchover --to "node$o" --format json
     echo "# $output" >&3
@@ -166,4 +211,78 @@ reader_vip_on() {
     run -0 cluster_exec 1 pcs resource move ms-mysql "node$o" --promoted --wait=60
     mm_wait_writer "$o" 60
     no_move_constraint
+}
+@test "status and history after a switchover" {
+    local old new
+    _mm_load
+    old=$(mm_writer)
+    new=$(mm_other "$old")
+    [ "$new" = 3 ] && new=$(mm_other "$new")
+    mm_switchover "$new"
+    mm_wait_reader "$old" 60
+    cli_assert_status_true 3
+    [ "$(jnode "node$old" source)" = "node$new" ]
+    [ "$(jnode "node$new" role)" = writer ]
+    [ "$(jnode "node$old" role)" = reader ]
+    run -0 mmha_on 1 history -n 2
+    assert_line --regexp "demote +node$old "
+    assert_line --regexp "promote +node$new "
+    # A header and exactly the two records asked for.
+    [ "${#lines[@]}" = 3 ]
+}
+
+@test "status with a lagging reader: not readable, its lag shown" {
+    _mm_load
+    mm_sql 3 "STOP SLAVE; CHANGE MASTER TO MASTER_DELAY=10; START SLAVE"
+    mm_app_sql "$(mm_vip writer)" "CREATE TABLE IF NOT EXISTS test.lagt (id INT PRIMARY KEY AUTO_INCREMENT)"
+    mm_app_sql "$(mm_vip writer)" "INSERT INTO test.lagt VALUES ()"
+    wait_until 40 "[ \"\$(mm_attr 3 mmha-readable)\" = 0 ]"
+    run -0 mmha_on 1 status --format json
+    [ "$(jnode node3 readable)" = false ]
+    [ "$(jnode node3 lag_ms)" -ge 1000 ]
+    jnode node3 problem | grep -q 'not readable'
+    [ "$(jnode node3 vips)" = "" ] || wait_until 20 \
+        "mmha_on 1 status --format json | jq -e '.nodes[2].vips == \"\"' >/dev/null"
+    cli_assert_status_true 1
+    mm_sql 3 "STOP SLAVE; CHANGE MASTER TO MASTER_DELAY=0; START SLAVE"
+    wait_until 60 "[ \"\$(mm_attr 3 mmha-readable)\" = 1 ]"
+    run -0 mmha_on 1 status --format json
+    [ "$(jnode node3 problem)" = null ]
+}
+
+@test "status with a broken reader: the replication error, not readable" {
+    local w
+    _mm_load
+    w=$(mm_writer)
+    mm_app_sql "$(mm_vip writer)" "CREATE TABLE test.conflict (id INT PRIMARY KEY)"
+    wait_until 10 "mm_sql 3 'SELECT 1 FROM test.conflict' >/dev/null 2>&1"
+    mm_sql 3 "SET sql_log_bin=0; INSERT INTO test.conflict VALUES (1)"
+    mm_app_sql "$(mm_vip writer)" "INSERT INTO test.conflict VALUES (1)"
+    wait_until 20 "[ \"\$(mm_slave_field 3 Slave_SQL_Running)\" = No ]"
+    run -0 mmha_on "$w" status --format json
+    [ "$(jnode node3 sql_thread)" = no ]
+    [ "$(jnode node3 last_sql_errno)" = 1062 ]
+    jnode node3 problem | grep -q 'SQL error 1062'
+    run -0 mmha_on "$w" status
+    assert_line --regexp '^node3: .*SQL .*1062'
+    # The repair of test/cluster/070-broken-reader.bats.
+    mm_sql 3 "STOP SLAVE; SET sql_log_bin=0; DELETE FROM test.conflict WHERE id=1; START SLAVE"
+    cluster_exec "$w" crm_resource --cleanup -r ms-mysql >/dev/null
+    mm_wait_reader 3 60
+    wait_until 60 "[ \"\$(mm_attr 3 mmha-readable)\" = 1 ]"
+    cli_assert_status_true "$w"
+}
+
+@test "status with a node down: shown lost, the others still right" {
+    _mm_load
+    cluster_fence_hold on
+    cluster_crash 3
+    wait_until 30 "mmha_on 1 status --format json | jq -e '.nodes[] | select(.name == \"node3\") | .online == false' >/dev/null"
+    run -0 mmha_on 1 status --format json
+    [ "$(jnode node3 reachable)" = false ]
+    jnode node3 role | grep -qE '^(unclean|down)$'
+    cli_assert_status_true 1
+    run -0 mmha_on 2 status
+    assert_line --regexp '^node3 +(unclean|down) '
+    cluster_fence_hold off
 }
