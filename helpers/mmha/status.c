@@ -162,11 +162,12 @@ static void human_out(FILE *f, const struct view *v, bool c)
     int i;
     int n;
 
-    fprintf(f, "%scluster %s%s  resource %s  %s%s%s  DC %s  epoch %lld\n",
+    snprintf(rec, sizeof(rec), v->cl.epoch >= 0 ? "%lld" : "-", v->cl.epoch);
+    fprintf(f, "%scluster %s%s  resource %s  %s%s%s  DC %s  epoch %s\n",
             colour(c, C_BOLD), v->cl.cluster_name, colour(c, C_RESET),
             v->cl.clone, colour(c, v->cl.quorate ? C_GREEN : C_RED),
             v->cl.quorate ? "quorate" : "NOT QUORATE", colour(c, C_RESET),
-            v->cl.dc[0] != '\0' ? v->cl.dc : "-", v->cl.epoch);
+            v->cl.dc[0] != '\0' ? v->cl.dc : "-", rec);
     if (v->cl.maintenance_mode) {
         fprintf(f, "%smaintenance-mode is on: Pacemaker acts on nothing%s\n",
                 colour(c, C_YELLOW), colour(c, C_RESET));

@@ -18,6 +18,7 @@
 enum {
     POLL_MS = 250,
     PCMK_TIMEOUT_MS = 15000, /* one crm_resource call */
+    VIEW_TIMEOUT_MS = 10000, /* the first look at the cluster */
     LINE = 2048,
 };
 
@@ -334,7 +335,13 @@ int cmd_switchover(const struct args *a)
     int to_i;
     int done;
     bool cleared;
-    struct view *v = view_new(a, true, &rc);
+    struct args first = *a;
+    struct view *v;
+
+    /* --timeout bounds the wait for the new writer; the first look at
+     * the cluster has the common bound. */
+    first.common.timeout_ms = VIEW_TIMEOUT_MS;
+    v = view_new(&first, true, &rc);
 
     if (v == NULL) {
         return rc;

@@ -263,7 +263,11 @@ static void node_address(const struct mmha_cl *cl, const struct mmha_cl_node *n,
         p = addr;
     }
     if (p == NULL || !mmha_parse_host_port(p, host, len, port)) {
-        snprintf(host, len, "%s", n->name);
+        size_t l = strnlen(n->name, len - 1);
+
+        /* (not snprintf: host and n are parts of one view) */
+        memcpy(host, n->name, l);
+        host[l] = '\0';
         *port = cl->port;
     }
 }
@@ -295,8 +299,10 @@ static void ask_servers(struct view *v, const struct args *a,
 
         node_address(&v->cl, n, s->host, sizeof(s->host), &s->port);
         if (!n->online) {
-            snprintf(s->error, sizeof(s->error), "node %s is not online",
-                     n->name);
+            char msg[sizeof(s->error)];
+
+            snprintf(msg, sizeof(msg), "node %s is not online", n->name);
+            memcpy(s->error, msg, sizeof(msg));
             continue;
         }
         s->asked = true;

@@ -96,35 +96,33 @@ reader_vip_on() {
 }
 
 @test "switchover: the writer moves, no acknowledged write lost, no constraint left" {
-    local w o
+    # Not w and o: mm_wait_reader assigns a w of its own (eval).
+    local old new
     _mm_load
-    w=$(mm_writer)
-    o=$(other_master "$w")
-    wait_candidate "$o"
+    old=$(mm_writer)
+    new=$(other_master "$old")
+    wait_candidate "$new"
     mm_client_start sw
-    run -0 mmha_on 3 switchover --to "node$o" --format json
+    run -0 mmha_on 3 switchover --to "node$new" --format json
     echo "# $output" >&3
     [ "$(js .ok)" = true ]
     [ "$(js .constraint_cleared)" = true ]
     [ "$(js .old_writer_replicating_ms)" -ge "$(js .writable_ms)" ]
-    mm_ack_writes_on sw "$o" 30
+    mm_ack_writes_on sw "$new" 30
     run -0 mm_writer
-    assert_output "$o"
+    assert_output "$new"
     # What it said it waited for is true.
-    [ "$(mm_slave_field "$w" Master_Host)" = "node$o" ]
-    mm_replicating "$w"
-    [ "$(mm_app_sql "$(mm_vip writer)" 'SELECT @@server_id')" = "$o" ]
+    [ "$(mm_slave_field "$old" Master_Host)" = "node$new" ]
+    mm_replicating "$old"
+    [ "$(mm_app_sql "$(mm_vip writer)" 'SELECT @@server_id')" = "$new" ]
     no_move_constraint
     mm_client_stop sw
-    run -0 mm_client_lost sw "$o"
+    run -0 mm_client_lost sw "$new"
     assert_output ''
     # Back, without --to: the best candidate (never node3).
-    mm_wait_reader "$w" 60
-    wait_until 60 "[ \"\$(mm_attr $w mmha-readable)\" = 1 ]"
-    # A candidate once its promotion score is back.
-    wait_until 60 "mmha_on 1 switchover --dry-run >/dev/null 2>&1"
+    wait_candidate "$old"
     run -0 mmha_on 1 switchover
-    assert_line --regexp "^moved the writer from node$o to node$w in "
+    assert_line --regexp "^moved the writer from node$new to node$old in "
     no_move_constraint
 }
 
