@@ -27,7 +27,8 @@ static int set_attribute(const struct view *v, const char *node, bool on)
         "crm_attribute", "-N", node, "-n", name, "-v", "1", "-l",
         "forever",       NULL};
     const char *del_argv[] = {
-        "crm_attribute", "-N", node, "-n", name, "-D", "-l", "forever", NULL};
+        "crm_attribute", "-N", node, "-n", name, "-D", "-l",
+        "forever",       "-q", NULL};
 
     snprintf(name, sizeof(name), "%s-offline", v->cl.prefix);
     mmha_deadline_start(&d, ATTR_TIMEOUT_MS);
