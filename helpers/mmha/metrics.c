@@ -161,6 +161,12 @@ static bool v_read_only(const struct view *v, int i, double *x)
 
 static bool v_lag(const struct view *v, int i, double *x)
 {
+    *x = v->srv[i].hb_lag_ms / 1000.0;
+    return v->srv[i].has_hb_lag;
+}
+
+static bool v_published_lag(const struct view *v, int i, double *x)
+{
     *x = (double)v->cl.node[i].lag_ms / 1000.0;
     return v->cl.node[i].has_lag && v->cl.node[i].lag_ms >= 0;
 }
@@ -294,7 +300,13 @@ static void render(struct text *t, const struct view *v, int rc)
     per_node(t, v, "mmha_read_only", "The server's read_only.", v_read_only);
     /* Seconds, Prometheus' base unit (promtool refuses milliseconds). */
     per_node(t, v, "mmha_lag_seconds",
-             "Replication lag the node publishes (mmha-lag-ms / 1000).", v_lag);
+             "A reader's replication lag measured at this scrape (the "
+             "writer's newest heartbeat against the reader's clock).",
+             v_lag);
+    per_node(t, v, "mmha_published_lag_seconds",
+             "The lag the node published at its last monitor (mmha-lag-ms), "
+             "what Pacemaker acts on.",
+             v_published_lag);
     per_node(t, v, "mmha_readable",
              "Whether the node publishes mmha-readable=1.", v_readable);
     per_node(t, v, "mmha_promotion_score", "The node's promotion score.",

@@ -54,6 +54,8 @@ struct server {
     char error[MSG_MAX]; /* why not reachable */
     struct mmha_binlog_pos pos;
     struct mmha_replica_status rep;
+    bool has_hb_lag; /* a reader's heartbeat lag, measured now */
+    double hb_lag_ms;
     int64_t took_us;
 };
 

@@ -66,6 +66,11 @@ static void node_out(struct mmha_out *o, const struct view *v, int i)
     } else {
         mmha_out_str(o, "lag_ms", NULL);
     }
+    if (s->has_hb_lag) {
+        mmha_out_double(o, "lag_now_ms", s->hb_lag_ms, 1);
+    } else {
+        mmha_out_str(o, "lag_now_ms", NULL);
+    }
     if (n->has_readable) {
         mmha_out_bool(o, "readable", n->readable);
     } else {
@@ -188,7 +193,12 @@ static void human_out(FILE *f, const struct view *v, bool c)
                          : strcmp(role, "reader") == 0 ? ""
                                                        : C_YELLOW;
 
-        snprintf(lag, sizeof(lag), nd->has_lag ? "%lld" : "-", nd->lag_ms);
+        /* The lag measured now; the published one when there is none. */
+        if (s->has_hb_lag) {
+            snprintf(lag, sizeof(lag), "%.0f", s->hb_lag_ms);
+        } else {
+            snprintf(lag, sizeof(lag), nd->has_lag ? "%lld" : "-", nd->lag_ms);
+        }
         snprintf(score, sizeof(score), nd->has_score ? "%lld" : "-", nd->score);
         if (s->reachable && s->rep.configured) {
             snprintf(threads, sizeof(threads), "%s/%s",

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "exitcode.h"
+#include "heartbeat.h"
 #include "log.h"
 
 #include "mmha.h"
@@ -210,6 +211,7 @@ int run_quiet(const char *const *argv, const struct mmha_deadline *d)
 
 struct ask {
     struct server *s;
+    bool reader; /* measure its heartbeat lag too */
     struct mmha_conn_opts o;
     const struct mmha_deadline *d;
     pthread_t t;
@@ -236,6 +238,21 @@ static void *ask_server(void *p)
         snprintf(s->error, sizeof(s->error), "%s", mysql_error(c.my));
     } else {
         s->reachable = true;
+    }
+    if (e == 0 && k->reader) {
+        /* The lag as mmha-lag check measures it (the writer's newest
+         * beat against this server's clock); none without the table. */
+        struct mmha_row r;
+
+        if (mmha_query_row(&c, MMHA_HB_CHECK, &r) == 0) {
+            const char *us = mmha_row_get(&r, "lag_us");
+
+            if (mmha_row_found(&r) && us != NULL) {
+                s->has_hb_lag = true;
+                s->hb_lag_ms = strtod(us, NULL) / 1000.0;
+            }
+            mmha_row_free(&r);
+        }
     }
     mmha_disconnect(&c);
     s->took_us = mmha_now_us() - t0;
@@ -307,6 +324,7 @@ static void ask_servers(struct view *v, const struct args *a,
         }
         s->asked = true;
         k[i].s = s;
+        k[i].reader = n->role != MMHA_CL_PROMOTED;
         k[i].d = d;
         view_conn_opts(v, a, n, &k[i].o);
         k[i].started = pthread_create(&k[i].t, NULL, ask_server, &k[i]) == 0;
