@@ -102,3 +102,14 @@ cli_promql() {
     curl -s --max-time 5 "http://127.0.0.1:$1/api/v1/query" \
         --data-urlencode "query=$2" | jq -c '.data.result'
 }
+
+# lag_check r: the lag mmha-lag check measures on node r now, in seconds.
+lag_check() {
+    cluster_exec "$1" mmha-lag check --defaults-file /etc/mysql/mmha.cnf \
+        --format shell | sed -n 's/^LAG_MS=//p' | awk '{ printf "%.3f\n", $1 / 1000 }'
+}
+
+# close_enough A B: |A - B| <= 0.1 (seconds).
+close_enough() {
+    awk -v a="$1" -v b="$2" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= 0.1) }'
+}
