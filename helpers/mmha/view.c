@@ -396,7 +396,10 @@ int view_read(struct view *v, const struct args *a,
 {
     static const char *const mon_argv[] = {"crm_mon", "-1", "--output-as=xml",
                                            NULL};
-    static const char *const cib_argv[] = {"cibadmin", "-Q", NULL};
+    /* The configuration only: the status section (the larger part) is
+     * crm_mon's to read. */
+    static const char *const cib_argv[] = {"cibadmin", "-Q", "-o",
+                                           "configuration", NULL};
     struct child c[2];
     struct utsname u;
     int64_t t0 = mmha_now_us();
