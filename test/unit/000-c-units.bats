@@ -40,8 +40,3 @@ run_unit() {
         run_unit build-san "$name"
     done
 }
-
-@test "unit: Pacemaker XML reader (crmxml)" {
-    run_unit build test_crmxml
-    run_unit build-san test_crmxml
-}
