@@ -46,8 +46,22 @@ static int reader_vips(const struct view *v, const char *node)
     return n;
 }
 
+/* Pacemaker has applied the change: crm_resource --wait (no action
+ * pending), bounded by the deadline. */
+static void wait_idle(const struct mmha_deadline *d)
+{
+    char timeout[32];
+    const char *argv[] = {"crm_resource", "--wait", timeout, NULL};
+    int64_t left = mmha_deadline_left_ms(d);
+
+    snprintf(timeout, sizeof(timeout), "--timeout=%llds",
+             (long long)(left > 1000 ? left / 1000 : 1));
+    run_quiet(argv, d);
+}
+
 /* Until the node shows the attribute (and, offline, holds no reader
- * address): milliseconds taken, -1 past the deadline. */
+ * address) once nothing is pending: milliseconds taken, -1 past the
+ * deadline. */
 static int64_t wait_applied(const struct args *a, const char *node, bool on)
 {
     struct mmha_deadline d;
@@ -63,6 +77,7 @@ static int64_t wait_applied(const struct args *a, const char *node, bool on)
         char err[MSG_MAX];
         const struct mmha_cl_node *n;
 
+        wait_idle(&d);
         if (view_read(v, a, &d, false, err, sizeof(err)) == MMHA_EXIT_OK &&
             (n = mmha_cl_node_find(&v->cl, node)) != NULL && n->offline == on &&
             (!on || reader_vips(v, node) == 0)) {

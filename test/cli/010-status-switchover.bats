@@ -21,11 +21,17 @@ MM_SUITE_ARGS=(-n 3)
 load ../lib/cluster-suite
 load cli
 
-# The lagging reader's delay, undone whatever happened.
+# The lagging reader's delay and offline nodes, undone whatever happened.
 teardown() {
+    local n
     mm_bg_stop_all
     mm_sql 3 "STOP SLAVE; CHANGE MASTER TO MASTER_DELAY=0; START SLAVE" \
         >/dev/null 2>&1 || true
+    # No node left offline by a test that failed half-way.
+    for n in 1 2 3; do
+        cluster_exec "$(mm_any_node)" crm_attribute -N "node$n" \
+            -n mmha-offline -D -l forever -q >/dev/null 2>&1 || true
+    done
 }
 
 # repair_node3 w: remove the conflicting row on node3 while its server
