@@ -342,10 +342,15 @@ YML
     mm_sql 3 "STOP SLAVE; CHANGE MASTER TO MASTER_DELAY=10; START SLAVE"
     mm_app_sql "$(mm_vip writer)" "CREATE TABLE IF NOT EXISTS test.lagt (id INT PRIMARY KEY AUTO_INCREMENT)"
     mm_app_sql "$(mm_vip writer)" "INSERT INTO test.lagt VALUES ()"
-    wait_until 40 "[ \"\$(mm_attr 3 mmha-readable)\" = 0 ]"
+    # Not readable for its lag (STOP SLAVE alone makes it unreadable for
+    # a moment, before any lag).
+    wait_until 40 "[ \"\$(mm_attr 3 mmha-readable)\" = 0 ] &&
+        [ \"\$(mm_attr 3 mmha-lag-ms)\" -ge 1000 ]"
     run -0 mmha_on 1 status --format json
     [ "$(jnode node3 readable)" = false ]
     [ "$(jnode node3 lag_ms)" -ge 1000 ]
+    # Measured now: the writer's newest beat is at least 1 s old there.
+    [ "$(jnode node3 lag_now_ms | cut -d. -f1)" -ge 1000 ]
     jnode node3 problem | grep -q 'not readable'
     [ "$(jnode node3 vips)" = "" ] || wait_until 20 \
         "mmha_on 1 status --format json | jq -e '.nodes[2].vips == \"\"' >/dev/null"
