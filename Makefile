@@ -15,12 +15,15 @@ BUILD    ?= build
 WARN     := -Wall -Wextra -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes \
             -Wwrite-strings -Wimplicit-fallthrough -Werror
 DEPCFLAGS = $(shell mariadb_config --cflags 2>/dev/null || mysql_config --cflags) \
-            $(shell pkg-config --cflags libqb libcpg libquorum 2>/dev/null)
+            $(shell pkg-config --cflags libqb libcpg libquorum 2>/dev/null) \
+            $(shell pkg-config --cflags libxml-2.0 2>/dev/null)
 DBLIBS    = $(shell mariadb_config --libs 2>/dev/null || mysql_config --libs)
 QBLIBS    = $(shell pkg-config --libs libqb 2>/dev/null)
 CPGLIBS   = $(shell pkg-config --libs libcpg libquorum 2>/dev/null)
 # The guard's link rule: knet node status (libcfg), nodelist (libcmap).
 CFGLIBS   = $(shell pkg-config --libs libcfg libcmap 2>/dev/null || echo -lcfg -lcmap)
+# Pacemaker's XML (helpers/lib/crmxml.c): mmha and its unit test.
+XMLLIBS   = $(shell pkg-config --libs libxml-2.0 2>/dev/null || echo -lxml2)
 OPT      ?= -O2 -g
 CFLAGS   ?= $(OPT)
 # CPPFLAGS, CFLAGS and LDFLAGS from the environment or the command line
@@ -33,7 +36,8 @@ SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 LIB_SRC  := $(wildcard helpers/lib/*.c)
 LIB_OBJ  := $(patsubst helpers/lib/%.c,$(BUILD)/lib/%.o,$(LIB_SRC))
 LIB_HDR  := $(wildcard helpers/lib/*.h)
-TOOLS    := $(patsubst helpers/%.c,$(BUILD)/%,$(wildcard helpers/mmha-*.c))
+TOOLS    := $(patsubst helpers/%.c,$(BUILD)/%,$(wildcard helpers/mmha-*.c)) \
+            $(BUILD)/mmha
 UNITS    := $(patsubst helpers/tests/%.c,$(BUILD)/tests/%,$(wildcard helpers/tests/test_*.c))
 AGENTS   := $(filter-out agents/lib,$(wildcard agents/*))
 MAN8     := $(wildcard docs/*.8)
@@ -55,6 +59,10 @@ $(BUILD)/libmmha.a: $(LIB_OBJ)
 
 # mmha-guard is the only tool that talks to corosync.
 $(BUILD)/mmha-guard: LDEXTRA = $(CPGLIBS) $(CFGLIBS)
+# mmha (the operator's command) reads Pacemaker's XML and asks servers
+# from several threads.
+$(BUILD)/mmha: LDEXTRA = $(XMLLIBS) -pthread
+$(BUILD)/tests/test_crmxml: LDEXTRA = $(XMLLIBS)
 # A tool with subcommands keeps one file per subcommand in helpers/<tool>/
 # (private header included); they link into that tool only.
 .SECONDEXPANSION:
@@ -63,7 +71,7 @@ $(BUILD)/%: helpers/%.c $$(wildcard helpers/$$*/*.c helpers/$$*/*.h) $(BUILD)/li
 
 $(BUILD)/tests/%: helpers/tests/%.c helpers/tests/unit.h $(BUILD)/libmmha.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Ihelpers/tests -o $@ $< $(BUILD)/libmmha.a $(DBLIBS) $(QBLIBS) $(LDFLAGS)
+	$(CC) $(ALL_CFLAGS) -Ihelpers/tests -o $@ $< $(BUILD)/libmmha.a $(LDEXTRA) $(DBLIBS) $(QBLIBS) $(LDFLAGS)
 
 # Agent man pages are generated from the agent's own meta-data.
 docs/%.7: agents/% mk/agent-man.sh mk/agent-man.xsl VERSION

@@ -91,4 +91,15 @@ pcs -f "$cib" constraint colocation add vip-reader3 with vip-reader1 \
 pcs -f "$cib" constraint colocation add vip-reader3 with vip-reader2 \
     -- -1000 id=vip-reader3-apart-2
 
+# mmha offline NODE (mmm_control set_offline): the permanent node
+# attribute mmha-offline=1 keeps every reader address off the node and
+# the node from being promoted; its server keeps running and replicating.
+# mmha online NODE deletes the attribute.
+pcs -f "$cib" constraint location ms-mysql rule id=no-writer-offline \
+    role=Promoted score=-INFINITY mmha-offline eq 1
+for r in 1 2 3; do
+    pcs -f "$cib" constraint location "vip-reader$r" rule \
+        id="vip-reader$r-online" score=-INFINITY mmha-offline eq 1
+done
+
 pcs cluster cib-push "$cib" --config

@@ -15,6 +15,7 @@ shellcheck cppcheck clang-format libxml2-utils xsltproc
 iproute2 iputils-ping iputils-arping util-linux procps psmisc
 sysbench percona-toolkit python3-pymysql bc
 debhelper devscripts dpkg-dev fakeroot lintian man-db
+libxml2-dev jq curl prometheus prometheus-node-exporter
 "
 
 missing=""

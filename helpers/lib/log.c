@@ -2,6 +2,7 @@
 /* libqb log set-up shared by every helper. */
 #include "log.h"
 
+#include <string.h>
 #include <syslog.h>
 
 void mmha_log_init(const char *name, int verbosity, bool to_syslog)
@@ -25,4 +26,19 @@ void mmha_log_init(const char *name, int verbosity, bool to_syslog)
 void mmha_log_fini(void)
 {
     qb_log_fini();
+}
+
+int mmha_log_count_verbose(int argc, char **argv)
+{
+    int n = 0;
+    int i;
+
+    for (i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "-v") == 0 || strcmp(argv[i], "--verbose") == 0) {
+            n++;
+        } else if (strcmp(argv[i], "-vv") == 0) {
+            n += 2;
+        }
+    }
+    return n;
 }

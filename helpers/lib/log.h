@@ -16,6 +16,10 @@
 void mmha_log_init(const char *name, int verbosity, bool to_syslog);
 void mmha_log_fini(void);
 
+/* The -v (and -vv, --verbose) on a command line, counted before the
+ * options are parsed (the log is set up first). */
+int mmha_log_count_verbose(int argc, char **argv);
+
 #define mmha_err(...)    qb_log(LOG_ERR, __VA_ARGS__)
 #define mmha_warn(...)   qb_log(LOG_WARNING, __VA_ARGS__)
 #define mmha_notice(...) qb_log(LOG_NOTICE, __VA_ARGS__)
