@@ -14,7 +14,7 @@ setup() {
 # generated pages, not package metadata).
 source_files() {
     git ls-files --cached --others --exclude-standard | grep -vE \
-        '(^|/)[^/]*\.(md|pyc|7|8)$|^helpers/fuzz/corpus/|^(LICENSE|VERSION|\.gitignore)$|^debian/(changelog|control|copyright|source/format|mmha\.[a-z]+)$'
+        '(^|/)[^/]*\.(md|pyc|7|8)$|^helpers/fuzz/corpus/|^test/cli/fixtures/|^(LICENSE|VERSION|\.gitignore)$|^debian/(changelog|control|copyright|source/format|mmha\.[a-z]+)$'
 }
 
 @test "LICENSE: GPL-2.0-or-later, with the GPL's text" {
