@@ -409,8 +409,12 @@ connections() {
     c1=$(connections)
     cat "$out"
     assert_equal "$st" 0
-    # One connection for eight readings (+1: the second count's own).
-    assert_equal "$((c1 - c0))" 2
+    # One connection for eight readings (+1: the second count's own; +1
+    # allowed for another client of the server meanwhile - the peer's
+    # replica reconnecting on a loaded machine was seen - where a
+    # connection per reading would be 9 or more).
+    [ "$((c1 - c0))" -ge 2 ] && [ "$((c1 - c0))" -le 3 ] ||
+        fail "$((c1 - c0)) connections for 8 readings"
     run -0 python3 -c 'import json, sys
 t, recs = [], []
 for line in open(sys.argv[1]):
