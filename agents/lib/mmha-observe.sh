@@ -374,8 +374,9 @@ mmha_beat_pid() {
     echo "$_bp"
 }
 
-# mmha_private_file PATH: exists, readable, and not readable by group or
-# others (it holds a password).  Prints the problem, if any; its status is
+# mmha_private_file PATH: exists, readable, not readable by group or
+# others and owned by root or this user (it holds a password; symlinks
+# followed).  Prints the problem, if any; its status is
 # the OCF code for it on this node: OCF_ERR_INSTALLED (missing),
 # OCF_ERR_PERM (mode) - never OCF_ERR_CONFIGURED, which would stop the
 # resource on every node for one node's file.
@@ -386,10 +387,19 @@ mmha_private_file() {
     fi
     _mode=$(stat -L -c %a "$1") || return "$OCF_ERR_INSTALLED"
     case "$_mode" in
-    *00) return 0 ;;
+    *00) ;;
+    *)
+        echo "is readable by group or others (mode $_mode; use chmod 0600)"
+        return "$OCF_ERR_PERM"
+        ;;
     esac
-    echo "is readable by group or others (mode $_mode; use chmod 0600)"
-    return "$OCF_ERR_PERM"
+    # Owned by root or the user the agent runs as (as the helpers check).
+    _owner=$(stat -L -c %u "$1") || return "$OCF_ERR_INSTALLED"
+    if [ "$_owner" != 0 ] && [ "$_owner" != "$(id -u)" ]; then
+        echo "is owned by uid $_owner, not by root or uid $(id -u)"
+        return "$OCF_ERR_PERM"
+    fi
+    return 0
 }
 
 # mmha_state_number SUFFIX: the number a state file holds ("" when none,

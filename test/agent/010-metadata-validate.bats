@@ -111,6 +111,11 @@ va() {
     chmod 0640 "$WORK/open.cnf"
     run -4 va OCF_RESKEY_repl_defaults_file="$WORK/open.cnf"
     assert_output --partial "repl_defaults_file $WORK/open.cnf is readable by group"
+    # Someone else's file, though private: not trusted either.
+    cp "$WORK/admin.cnf" "$WORK/theirs.cnf"
+    chown 65534 "$WORK/theirs.cnf"
+    run -4 va OCF_RESKEY_defaults_file="$WORK/theirs.cnf"
+    assert_output --partial "is owned by uid 65534, not by root or uid 0"
 }
 
 @test "validate-all: choices" {
