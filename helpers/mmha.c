@@ -179,6 +179,10 @@ static int parse_args(struct args *a, int argc, char **argv)
         a->common.help = true;
         return MMHA_EXIT_OK;
     }
+    if (strcmp(a->cmd, "--version") == 0) {
+        a->common.version = true;
+        return MMHA_EXIT_OK;
+    }
     for (i = 0; COMMANDS[i] != NULL && strcmp(COMMANDS[i], a->cmd) != 0; i++) {
     }
     if (COMMANDS[i] == NULL) {
@@ -248,9 +252,11 @@ int main(int argc, char **argv)
     cli_verbose = mmha_log_count_verbose(argc, argv);
     mmha_log_init(TOOL, cli_verbose, false);
     rc = parse_args(&a, argc, argv);
-    if (rc != 0 || a.common.help) {
+    if (rc != 0 || a.common.help || a.common.version) {
         if (a.common.help) {
             usage(stdout);
+        } else if (rc == 0) {
+            mmha_print_version(TOOL);
         }
         goto done;
     }

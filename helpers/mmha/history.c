@@ -91,6 +91,6 @@ int cmd_history(const struct args *a)
         history_out(&o, &v->cl, (int)a->history_n);
         mmha_out_end(&o);
     }
-    free(v);
+    view_free(v);
     return MMHA_EXIT_OK;
 }

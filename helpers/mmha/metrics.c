@@ -341,7 +341,7 @@ static int collect(const struct args *a, struct text *t)
         mmha_warn("%s", err);
     }
     render(t, v, rc);
-    free(v);
+    view_free(v);
     return rc;
 }
 

@@ -80,6 +80,9 @@ struct view {
     int64_t took_ms;
 };
 
+/* Free a view (its servers' readings too); NULL is fine. */
+void view_free(struct view *v);
+
 /*
  * Run argv (no shell) with its standard output into a malloc'ed buffer
  * (*out, NUL-terminated, *len bytes), bounded by d. Returns the exit

@@ -87,7 +87,7 @@ static int64_t wait_applied(const struct args *a, const char *node, bool on)
         }
         mmha_deadline_sleep_ms(&d, POLL_MS);
     }
-    free(v);
+    view_free(v);
     return took;
 }
 
@@ -153,6 +153,6 @@ int cmd_offline(const struct args *a, bool offline)
     rc = took < 0 ? MMHA_EXIT_DEADLINE : MMHA_EXIT_OK;
 
 done:
-    free(v);
+    view_free(v);
     return rc;
 }

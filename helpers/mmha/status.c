@@ -279,7 +279,7 @@ static int status_once(const struct args *a, bool clear)
         mmha_out_end(&o);
     }
     fflush(stdout);
-    free(v);
+    view_free(v);
     return MMHA_EXIT_OK;
 }
 

@@ -175,7 +175,7 @@ static bool replicates_from(const struct view *v0, const struct args *a,
     struct mmha_conn_opts o;
     struct mmha_deadline d;
     struct mmha_conn c = {0};
-    struct mmha_replica_status r;
+    struct mmha_replica_status r = {0};
     const struct server *ts = &v0->srv[to_i];
     const char *to_name = v0->cl.node[to_i].name;
     char err[MSG_MAX];
@@ -193,6 +193,7 @@ static bool replicates_from(const struct view *v0, const struct args *a,
          strcmp(r.source_host, ts->host) == 0)) {
         ok = true;
     }
+    mmha_replica_status_free(&r);
     mmha_disconnect(&c);
     return ok;
 }
@@ -264,7 +265,7 @@ static int wait_steps(const struct view *v0, const struct args *a, int old_i,
             mmha_deadline_sleep_ms(d, POLL_MS);
         }
     }
-    free(v);
+    view_free(v);
     return done;
 }
 
@@ -413,6 +414,6 @@ int cmd_switchover(const struct args *a)
                          : MMHA_EXIT_OK;
 
 done:
-    free(v);
+    view_free(v);
     return rc;
 }

@@ -476,10 +476,25 @@ struct view *view_new(const struct args *a, bool servers, int *rc)
     *rc = view_read(v, a, &d, servers, err, sizeof(err));
     if (*rc != MMHA_EXIT_OK) {
         mmha_err("%s", err);
-        free(v);
+        view_free(v);
         return NULL;
     }
     return v;
+}
+
+/* The view and what its servers' readings hold on the heap. */
+void view_free(struct view *v)
+{
+    int i;
+
+    if (v == NULL) {
+        return;
+    }
+    for (i = 0; i < MMHA_CL_NODES_MAX; i++) {
+        mmha_binlog_pos_free(&v->srv[i].pos);
+        mmha_replica_status_free(&v->srv[i].rep);
+    }
+    free(v);
 }
 
 /* ---- what a node is ------------------------------------------------- */

@@ -57,8 +57,12 @@ setup() {
         ./usr/sbin/mmha-lag ./usr/sbin/mmha-guard \
         ./usr/lib/ocf/resource.d/mmha/mysql-mm \
         ./usr/lib/ocf/resource.d/mmha/mmha-guard \
-        ./usr/lib/ocf/lib/mmha/mmha-common.sh \
+        ./usr/lib/ocf/lib/mmha/mmha-observe.sh \
         ./usr/lib/ocf/lib/mmha/mmha-decide.sh \
+        ./usr/lib/ocf/lib/mmha/mmha-act.sh \
+        ./usr/lib/ocf/lib/mmha/mmha-act-promote.sh \
+        ./usr/lib/ocf/lib/mmha/mmha-act-follow.sh \
+        ./usr/lib/ocf/lib/mmha/mmha-validate.sh \
         ./usr/share/man/man7/ocf_mmha_mysql-mm.7.gz \
         ./usr/share/man/man7/ocf_mmha_mmha-guard.7.gz \
         ./usr/share/man/man8/mmha-readonly.8.gz \
