@@ -191,7 +191,7 @@ mm_promote_cib() {
 # post-promote notifications and the writer address's start.
 # shellcheck disable=SC2317
 mm_promoted_records() {
-    [ -n "${CIB_file:-}" ] || sleep "$MM_RECORDS_DELAY"
+    [ -n "${CIB_file:-}" ] || sleep "$MMHA_RECORDS_DELAY_S"
     mmha_par mmha_record promote "$1" "$2"
     mmha_par mmha_score_apply "$MMHA_SCORE_PROMOTED writer"
     mm_writer_publish "$1"

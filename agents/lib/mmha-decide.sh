@@ -32,6 +32,9 @@ MMHA_REPOINT_WAIT_MS=10000
 # A writer's failed attempt to replicate from a reader is not repeated
 # for this long (s).
 MMHA_SOURCE_RETRY_S=30
+# Seconds the records that no role change reads wait after a promotion
+# (mm_promoted_records: off the writer address's path).
+MMHA_RECORDS_DELAY_S=0.5
 # Role changes kept in the history record (mmha_decide_history).
 MMHA_HISTORY_MAX=20
 # Lag that costs one step (ms); unknown lag counts as this many steps.
