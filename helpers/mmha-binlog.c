@@ -393,22 +393,6 @@ static int option_files_ok(const struct args *a)
     return rc;
 }
 
-/* -v counts before the log is set up, so look for it first. */
-static int count_verbose(int argc, char **argv)
-{
-    int n = 0;
-    int i;
-
-    for (i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "-v") == 0 || strcmp(argv[i], "--verbose") == 0) {
-            n++;
-        } else if (strcmp(argv[i], "-vv") == 0) {
-            n += 2;
-        }
-    }
-    return n;
-}
-
 int main(int argc, char **argv)
 {
     struct args a;
@@ -421,7 +405,7 @@ int main(int argc, char **argv)
 
     start_us = mmha_now_us();
     memset(&a, 0, sizeof(a));
-    mmha_log_init(TOOL, count_verbose(argc, argv), false);
+    mmha_log_init(TOOL, mmha_log_count_verbose(argc, argv), false);
     rc = parse_args(&a, argc, argv);
     if (rc != 0 || a.common.help || a.common.version || a.common.check_args) {
         if (rc == 0 && a.common.help) {
