@@ -1,7 +1,7 @@
 # shellcheck shell=sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 # OCF_RESKEY_* come from the agent; MMHA_* are read by it.
-# shellcheck disable=SC2154,SC2034
+# shellcheck disable=SC2154,SC2034,SC2153
 #
 # mmha-act-promote.sh: the executor's steps of a promotion (mysql-mm's
 # promote): the catch-up wait, receiving the old writer's tail and no more,
@@ -29,19 +29,51 @@ mm_promote_catchup() {
     esac
 }
 
-# mm_promote_grace T0_MS PREV_NODE LAST_ROLE_RECORD: without fencing, the
-# time the previous writer's mmha-guard gets to make it read-only, counted
-# from the promotion's start (mmha_decide_grace).
+# mm_promote_grace T0_MS "MS REASON": without fencing, the time the
+# previous writer's mmha-guard gets to make it read-only (decided by
+# mmha_decide_grace), counted from the promotion's start.
 mm_promote_grace() {
-    _pg_se=1
-    mmha_stonith_enabled cached || _pg_se=0
-    _pg=$(mmha_decide_grace "$_pg_se" "$2" "$(mmha_node)" "$3" \
-        "$OCF_RESKEY_promote_grace")
-    _pg_left=$((${_pg%% *} - ($(mm_now_ms) - $1)))
-    if [ "${_pg%% *}" -gt 0 ] && [ "$_pg_left" -gt 0 ]; then
-        ocf_log warn "promote grace: ${_pg#* }; writable in $_pg_left ms, once its mmha-guard made it read-only"
+    _pg_left=$((${2%% *} - ($(mm_now_ms) - $1)))
+    if [ "${2%% *}" -gt 0 ] && [ "$_pg_left" -gt 0 ]; then
+        ocf_log warn "promote grace: ${2#* }; writable in $_pg_left ms, once its mmha-guard made it read-only"
         sleep "$((_pg_left / 1000)).$(printf '%03d' $((_pg_left % 1000)))"
     fi
+}
+
+# mm_promote_step STEP ARGS OBSERVATION NOTES_FILE: a promotion's own
+# steps (mmha_decide_promote), run by mmha_act_step.  What they learn is
+# printed as "note TEXT" (the log line's parts), "record TEXT" (written)
+# and "report TEXT" (mmha-readonly --writable's) into the notes.
+mm_promote_step() {
+    _ps_w=$(mmha_kv_get "$3" WRITER)
+    _ps_last=$(mmha_decide_last_role "$(mmha_kv_get "$3" HISTORY)")
+    case "$1" in
+    catchup)
+        _ps_d=$(mm_promote_catchup) || {
+            ocf_exit_reason "promotion refused: ${_ps_d#fail }"
+            return 1
+        }
+        echo "note ${_ps_d#promote }"
+        ;;
+    stop-receiving) echo "note $(mm_stop_receiving "$_ps_w" "$_ps_last")" ;;
+    grace) mm_promote_grace "$(mmha_kv_get "$3" T0_MS)" "$2" ;;
+    commit)
+        _ps_o=$(mm_promote_commit "$2" "$(mmha_kv_get "$3" HISTORY)" \
+            "$(mmha_kv_get "$3" PREV_EPOCH)" "$_ps_w") || return 1
+        printf 'record %s\nreport %s\n' "${_ps_o%%
+*}" "${_ps_o#*
+}"
+        ;;
+    tickle) mmha_detach mm_clients_tickle ;;
+    log-promoted)
+        ocf_log info "promoted, epoch $2: $(sed -n 's/^note //p' "$4" |
+            tr -d '\n'); writable: $(sed -n 's/^report //p' "$4")"
+        ;;
+    *)
+        ocf_log err "no such step: $1"
+        return 1
+        ;;
+    esac
 }
 
 # mm_stop_receiving PREV_RECORD LAST_ROLE_RECORD: at promotion, stop
@@ -191,7 +223,7 @@ mm_promote_cib() {
 # post-promote notifications and the writer address's start.
 # shellcheck disable=SC2317
 mm_promoted_records() {
-    [ -n "${CIB_file:-}" ] || sleep "$MMHA_RECORDS_DELAY_S"
+    sleep "$MMHA_RECORDS_DELAY_S"
     mmha_par mmha_record promote "$1" "$2"
     mmha_par mmha_score_apply "$MMHA_SCORE_PROMOTED writer"
     mm_writer_publish "$1"

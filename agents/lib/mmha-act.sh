@@ -14,27 +14,26 @@
 
 # ---------------------------------------------------------------- jobs
 
-# mmha_detach CMD...: with a CIB daemon, run CMD past the end of the
-# operation (a grandchild with no descriptor Pacemaker waits on; its
-# log lines still go to the log file), for writes nothing in the role
-# change waits on; with a file CIB, in the foreground.
+# mmha_detach CMD...: run CMD past the end of the operation (a grandchild
+# with no descriptor Pacemaker waits on; its log lines still go to the log
+# file), for what nothing in the role change waits on.  While it runs, a
+# marker file job.XXXXXX names it (mmha_jobs_running).
 mmha_detach() {
-    if [ -n "${CIB_file:-}" ]; then
-        "$@"
-    else
-        ( ("$@") </dev/null >/dev/null 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &)
-    fi
+    ( (mmha_job "$@") </dev/null >/dev/null 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &)
 }
 
-# mmha_par CMD...: run CMD in the background, to be joined by the caller's
-# wait, when a CIB daemon serializes the writes (independent round trips
-# overlap); in the foreground with a file CIB (CIB_file: no locking).
+# mmha_job CMD...: CMD with its marker file for the time it runs.
+mmha_job() {
+    _jb_f=$(mktemp "$(mmha_state_file job).XXXXXX") || _jb_f=''
+    [ -n "$_jb_f" ] && echo "$*" >"$_jb_f"
+    "$@"
+    [ -n "$_jb_f" ] && rm -f "$_jb_f"
+}
+
+# mmha_par CMD...: run CMD in the background, joined by the caller's wait
+# (independent CIB round trips overlap; the CIB serializes them).
 mmha_par() {
-    if [ -n "${CIB_file:-}" ]; then
-        "$@"
-    else
-        "$@" &
-    fi
+    "$@" &
 }
 
 # ---------------------------------------------------------------- CIB records
@@ -298,25 +297,43 @@ mmha_hook() {
 
 # ---------------------------------------------------------------- plans
 
-# mmha_act_plan PLAN WRITER_RECORD: carry out a decided plan, one line a
-# step: "NAME VALUE" a node attribute ("-" deletes it; the attribute
-# writes run in parallel), "report SET" an errant set (logged, recorded
-# in the history), "score SCORE REASON" the promotion score, "beat ..."
-# the writer's heartbeat, "epoch-file EPOCH", "source ..." the writer's
-# own replication, and "exit RC [REASON]" the status it returns (with its
-# exit reason).  A step that fails is logged; only "exit" sets the status.
+# mmha_act_plan PLAN OBSERVATION: carry out a decided plan (its grammar:
+# mmha-decide-actions.sh), one line a step, against the observation it
+# was decided from (what the steps need of it).  Attribute writes and
+# the epoch file run in parallel, all joined before it returns.  "do"
+# steps log their own failures; a "must" step that fails ends the plan
+# with its status; otherwise the "exit" line's status is returned (a
+# heartbeat that cannot run has the last word).  What steps learn for
+# later ones (notes, the record written) goes into the operation's notes
+# file.
+# The notes file is both the steps' output and what later steps read.
+# shellcheck disable=SC2094
 mmha_act_plan() {
     _ap_rc=0
+    _ap_nf=$(mmha_state_file plan.notes)
+    : >"$_ap_nf"
     while read -r _ap_n _ap_v; do
         case "$_ap_n" in
         '') ;;
-        report) mmha_act_errant_report "$_ap_v" "$2" ;;
+        do) mmha_act_step "$_ap_v" "$2" "$_ap_nf" </dev/null >>"$_ap_nf" ;;
+        must)
+            _ap_s=0
+            mmha_act_step "${_ap_v%% || *}" "$2" "$_ap_nf" </dev/null \
+                >>"$_ap_nf" || _ap_s=$?
+            [ "$_ap_s" = 0 ] && continue
+            _ap_f=${_ap_v##* || }
+            _ap_rc=${_ap_f%% *}
+            [ "$_ap_rc" = - ] && _ap_rc=$_ap_s
+            [ "$_ap_f" = "${_ap_f#* }" ] || ocf_exit_reason "${_ap_f#* }"
+            break
+            ;;
+        log) ocf_log info "$_ap_v" ;;
+        report) mmha_act_errant_report "$_ap_v" "$(mmha_kv_get "$2" WRITER)" ;;
         score) mmha_score_apply "$_ap_v" ;;
-        beat) mmha_act_beat "$_ap_v" || _ap_rc=$? ;;
+        beat) mmha_act_beat "$_ap_v" </dev/null || _ap_rc=$? ;;
         epoch-file) mmha_par mmha_epoch_file_put "$_ap_v" ;;
-        source) mmha_act_source "$_ap_v" ;;
+        source) mmha_act_source "$_ap_v" </dev/null ;;
         exit)
-            # A failed step (the heartbeat) has the last word.
             [ "$_ap_rc" != 0 ] && continue
             _ap_rc=${_ap_v%% *}
             [ "$_ap_rc" = "$_ap_v" ] || ocf_exit_reason "${_ap_v#* }"
@@ -334,6 +351,93 @@ $1
 EOT
     wait
     return "$_ap_rc"
+}
+
+# mmha_act_step "STEP [ARGS]" OBSERVATION NOTES_FILE: one step of a plan;
+# its status is the step's.  The promotion's own steps are in
+# mmha-act-promote.sh (mm_promote_step).
+mmha_act_step() {
+    _st_n=${1%% *} _st_a=''
+    [ "$_st_n" = "$1" ] || _st_a=${1#* }
+    case "$_st_n" in
+    beat-stop) mmha_beat_stop ;;
+    replication-stop) mm_stop_replication ;;
+    mysqld-start) mmha_mysqld_start "$(mmha_deadline)" ;;
+    mysqld-stop) mmha_mysqld_stop "$(mmha_deadline)" ;;
+    ping) mmha_ping ;;
+    attached-mark) touch "$(mmha_state_file attached)" ;;
+    attached-unmark) rm -f "$(mmha_state_file attached)" ;;
+    state-clear) mmha_state_clear ;;
+    helper-args) mm_check_helper_args ;;
+    server-options) mm_check_server_options ;;
+    ids) mm_ids_check ;;
+    net-timeout) mm_net_timeout ;;
+    readonly) mm_readonly ;;
+    demote-readonly) mmha_act_demote_readonly ;;
+    repoint)
+        mm_repoint "$_st_a"
+        [ $? = 1 ] && ocf_log warn "replication not resumed; monitor will tell"
+        return 0
+        ;;
+    snapshot-start) mmha_snapshot_start ;;
+    record-demote) mmha_act_record_demote "$_st_a" ;;
+    hook) mmha_act_hook "${_st_a%% *}" "${_st_a#* }" "$3" ;;
+    note-clients) mm_clients_note_demoted "$_st_a" ;;
+    repoint-detached)
+        # Monitor skips judging replication meanwhile, promote and stop
+        # wait for the marker.
+        date +%s >"$(mmha_state_file repoint.busy)"
+        mmha_detach mm_notify_repoint_validated
+        ;;
+    *) mm_promote_step "$_st_n" "$_st_a" "$2" "$3" ;;
+    esac
+}
+
+# mmha_act_hook ROLE EPOCH NOTES_FILE: the operator hook of ROLE
+# (pre-promote, post-demote, ...); a post-* hook's failure is logged, a
+# pre-* one's is the step's.  A post-promote hook gets the record written.
+mmha_act_hook() {
+    case "$1" in
+    pre-promote) _ah_p=$OCF_RESKEY_pre_promote_hook ;;
+    post-promote) _ah_p=$OCF_RESKEY_post_promote_hook ;;
+    pre-demote) _ah_p=$OCF_RESKEY_pre_demote_hook ;;
+    post-demote) _ah_p=$OCF_RESKEY_post_demote_hook ;;
+    esac
+    _ah_rec=$(sed -n 's/^record //p' "$3" 2>/dev/null)
+    mmha_hook "$_ah_p" "$1" "$2" "$_ah_rec" && return 0
+    case "$1" in
+    post-*)
+        ocf_log warn "post_${1#post-}_hook failed"
+        return 0
+        ;;
+    esac
+    return 1
+}
+
+# mmha_act_demote_readonly: the demotion's step to read-only (the
+# snapshot's queries joined after it); its failure reason decided from
+# mmha-readonly's status and last line.
+mmha_act_demote_readonly() {
+    _dr_rc=0
+    mm_readonly || _dr_rc=$?
+    mmha_snapshot_join
+    [ "$_dr_rc" = 0 ] && return 0
+    ocf_exit_reason "$(mmha_decide_readonly_failure "$_dr_rc" \
+        "$(mmha_deadline)" "$(tail -n 1 "$(mmha_state_file readonly.err)" 2>/dev/null)")"
+    return 1
+}
+
+# mmha_act_record_demote EPOCH: the demotion's record with the final
+# position mmha-readonly reported (the promotion reads it), beside the
+# score; the history from the snapshot when it answered.
+mmha_act_record_demote() {
+    _rd_rec="node=$(mmha_node) epoch=$1 $(mmha_position_text)"
+    if [ "${MMHA_SNAPSHOT:-0}" = 1 ]; then
+        _rd_hist=$(mmha_conf_get "mmha-$(mmha_rsc)-history") || _rd_hist=
+        mmha_par mmha_record demote "$_rd_rec" "$_rd_hist"
+    else
+        mmha_par mmha_record demote "$_rd_rec"
+    fi
 }
 
 # mmha_act_errant_report SET WRITER_RECORD: a new or changed errant set,

@@ -193,8 +193,7 @@ mmha_snapshot() {
 
 # mmha_snapshot_start / mmha_snapshot_join: mmha_snapshot's two queries
 # in the background, taken in later (a demotion reads the history and its
-# score while the server goes read-only, and then only writes).  With a
-# file CIB in the foreground, like every CIB access (mmha_par).
+# score while the server goes read-only, and then only writes).
 mmha_snapshot_start() {
     _ss_f=$(mmha_state_file snapshot)
     rm -f "$_ss_f.conf" "$_ss_f.attrs"
@@ -607,6 +606,75 @@ mm_writer_observe() {
     done
     _wo_h=$(mmha_cib_get history) || _wo_h=
     echo "PREV_WRITER=$(mmha_decide_previous_writer "$_wo_h" "$_wo_me")"
+}
+
+# mm_action_observe STATUS: what every role action starts from: the
+# status of mm_status or mm_status_capture, the capture when there was
+# one, and this node.
+mm_action_observe() {
+    [ "$1" = 0 ] && [ -n "${MMHA_CAPTURE:-}" ] && printf '%s\n' "$MMHA_CAPTURE"
+    _ao_m=1
+    ocf_is_true "$OCF_RESKEY_manage_mysqld" || _ao_m=0
+    printf 'STATUS=%s\nMANAGED=%s\nMY_NODE=%s\n' "$1" "$_ao_m" "$(mmha_node)"
+}
+
+# mm_start_observe: a start's second half, once the server is up: a
+# capture (its status in CAPTURE_RC), the writer record and the epoch file.
+mm_start_observe() {
+    _so_rc=0
+    mmha_capture "$(mmha_deadline)" || _so_rc=$?
+    [ "$_so_rc" = 0 ] && printf '%s\n' "$MMHA_CAPTURE"
+    _so_w=$(mmha_cib_get writer) || _so_w=
+    printf 'CAPTURE_RC=%s\nWRITER=%s\nEPOCH_FILE=%s\nMY_NODE=%s\n' \
+        "$_so_rc" "$_so_w" "$(mmha_epoch_file_get)" "$(mmha_node)"
+}
+
+# mm_demote_observe STATUS: mm_action_observe and, for a writer, its epoch:
+# the one its promotion wrote for mmha-guard (no CIB query on the way to
+# read-only), else the cluster's.
+mm_demote_observe() {
+    mm_action_observe "$1"
+    [ "$1" = 0 ] && [ "$MMHA_READ_ONLY" = 0 ] || return 0
+    _do_e=$(mmha_epoch_file_get)
+    mmha_is_uint "$_do_e" || _do_e=$(mmha_cib_get epoch) || _do_e=''
+    echo "EPOCH=$_do_e"
+}
+
+# mm_promote_observe STATUS T0_MS: mm_action_observe, the heartbeat, and
+# for a promotion to make the cluster properties it needs, read once.
+mm_promote_observe() {
+    mm_action_observe "$1"
+    [ "$1" = 0 ] || return 0
+    _po_b=0
+    mmha_beat_pid >/dev/null && _po_b=1
+    echo "BEAT_RUNNING=$_po_b"
+    [ "$MMHA_READ_ONLY" = 0 ] && [ "$_po_b" = 1 ] && return 0
+    mmha_conf_load
+    _po_s=1
+    mmha_stonith_enabled cached || _po_s=0
+    _po_v=0
+    [ -n "$OCF_RESKEY_writer_vip" ] && _po_v=1
+    printf 'T0_MS=%s\nSTONITH=%s\nGRACE_MS=%s\nWRITER_VIP=%s\n' "$2" \
+        "$_po_s" "$OCF_RESKEY_promote_grace" "$_po_v"
+    for _po_k in PREV_EPOCH:epoch WRITER:writer HISTORY:history; do
+        _po_val=$(mmha_conf_get "mmha-$(mmha_rsc)-${_po_k#*:}") || _po_val=
+        printf '%s=%s\n' "${_po_k%%:*}" "$_po_val"
+    done
+}
+
+# mm_notify_observe: a notification's variables, and whether this node
+# notes the writer's clients (writer_vip and defaults_file set; read
+# before validation).
+mm_notify_observe() {
+    printf 'TYPE_OP=%s-%s\nMY_NODE=%s\nPROMOTE=%s\nDEMOTE=%s\nSTOP=%s\n' \
+        "${OCF_RESKEY_CRM_meta_notify_type:-}" \
+        "${OCF_RESKEY_CRM_meta_notify_operation:-}" "$(mmha_node)" \
+        "${OCF_RESKEY_CRM_meta_notify_promote_uname:-}" \
+        "${OCF_RESKEY_CRM_meta_notify_demote_uname:-}" \
+        "${OCF_RESKEY_CRM_meta_notify_stop_uname:-}"
+    [ -n "${OCF_RESKEY_writer_vip:-}" ] && [ -n "${OCF_RESKEY_defaults_file:-}" ] &&
+        echo CLIENT_NOTES=1
+    return 0
 }
 
 # mm_notify_busy: a re-point detached by a notification is still running

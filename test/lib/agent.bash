@@ -100,6 +100,7 @@ run_agent() {
         "${AGENT_ARGV[@]}" 2>&1 3>&-) || status=$?
     t1=$(_mmha_now_ms)
     AGENT_MS=$((t1 - t0))
+    agent_jobs_wait "$i"
     echo "#   -> $status in ${AGENT_MS} ms"
     if [ -n "$output" ]; then
         # shellcheck disable=SC2001
@@ -113,6 +114,22 @@ run_agent() {
         return 1
     fi
     return 0
+}
+
+# agent_jobs_wait i: wait (30 s at most) until the jobs node i's agent
+# detached (the records after a promotion, the re-point after a
+# notification) have ended: what a test checks next is then what they
+# left, as in a cluster once the transition settled.
+agent_jobs_wait() {
+    local i=$1 n=0 jobs
+    jobs="$(agent_dir)/rsctmp-n$i/mysql-mm-$AGENT_RSC.job.*"
+    while compgen -G "$jobs" >/dev/null; do
+        if ((n++ >= 300)); then
+            echo "# n$i: detached jobs still running after 30 s:" $jobs
+            return 0
+        fi
+        sleep 0.1
+    done
 }
 
 # agent_score i: node i's promotion score ("" when none).

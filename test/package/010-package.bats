@@ -59,6 +59,7 @@ setup() {
         ./usr/lib/ocf/resource.d/mmha/mmha-guard \
         ./usr/lib/ocf/lib/mmha/mmha-observe.sh \
         ./usr/lib/ocf/lib/mmha/mmha-decide.sh \
+        ./usr/lib/ocf/lib/mmha/mmha-decide-actions.sh \
         ./usr/lib/ocf/lib/mmha/mmha-act.sh \
         ./usr/lib/ocf/lib/mmha/mmha-act-promote.sh \
         ./usr/lib/ocf/lib/mmha/mmha-act-follow.sh \

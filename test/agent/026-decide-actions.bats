@@ -1,0 +1,241 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The plan of each mysql-mm action (agents/lib/mmha-decide-actions.sh),
+# decided from observations like the ones the agent makes on the bed: the
+# whole sequence of steps, their failure exits and the action's status.
+# No server, no Pacemaker.
+
+load ../lib/common
+
+setup() {
+    load_bats_libs
+    # shellcheck disable=SC1091
+    . "$MMHA_TOP/agents/lib/mmha-decide.sh"
+    # shellcheck disable=SC1091
+    . "$MMHA_TOP/agents/lib/mmha-decide-actions.sh"
+}
+
+# A reader's capture as mmha-binlog capture prints it (recorded on the bed).
+CAPTURE_RO='READ_ONLY=1
+SERVER_ID=2
+BINLOG_FILE=mariadb-bin.000004
+BINLOG_POS=73613
+GTID_BINLOG=1-1-108,2-2-53'
+CAPTURE_RW='READ_ONLY=0
+SERVER_ID=1
+BINLOG_FILE=mariadb-bin.000004
+BINLOG_POS=80011
+GTID_BINLOG=1-1-120,2-2-53'
+W1='node=n1 epoch=6 addr=127.0.0.1:50423 file=mariadb-bin.000004 pos=66797 gtid=1-1-96,2-2-53 time=2026-12-02T14:44:42Z'
+
+# steps PLAN: the plan's step names, one line ("do x", "must y", "exit 0").
+steps() {
+    printf '%s\n' "$1" | awk '{ if ($1 == "do" || $1 == "must") print $1 " " $2; else if ($1 == "exit") print $1 " " $2; else print $1 }' |
+        paste -sd, -
+}
+
+@test "start: a stopped managed server is checked, started, its ids checked" {
+    run -0 mmha_decide_start_server "STATUS=7
+MANAGED=1
+MY_NODE=n2"
+    assert_line "must helper-args || -"
+    assert_line "must server-options || -"
+    assert_line "must mysqld-start || 1"
+    assert_equal "$(steps "$output")" "must helper-args,must server-options,must mysqld-start,must ids,do net-timeout,exit 0"
+}
+
+@test "start: an attached server that does not answer fails the start" {
+    run -0 mmha_decide_start_server "STATUS=7
+MANAGED=0"
+    assert_line "must ping || 1 attached server does not answer"
+    assert_line "do attached-mark"
+    refute_line --partial mysqld-start
+}
+
+@test "start: a server already up skips launching; a failed status is returned" {
+    run -0 mmha_decide_start_server "STATUS=0
+MANAGED=1"
+    assert_equal "$(steps "$output")" "must ids,do net-timeout,exit 0"
+    run -0 mmha_decide_start_server "STATUS=1
+MANAGED=1"
+    assert_output "exit 1"
+}
+
+@test "start: a reader follows the recorded writer elsewhere, scored as a reader" {
+    run -0 mmha_decide_start_reader "$CAPTURE_RO
+CAPTURE_RC=0
+WRITER=$W1
+EPOCH_FILE=
+MY_NODE=n2"
+    assert_line "do repoint $W1"
+    refute_line --partial readonly
+    refute_line --partial epoch-file
+    assert_line --regexp '^score [0-9]+ '
+    assert_line "exit 0"
+}
+
+@test "start: a leftover writable server is made read-only first; a recorded writer here gets its epoch file back" {
+    run -0 mmha_decide_start_reader "$CAPTURE_RW
+CAPTURE_RC=0
+WRITER=$W1
+EPOCH_FILE=
+MY_NODE=n1"
+    assert_equal "$(steps "$output")" "do beat-stop,must readonly,do repoint,epoch-file,score,exit 0"
+    assert_line "must readonly || 1 cannot make the server read-only"
+    assert_line "epoch-file 6"
+    # An epoch file already there is kept.
+    run -0 mmha_decide_start_reader "$CAPTURE_RO
+CAPTURE_RC=0
+WRITER=$W1
+EPOCH_FILE=6
+MY_NODE=n1"
+    refute_line --partial epoch-file
+}
+
+@test "start: a capture that fails fails the start, nothing changed" {
+    run -0 mmha_decide_start_reader "CAPTURE_RC=69
+WRITER=$W1
+MY_NODE=n2"
+    assert_output "exit 1 cannot read the server's state (mmha-binlog capture exit 69)"
+}
+
+@test "stop: managed - replication stopped, then mysqld; a server that does not stop fails" {
+    run -0 mmha_decide_stop "$CAPTURE_RO
+STATUS=0
+MANAGED=1"
+    assert_equal "$(steps "$output")" "do beat-stop,do replication-stop,must mysqld-stop,do state-clear,peer,score,exit 0"
+    assert_line "must mysqld-stop || 1 mysqld did not stop"
+    assert_line "peer -"
+    assert_line --regexp '^score del '
+    # Running but not answering (a hung server): stopped all the same.
+    run -0 mmha_decide_stop "STATUS=1
+MANAGED=1"
+    assert_line "must mysqld-stop || 1 mysqld did not stop"
+}
+
+@test "stop: already stopped - only the attributes and the score go" {
+    run -0 mmha_decide_stop "STATUS=7
+MANAGED=1"
+    assert_equal "$(steps "$output")" "do beat-stop,peer,score,exit 0"
+}
+
+@test "stop: attached - never success while it may be writable" {
+    run -0 mmha_decide_stop "$CAPTURE_RW
+STATUS=0
+MANAGED=0"
+    assert_line "must readonly || 1 attached server could not be made read-only"
+    assert_line "do attached-unmark"
+    refute_line --partial mysqld-stop
+    run -0 mmha_decide_stop "STATUS=1
+MANAGED=0"
+    assert_output --partial "exit 1 attached server does not answer"
+    refute_line "exit 0"
+    run -0 mmha_decide_stop "$CAPTURE_RO
+STATUS=0
+MANAGED=0"
+    refute_line --partial readonly
+    assert_line "exit 0"
+}
+
+@test "demote: a writer goes read-only, records its final position, scores as a reader" {
+    run -0 mmha_decide_demote "$CAPTURE_RW
+STATUS=0
+EPOCH=6"
+    assert_equal "$(steps "$output")" "must hook,do snapshot-start,do beat-stop,must demote-readonly,do record-demote,score,do hook,exit 0"
+    assert_line "must hook pre-demote 6 || 1 pre_demote_hook failed; demotion aborted"
+    assert_line "do record-demote 6"
+    assert_line "do hook post-demote 6"
+}
+
+@test "demote: already read-only only stops the heartbeat; a stopped server reports its status" {
+    run -0 mmha_decide_demote "$CAPTURE_RO
+STATUS=0"
+    assert_equal "$(steps "$output")" "do beat-stop,exit 0"
+    run -0 mmha_decide_demote "STATUS=7"
+    assert_output "exit 7"
+}
+
+@test "promote: switchover - after a clean demotion, no grace; epoch raised" {
+    run -0 mmha_decide_promote "$CAPTURE_RO
+STATUS=0
+BEAT_RUNNING=0
+PREV_EPOCH=6
+WRITER=$W1
+HISTORY=promote $W1;demote node=n1 epoch=6 file=mariadb-bin.000004 pos=70000 gtid=1-1-100 time=x
+STONITH=0
+MY_NODE=n2
+GRACE_MS=1000
+WRITER_VIP=1"
+    assert_equal "$(steps "$output")" "must hook,must catchup,do stop-receiving,do grace,must commit,do tickle,do log-promoted,do hook,exit 0"
+    assert_line "must hook pre-promote 7 || 1 pre_promote_hook failed; promotion aborted"
+    assert_line "do grace 0 n1 demoted cleanly"
+    assert_line "must commit 7 || 1"
+}
+
+@test "promote: kill -9 / partition without fencing - the grace; with fencing none" {
+    obs="$CAPTURE_RO
+STATUS=0
+PREV_EPOCH=6
+WRITER=$W1
+HISTORY=promote $W1
+MY_NODE=n2
+GRACE_MS=1000"
+    run -0 mmha_decide_promote "$obs
+STONITH=0"
+    assert_line "do grace 1000 fencing off and n1 did not demote cleanly"
+    refute_line "do tickle"
+    run -0 mmha_decide_promote "$obs
+STONITH=1"
+    assert_line "do grace 0 fencing on"
+}
+
+@test "promote: the first promotion ever (no records) gets epoch 1 and no grace" {
+    run -0 mmha_decide_promote "$CAPTURE_RO
+STATUS=0
+STONITH=0
+MY_NODE=n1
+GRACE_MS=1000"
+    assert_line "must commit 1 || 1"
+    assert_line "do grace 0 no previous writer elsewhere"
+}
+
+@test "promote: already the writer, or no server, decided without a step" {
+    run -0 mmha_decide_promote "$CAPTURE_RW
+STATUS=0
+BEAT_RUNNING=1"
+    assert_equal "$(steps "$output")" "log,exit 0"
+    run -0 mmha_decide_promote "STATUS=7"
+    assert_output "exit 1 cannot promote: mysqld not running"
+    # Writable without a heartbeat (a promotion that died half-way): done again.
+    run -0 mmha_decide_promote "$CAPTURE_RW
+STATUS=0
+BEAT_RUNNING=0
+STONITH=1
+MY_NODE=n1"
+    assert_line --partial "must commit"
+}
+
+@test "notify: pre-demote notes the writer's clients on the node to promote; post-promote re-points the others" {
+    run -0 mmha_decide_notify_plan "TYPE_OP=pre-demote
+MY_NODE=n2
+PROMOTE=n2
+DEMOTE=n1
+CLIENT_NOTES=1"
+    assert_output "do note-clients n1
+exit 0"
+    # Without writer_vip: nothing to note.
+    run -0 mmha_decide_notify_plan "TYPE_OP=pre-demote
+MY_NODE=n2
+PROMOTE=n2
+DEMOTE=n1"
+    assert_output "exit 0"
+    run -0 mmha_decide_notify_plan "TYPE_OP=post-promote
+MY_NODE=n1
+PROMOTE=n2"
+    assert_output "do repoint-detached
+exit 0"
+    run -0 mmha_decide_notify_plan "TYPE_OP=post-promote
+MY_NODE=n2
+PROMOTE=n2"
+    assert_output "exit 0"
+}
