@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "defaults.h"
 #include "log.h"
 #include "optfile.h"
 #include "version.h"
@@ -168,12 +169,17 @@ void mmha_common_help(FILE *f)
 {
     static const struct mmha_help common[] = {
         {"--check-args", "check the command line, exit 0; connect nowhere"},
-        {"--defaults-file FILE", "option file with user, password, host"},
+        {"--defaults-extra-file FILE",
+         "read FILE too, after /etc, before ~/.my.cnf"},
+        {"--defaults-file FILE", "read FILE only (user, password; mode 0600)"},
         {"--defaults-group G", "option group read besides [client]"},
         {"--format human|shell|json", "output format (default human)"},
         {"--help", "this text"},
         {"--host HOST", "server host (overrides the option file)"},
+        {"--no-defaults", "read no option file (so no password)"},
         {"--port PORT", "server port, 1 to 65535"},
+        {"--print-defaults",
+         "print the files' options (password *****), exit 0"},
         {"--socket PATH", "server socket (overrides the option file)"},
         {"--syslog", "log to syslog too"},
         {"--timeout S", "bound in seconds, 0.001 to 86400 (e.g. 0.3)"},
@@ -191,6 +197,29 @@ static void ignore_option(void *ctx, const char *key, const char *value)
     (void)ctx;
     (void)key;
     (void)value;
+}
+
+int mmha_conn_files_ok(const struct mmha_common *c)
+{
+    char err[1024];
+    int rc =
+        mmha_defaults_read(&c->conn, ignore_option, NULL, err, sizeof(err));
+
+    if (rc != 0) {
+        mmha_err("%s", err);
+    }
+    return rc;
+}
+
+int mmha_print_defaults(const char *tool, const struct mmha_common *c)
+{
+    char err[1024];
+    int rc = mmha_defaults_print(stdout, tool, &c->conn, err, sizeof(err));
+
+    if (rc != 0) {
+        mmha_err("%s", err);
+    }
+    return rc;
 }
 
 int mmha_option_file_ok(const char *option, const char *path, const char *group)
@@ -257,20 +286,70 @@ bool mmha_check_name(const char *opt, const char *s, enum mmha_name_kind kind)
     return true;
 }
 
+/*
+ * The option-file options that exclude one another, whatever their order:
+ * false after one line naming the option just given and the other.
+ */
+static bool files_combine(const struct mmha_common *c, int opt)
+{
+    const struct mmha_conn_opts *o = &c->conn;
+    const char *other = NULL;
+    const char *name = "--no-defaults";
+
+    switch (opt) {
+    case MMHA_OPT_DEFAULTS_EXTRA_FILE:
+        name = "--defaults-extra-file";
+        other = o->defaults_file != NULL ? "--defaults-file"
+                : o->no_defaults         ? "--no-defaults"
+                                         : NULL;
+        break;
+    case MMHA_OPT_DEFAULTS_FILE:
+        name = "--defaults-file";
+        other = o->extra_file != NULL ? "--defaults-extra-file"
+                : o->no_defaults      ? "--no-defaults"
+                                      : NULL;
+        break;
+    case MMHA_OPT_DEFAULTS_GROUP:
+        name = "--defaults-group";
+        other = o->no_defaults ? "--no-defaults" : NULL;
+        break;
+    default:
+        other = o->defaults_file != NULL ? "--defaults-file"
+                : o->extra_file != NULL  ? "--defaults-extra-file"
+                : o->group != NULL       ? "--defaults-group"
+                                         : NULL;
+        break;
+    }
+    if (other != NULL) {
+        mmha_err("%s: not with %s (see --help)", name, other);
+        return false;
+    }
+    return true;
+}
+
 int mmha_common_option(struct mmha_common *c, int opt, const char *arg)
 {
     int64_t n;
 
     switch (opt) {
     case MMHA_OPT_CHECK_ARGS: c->check_args = true; return 1;
+    case MMHA_OPT_DEFAULTS_EXTRA_FILE:
+        if (!mmha_check_name("--defaults-extra-file", arg, MMHA_NAME_PATH) ||
+            !files_combine(c, opt)) {
+            return -1;
+        }
+        c->conn.extra_file = arg;
+        return 1;
     case MMHA_OPT_DEFAULTS_FILE:
-        if (!mmha_check_name("--defaults-file", arg, MMHA_NAME_PATH)) {
+        if (!mmha_check_name("--defaults-file", arg, MMHA_NAME_PATH) ||
+            !files_combine(c, opt)) {
             return -1;
         }
         c->conn.defaults_file = arg;
         return 1;
     case MMHA_OPT_DEFAULTS_GROUP:
-        if (!mmha_check_name("--defaults-group", arg, MMHA_NAME_WORD)) {
+        if (!mmha_check_name("--defaults-group", arg, MMHA_NAME_WORD) ||
+            !files_combine(c, opt)) {
             return -1;
         }
         c->conn.group = arg;
@@ -288,10 +367,16 @@ int mmha_common_option(struct mmha_common *c, int opt, const char *arg)
         }
         c->conn.host = arg;
         return 1;
+    case MMHA_OPT_NO_DEFAULTS:
+        if (!files_combine(c, opt)) {
+            return -1;
+        }
+        c->conn.no_defaults = true;
+        return 1;
     case MMHA_OPT_PASSWORD:
         /* A password in argv shows in ps(1) and shell history. */
         mmha_err("--password: not accepted on the command line; put it in "
-                 "an option file and pass --defaults-file");
+                 "an option file (mode 0600): ~/.my.cnf or --defaults-file");
         return -1;
     case MMHA_OPT_PORT:
         if (!mmha_parse_int("--port", arg, 1, 65535, &n)) {
@@ -299,6 +384,7 @@ int mmha_common_option(struct mmha_common *c, int opt, const char *arg)
         }
         c->conn.port = (unsigned int)n;
         return 1;
+    case MMHA_OPT_PRINT_DEFAULTS: c->print_defaults = true; return 1;
     case MMHA_OPT_SOCKET:
         if (!mmha_check_name("--socket", arg, MMHA_NAME_PATH)) {
             return -1;
