@@ -131,6 +131,11 @@ port=$(bed_port 1)"
         [[ "$stderr" == *"option file $HOME/.my.cnf"* ]] ||
             fail "$t -v did not name ~/.my.cnf: $stderr"
     done
+    # mmha: the file it would read instead of the resource's, masked too.
+    run -0 --separate-stderr mmha status --print-defaults \
+        --defaults-file "$HOME/.my.cnf"
+    assert_output "mmha would have been started with the following arguments:
+--user=mmha_admin --password=***** --host=$(bed_host 1) --port=$(bed_port 1) --protocol=tcp"
     # It wins over --check-args (neither connects).
     run -0 mmha-binlog capture --print-defaults --check-args
     assert_line --partial "--password=*****"
