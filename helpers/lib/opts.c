@@ -286,43 +286,66 @@ bool mmha_check_name(const char *opt, const char *s, enum mmha_name_kind kind)
     return true;
 }
 
+/* The option-file options, by name. */
+static const struct {
+    int opt;
+    const char *name;
+} FILE_OPTS[] = {
+    {MMHA_OPT_DEFAULTS_EXTRA_FILE, "--defaults-extra-file"},
+    {MMHA_OPT_DEFAULTS_FILE, "--defaults-file"},
+    {MMHA_OPT_DEFAULTS_GROUP, "--defaults-group"},
+    {MMHA_OPT_NO_DEFAULTS, "--no-defaults"},
+};
+
+/* Pairs of them that exclude one another. */
+static const int FILE_OPTS_EXCLUSIVE[][2] = {
+    {MMHA_OPT_DEFAULTS_FILE, MMHA_OPT_DEFAULTS_EXTRA_FILE},
+    {MMHA_OPT_DEFAULTS_FILE, MMHA_OPT_NO_DEFAULTS},
+    {MMHA_OPT_DEFAULTS_EXTRA_FILE, MMHA_OPT_NO_DEFAULTS},
+    {MMHA_OPT_DEFAULTS_GROUP, MMHA_OPT_NO_DEFAULTS},
+};
+
+static const char *file_opt_name(int opt)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(FILE_OPTS) / sizeof(FILE_OPTS[0]); i++) {
+        if (FILE_OPTS[i].opt == opt) {
+            return FILE_OPTS[i].name;
+        }
+    }
+    return "?";
+}
+
+static bool file_opt_given(const struct mmha_conn_opts *o, int opt)
+{
+    switch (opt) {
+    case MMHA_OPT_DEFAULTS_EXTRA_FILE: return o->extra_file != NULL;
+    case MMHA_OPT_DEFAULTS_FILE: return o->defaults_file != NULL;
+    case MMHA_OPT_DEFAULTS_GROUP: return o->group != NULL;
+    default: return o->no_defaults;
+    }
+}
+
 /*
- * The option-file options that exclude one another, whatever their order:
- * false after one line naming the option just given and the other.
+ * Whether option-file option opt may join those already given, whatever
+ * their order: false after one line naming opt and the other.
  */
 static bool files_combine(const struct mmha_common *c, int opt)
 {
-    const struct mmha_conn_opts *o = &c->conn;
-    const char *other = NULL;
-    const char *name = "--no-defaults";
+    size_t i;
 
-    switch (opt) {
-    case MMHA_OPT_DEFAULTS_EXTRA_FILE:
-        name = "--defaults-extra-file";
-        other = o->defaults_file != NULL ? "--defaults-file"
-                : o->no_defaults         ? "--no-defaults"
-                                         : NULL;
-        break;
-    case MMHA_OPT_DEFAULTS_FILE:
-        name = "--defaults-file";
-        other = o->extra_file != NULL ? "--defaults-extra-file"
-                : o->no_defaults      ? "--no-defaults"
-                                      : NULL;
-        break;
-    case MMHA_OPT_DEFAULTS_GROUP:
-        name = "--defaults-group";
-        other = o->no_defaults ? "--no-defaults" : NULL;
-        break;
-    default:
-        other = o->defaults_file != NULL ? "--defaults-file"
-                : o->extra_file != NULL  ? "--defaults-extra-file"
-                : o->group != NULL       ? "--defaults-group"
-                                         : NULL;
-        break;
-    }
-    if (other != NULL) {
-        mmha_err("%s: not with %s (see --help)", name, other);
-        return false;
+    for (i = 0;
+         i < sizeof(FILE_OPTS_EXCLUSIVE) / sizeof(FILE_OPTS_EXCLUSIVE[0]);
+         i++) {
+        const int *pair = FILE_OPTS_EXCLUSIVE[i];
+        int other = pair[0] == opt ? pair[1] : pair[1] == opt ? pair[0] : 0;
+
+        if (other != 0 && file_opt_given(&c->conn, other)) {
+            mmha_err("%s: not with %s (see --help)", file_opt_name(opt),
+                     file_opt_name(other));
+            return false;
+        }
     }
     return true;
 }
