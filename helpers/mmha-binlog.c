@@ -85,7 +85,9 @@ static void usage(FILE *f)
                "       " TOOL " replica reconnect --repl-defaults-file FILE"
                " [common options]\n"
                "       " TOOL " clients [common options]\n"
-               "common options: [--defaults-file FILE] [--defaults-group G]\n"
+               "common options: [--defaults-file FILE | --defaults-extra-file "
+               "FILE |\n"
+               "       --no-defaults] [--defaults-group G] [--print-defaults]\n"
                "       [--host HOST] [--port PORT] [--socket PATH] [--user U]\n"
                "       [--timeout SECONDS] [--format human|shell|json] [-v]\n"
                "       [--syslog] [--check-args] [--help] [--version]\n\n");
@@ -378,8 +380,7 @@ static int parse_args(struct args *a, int argc, char **argv)
 /* Every option file of the command line, before connecting. */
 static int option_files_ok(const struct args *a)
 {
-    int rc = mmha_option_file_ok(
-        "--defaults-file", a->common.conn.defaults_file, a->common.conn.group);
+    int rc = mmha_conn_files_ok(&a->common);
 
     if (rc == 0) {
         rc =
@@ -407,6 +408,11 @@ int main(int argc, char **argv)
     memset(&a, 0, sizeof(a));
     mmha_log_init(TOOL, mmha_log_count_verbose(argc, argv), false);
     rc = parse_args(&a, argc, argv);
+    if (rc == 0 && a.common.print_defaults && !a.common.help &&
+        !a.common.version) {
+        rc = mmha_print_defaults(TOOL, &a.common);
+        goto done;
+    }
     if (rc != 0 || a.common.help || a.common.version || a.common.check_args) {
         if (rc == 0 && a.common.help) {
             usage(stdout);

@@ -143,7 +143,10 @@ static void usage(FILE *f)
                "                  [--link-interval S] [--link-grace S]\n"
                "                  [--pidfile FILE] [--status-file FILE]\n"
                "                  [common options]\n"
-               "common options: [--defaults-file FILE] [--defaults-group G]\n"
+               "common options: [--defaults-file FILE | --defaults-extra-file "
+               "FILE |\n"
+               "                --no-defaults] [--defaults-group G] "
+               "[--print-defaults]\n"
                "                [--format human|shell|json] [--host HOST]\n"
                "                [--port PORT] [--socket PATH] [--syslog]\n"
                "                [--timeout S] [--user USER] [-v]\n"
@@ -932,12 +935,14 @@ int main(int argc, char **argv)
         mmha_print_version(TOOL);
         goto done;
     }
+    if (g->a.common.print_defaults) {
+        code = mmha_print_defaults(TOOL, &g->a.common);
+        goto done;
+    }
     if (g->a.common.check_args) {
         goto done;
     }
-    code =
-        mmha_option_file_ok("--defaults-file", g->a.common.conn.defaults_file,
-                            g->a.common.conn.group);
+    code = mmha_conn_files_ok(&g->a.common);
     if (code != 0) {
         goto done;
     }

@@ -92,7 +92,10 @@ static void usage(FILE *f)
            "                [--recover-lag MS] [--state-file FILE]\n"
            "                [--watch MS] [common options]\n"
            "       mmha-lag age [common options]\n"
-           "common options: [--defaults-file FILE] [--defaults-group G]\n"
+           "common options: [--defaults-file FILE | --defaults-extra-file "
+           "FILE |\n"
+           "                --no-defaults] [--defaults-group G] "
+           "[--print-defaults]\n"
            "                [--format human|shell|json] [--host HOST]\n"
            "                [--port PORT] [--socket PATH] [--syslog]\n"
            "                [--timeout S] [--user USER] [-v] [--check-args]\n"
@@ -267,7 +270,7 @@ static int parse_args(struct lag_args *a, int argc, char **argv)
         mmha_err("--count and --pidfile only apply to check with --watch");
         return -1;
     }
-    return a->common.check_args ? 1 : 0;
+    return a->common.check_args && !a->common.print_defaults ? 1 : 0;
 }
 
 int main(int argc, char **argv)
@@ -285,8 +288,11 @@ int main(int argc, char **argv)
         mmha_log_fini();
         mmha_log_init(TOOL, a.common.verbose, a.common.syslog);
     }
-    rc = mmha_option_file_ok("--defaults-file", a.common.conn.defaults_file,
-                             a.common.conn.group);
+    if (a.common.print_defaults) {
+        rc = mmha_print_defaults(TOOL, &a.common);
+        goto done;
+    }
+    rc = mmha_conn_files_ok(&a.common);
     if (rc == 0) {
         rc = mmha_option_file_ok("--offset-from", a.offset_from,
                                  a.common.conn.group);

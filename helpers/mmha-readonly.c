@@ -71,7 +71,10 @@ static void usage(FILE *f)
                "                     [--spare-user USER[@HOST]] ... "
                "[common options]\n"
                "       mmha-readonly --writable [common options]\n"
-               "common options: [--defaults-file FILE] [--defaults-group G]\n"
+               "common options: [--defaults-file FILE | --defaults-extra-file "
+               "FILE |\n"
+               "                --no-defaults] [--defaults-group G] "
+               "[--print-defaults]\n"
                "                [--format human|shell|json] [--host HOST]\n"
                "                [--port PORT] [--socket PATH] [--syslog]\n"
                "                [--timeout S] [--user USER] [-v]\n"
@@ -162,7 +165,7 @@ static int parse_args(struct ro_args *a, int argc, char **argv)
     }
     a->ro.spare = a->spare;
     a->ro.nspare = a->nspare;
-    return a->common.check_args ? -1 : 0;
+    return a->common.check_args && !a->common.print_defaults ? -1 : 0;
 }
 
 int main(int argc, char **argv)
@@ -188,11 +191,14 @@ int main(int argc, char **argv)
         mmha_log_fini();
         mmha_log_init(TOOL, a->common.verbose, a->common.syslog);
     }
+    if (a->common.print_defaults) {
+        rc = mmha_print_defaults(TOOL, &a->common);
+        goto done;
+    }
     /* SIGTERM/SIGINT end the call as the deadline would (read_only put
      * back unless reached); see mmha-readonly(8), SIGNALS. */
     mmha_stop_handlers_install();
-    rc = mmha_option_file_ok("--defaults-file", a->common.conn.defaults_file,
-                             a->common.conn.group);
+    rc = mmha_conn_files_ok(&a->common);
     if (rc != 0) {
         goto done;
     }

@@ -58,7 +58,9 @@ static void usage(FILE *f)
             " [--count N]]\n"
             "                    [common options]\n"
             "       " TOOL " import-mmm FILE [--pcs] [--output FILE]\n"
-            "common options: [--defaults-file FILE] [--defaults-group G]\n"
+            "common options: [--defaults-file FILE | --defaults-extra-file "
+            "FILE |\n"
+            "       --no-defaults] [--defaults-group G] [--print-defaults]\n"
             "       [--user U] [--timeout SECONDS] [--format human|shell|json]"
             "\n"
             "       [-v] [--syslog] [--help]\n");
@@ -263,6 +265,10 @@ int main(int argc, char **argv)
     if (a.common.syslog) {
         mmha_log_fini();
         mmha_log_init(TOOL, a.common.verbose, true);
+    }
+    if (a.common.print_defaults) {
+        rc = view_print_defaults(&a);
+        goto done;
     }
     /* Servers are asked from several threads at once. */
     if (mysql_library_init(0, NULL, NULL) != 0) {

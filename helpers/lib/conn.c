@@ -11,8 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
+#include "defaults.h"
 #include "exitcode.h"
 
 enum { SQL_MAX = 8192 };
@@ -248,6 +250,47 @@ void mmha_conn_bound(struct mmha_conn *c, const struct mmha_deadline *d)
     }
 }
 
+/*
+ * Make the client library read exactly the option files of o
+ * (defaults.h): none, the one --defaults-file, or the list handed over as
+ * a file of !include lines in memory (it holds paths, no secret). *fd: that
+ * file, to close once connected, or -1. 0 or an exit code with err.
+ */
+static int read_defaults(MYSQL *my, const struct mmha_conn_opts *o, int *fd,
+                         char *err, size_t errlen)
+{
+    struct mmha_defaults l;
+    char name[64];
+    size_t i;
+    int rc;
+
+    *fd = -1;
+    if (o->no_defaults) {
+        return 0;
+    }
+    if (o->defaults_file != NULL && o->extra_file == NULL) {
+        mysql_options(my, MYSQL_READ_DEFAULT_FILE, o->defaults_file);
+    } else {
+        rc = mmha_defaults_list(o, &l, err, errlen);
+        if (rc != 0) {
+            return rc;
+        }
+        *fd = memfd_create("mmha-defaults", MFD_CLOEXEC);
+        if (*fd < 0) {
+            snprintf(err, errlen, "memfd_create: %s", strerror(errno));
+            return MMHA_EXIT_OSERR;
+        }
+        for (i = 0; i < l.n; i++) {
+            dprintf(*fd, "!include %s\n", l.f[i].path);
+        }
+        snprintf(name, sizeof(name), "/proc/self/fd/%d", *fd);
+        mysql_options(my, MYSQL_READ_DEFAULT_FILE, name);
+    }
+    mysql_options(my, MYSQL_READ_DEFAULT_GROUP,
+                  o->group != NULL ? o->group : "client");
+    return 0;
+}
+
 int mmha_connect(struct mmha_conn *c, const struct mmha_conn_opts *o,
                  const struct mmha_deadline *d, char *err, size_t errlen)
 {
@@ -256,6 +299,8 @@ int mmha_connect(struct mmha_conn *c, const struct mmha_conn_opts *o,
     MYSQL *ok;
     unsigned int e;
     char version[64];
+    int files_fd;
+    int rc;
 
     memset(c, 0, sizeof(*c));
     last_cut = false;
@@ -269,10 +314,11 @@ int mmha_connect(struct mmha_conn *c, const struct mmha_conn_opts *o,
         snprintf(err, errlen, "out of memory");
         return MMHA_EXIT_OSERR;
     }
-    if (o->defaults_file != NULL) {
-        mysql_options(c->my, MYSQL_READ_DEFAULT_FILE, o->defaults_file);
-        mysql_options(c->my, MYSQL_READ_DEFAULT_GROUP,
-                      o->group != NULL ? o->group : "client");
+    rc = read_defaults(c->my, o, &files_fd, err, errlen);
+    if (rc != 0) {
+        mysql_close(c->my);
+        c->my = NULL;
+        return rc;
     }
     mysql_options(c->my, MYSQL_OPT_CONNECT_TIMEOUT, &s);
     mysql_options(c->my, MYSQL_OPT_READ_TIMEOUT, &s);
@@ -282,6 +328,9 @@ int mmha_connect(struct mmha_conn *c, const struct mmha_conn_opts *o,
     ok = mysql_real_connect(c->my, o->host, o->user, NULL, NULL, o->port,
                             o->socket, 0);
     connecting = NULL;
+    if (files_fd >= 0) {
+        close(files_fd);
+    }
     if (ok == NULL) {
         e = mysql_errno(c->my);
         snprintf(err, errlen, "cannot connect to %s: %s",
@@ -300,8 +349,7 @@ int mmha_connect(struct mmha_conn *c, const struct mmha_conn_opts *o,
     c->thread_id = mysql_thread_id(c->my);
     e = mmha_query_value(c, "SELECT VERSION()", version, sizeof(version), NULL);
     if (e != 0 || !mmha_version_parse(version, &c->version)) {
-        int rc = e != 0 ? mmha_exit_for_errno(e) : MMHA_EXIT_PROTOCOL;
-
+        rc = e != 0 ? mmha_exit_for_errno(e) : MMHA_EXIT_PROTOCOL;
         if (rc == MMHA_EXIT_DEADLINE) {
             snprintf(err, errlen, "no answer within --timeout");
         } else if (rc == MMHA_EXIT_UNAVAILABLE) {

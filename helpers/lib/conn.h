@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * MySQL connections for the helpers: credentials only from an option file,
+ * MySQL connections for the helpers: credentials only from option files
+ * (defaults.h says which),
  * every network wait bounded by the caller's deadline, the server's dialect
  * detected once at connect.
  */
@@ -15,7 +16,9 @@
 #include "dialect.h"
 
 struct mmha_conn_opts {
-    const char *defaults_file; /* option file with user/password/host */
+    const char *defaults_file; /* the only option file; NULL: the defaults */
+    const char *extra_file;    /* --defaults-extra-file */
+    bool no_defaults;          /* --no-defaults: no option file at all */
     const char *group;         /* option group; NULL = [client] only */
     const char *host;          /* overrides the option file when set */
     unsigned int port;

@@ -194,46 +194,108 @@ int mmha_optfile_parse(struct mmha_optparse *p, const char *text, size_t len)
     return rc;
 }
 
-int mmha_optfile_check(const char *option, const char *path, char *err,
-                       size_t errlen)
+/* Exists, is a regular file we may read, owned by us or root: 0 or code. */
+static int check_owner(const char *option, const char *path, struct stat *st,
+                       char *err, size_t errlen)
 {
-    struct stat st;
     uid_t me = geteuid();
 
-    if (stat(path, &st) != 0 || access(path, R_OK) != 0) {
+    if (stat(path, st) != 0 || access(path, R_OK) != 0) {
         snprintf(err, errlen, "%s %s: cannot read it: %s", option, path,
                  strerror(errno));
         return MMHA_EXIT_NOINPUT;
     }
-    if (!S_ISREG(st.st_mode)) {
+    if (!S_ISREG(st->st_mode)) {
         snprintf(err, errlen, "%s %s: not a regular file", option, path);
         return MMHA_EXIT_NOINPUT;
     }
-    if (st.st_uid != me && st.st_uid != 0) {
+    if (st->st_uid != me && st->st_uid != 0) {
         snprintf(err, errlen,
                  "%s %s: owned by uid %lu, neither this user (uid %lu) nor "
                  "root",
-                 option, path, (unsigned long)st.st_uid, (unsigned long)me);
-        return MMHA_EXIT_NOPERM;
-    }
-    if ((st.st_mode & (S_IRGRP | S_IROTH)) != 0) {
-        snprintf(err, errlen,
-                 "%s %s: readable by group or others (mode %04o); chmod "
-                 "600 it",
-                 option, path, (unsigned int)(st.st_mode & 07777));
+                 option, path, (unsigned long)st->st_uid, (unsigned long)me);
         return MMHA_EXIT_NOPERM;
     }
     return 0;
 }
 
+/* Not readable by group or others, else MMHA_EXIT_NOPERM; why: "" or why. */
+static int check_private(const char *option, const char *path,
+                         const struct stat *st, const char *why, char *err,
+                         size_t errlen)
+{
+    if ((st->st_mode & (S_IRGRP | S_IROTH)) != 0) {
+        snprintf(err, errlen,
+                 "%s %s: %sreadable by group or others (mode %04o); chmod "
+                 "600 it",
+                 option, path, why, (unsigned int)(st->st_mode & 07777));
+        return MMHA_EXIT_NOPERM;
+    }
+    return 0;
+}
+
+int mmha_optfile_check(const char *option, const char *path, char *err,
+                       size_t errlen)
+{
+    struct stat st;
+    int rc = check_owner(option, path, &st, err, errlen);
+
+    return rc != 0 ? rc : check_private(option, path, &st, "", err, errlen);
+}
+
+bool mmha_optfile_secret(const char *key, const char *value)
+{
+    return value != NULL && value[0] != '\0' && strstr(key, "pass") != NULL;
+}
+
 struct reader {
     const char *option;
     const char *group;
+    enum mmha_optfile_rule rule;
     mmha_optfile_cb on_option;
     void *ctx;
     char *err;
     size_t errlen;
 };
+
+/* One file being read: whether it holds a secret. */
+struct file_read {
+    struct reader *r;
+    bool secret;
+};
+
+static void relay_option(void *ctx, const char *key, const char *value)
+{
+    struct file_read *f = ctx;
+
+    if (mmha_optfile_secret(key, value)) {
+        f->secret = true;
+    }
+    if (f->r->on_option != NULL) {
+        f->r->on_option(f->r->ctx, key, value);
+    }
+}
+
+/* The rule's check before reading: 0 or an exit code with r->err. */
+static int check_before(struct reader *r, const char *path, struct stat *st)
+{
+    int rc = check_owner(r->option, path, st, r->err, r->errlen);
+
+    if (rc != 0) {
+        return rc;
+    }
+    if (r->rule == MMHA_OPTFILE_PRIVATE) {
+        return check_private(r->option, path, st, "", r->err, r->errlen);
+    }
+    if ((st->st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+        snprintf(r->err, r->errlen,
+                 "%s %s: writable by group or others (mode %04o); chmod "
+                 "go-w it",
+                 r->option, path, (unsigned int)(st->st_mode & 07777));
+        return MMHA_EXIT_NOPERM;
+    }
+    return 0;
+}
 
 static int read_file(struct reader *r, const char *path, unsigned int depth);
 
@@ -256,15 +318,17 @@ static int on_include(void *ctx, const char *kind, const char *path,
 
 static int read_file(struct reader *r, const char *path, unsigned int depth)
 {
-    struct mmha_optparse p = {r->group, r->on_option, r->ctx, on_include,
+    struct file_read one = {r, false};
+    struct mmha_optparse p = {r->group, relay_option, &one,   on_include,
                               r,        depth,        r->err, r->errlen};
+    struct stat st;
     char *text = NULL;
     char why[512] = "";
     size_t n = 0;
-    FILE *f;
+    FILE *f = NULL;
     int rc;
 
-    rc = mmha_optfile_check(r->option, path, r->err, r->errlen);
+    rc = check_before(r, path, &st);
     if (rc != 0) {
         return rc;
     }
@@ -294,6 +358,11 @@ static int read_file(struct reader *r, const char *path, unsigned int depth)
             snprintf(r->err, r->errlen, "%s %s: %s", r->option, path, why);
         }
     }
+    if (rc == 0 && one.secret) {
+        /* A SHARED file may be readable by all only without a secret. */
+        rc = check_private(r->option, path, &st, "holds a password and is ",
+                           r->err, r->errlen);
+    }
 done:
     if (f != NULL) {
         fclose(f);
@@ -302,13 +371,22 @@ done:
     return rc;
 }
 
+int mmha_optfile_read_rule(const char *option, const char *path,
+                           const char *group, enum mmha_optfile_rule rule,
+                           mmha_optfile_cb on_option, void *ctx, char *err,
+                           size_t errlen)
+{
+    struct reader r = {option, group, rule, on_option, ctx, err, errlen};
+
+    return read_file(&r, path, 0);
+}
+
 int mmha_optfile_read(const char *option, const char *path, const char *group,
                       mmha_optfile_cb on_option, void *ctx, char *err,
                       size_t errlen)
 {
-    struct reader r = {option, group, on_option, ctx, err, errlen};
-
-    return read_file(&r, path, 0);
+    return mmha_optfile_read_rule(option, path, group, MMHA_OPTFILE_PRIVATE,
+                                  on_option, ctx, err, errlen);
 }
 
 struct one_key {

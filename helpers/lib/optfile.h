@@ -15,7 +15,8 @@
  *     started with a backslash);
  *   - !include FILE reads FILE; !includedir DIR reads DIR/my.cnf when it
  *     exists; at most 64 levels deep.
- * Every file read must pass mmha_optfile_check.
+ * Every file read, and every file it includes, passes the check of its
+ * rule (enum mmha_optfile_rule).
  */
 #ifndef MMHA_OPTFILE_H
 #define MMHA_OPTFILE_H
@@ -24,6 +25,21 @@
 #include <stddef.h>
 
 enum { MMHA_OPTFILE_DEPTH_MAX = 64 };
+
+/*
+ * How a file is checked before its options count (symlinks followed): it
+ * exists and is a regular file, owned by the user running the helper or by
+ * root (else MMHA_EXIT_NOINPUT or MMHA_EXIT_NOPERM), and
+ *   PRIVATE  (--defaults-file and the like) not readable by group or others;
+ *   SHARED   (the default files, --defaults-extra-file) not writable by
+ *            group or others, and not readable by them when it holds a
+ *            secret (mmha_optfile_secret) in a group read.
+ * What a file includes is checked by the same rule.
+ */
+enum mmha_optfile_rule {
+    MMHA_OPTFILE_PRIVATE,
+    MMHA_OPTFILE_SHARED,
+};
 
 /* One option: key with '_' read as '-', value NULL for a bare key. */
 typedef void (*mmha_optfile_cb)(void *ctx, const char *key, const char *value);
@@ -65,11 +81,25 @@ int mmha_optfile_check(const char *option, const char *path, char *err,
 
 /*
  * Check and read path (and what it includes): every option of the groups
- * to on_option. 0 or an exit code with err (66, 77, 78).
+ * to on_option (NULL: none). 0 or an exit code with err (66, 77, 78). The
+ * PRIVATE rule.
  */
 int mmha_optfile_read(const char *option, const char *path, const char *group,
                       mmha_optfile_cb on_option, void *ctx, char *err,
                       size_t errlen);
+
+/* mmha_optfile_read with the rule given. */
+int mmha_optfile_read_rule(const char *option, const char *path,
+                           const char *group, enum mmha_optfile_rule rule,
+                           mmha_optfile_cb on_option, void *ctx, char *err,
+                           size_t errlen);
+
+/*
+ * Whether an option holds a secret: a non-empty value of a key containing
+ * "pass" (password, ssl-passphrase, ...). Never printed, and a SHARED
+ * file that holds one must be private.
+ */
+bool mmha_optfile_secret(const char *key, const char *value);
 
 /*
  * The value of key in path's [client] groups (and group), as the client

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "defaults.h"
 #include "log.h"
 #include "optfile.h"
 #include "version.h"
@@ -168,12 +169,17 @@ void mmha_common_help(FILE *f)
 {
     static const struct mmha_help common[] = {
         {"--check-args", "check the command line, exit 0; connect nowhere"},
-        {"--defaults-file FILE", "option file with user, password, host"},
+        {"--defaults-extra-file FILE",
+         "read FILE too, after /etc, before ~/.my.cnf"},
+        {"--defaults-file FILE", "read FILE only (user, password; mode 0600)"},
         {"--defaults-group G", "option group read besides [client]"},
         {"--format human|shell|json", "output format (default human)"},
         {"--help", "this text"},
         {"--host HOST", "server host (overrides the option file)"},
+        {"--no-defaults", "read no option file (so no password)"},
         {"--port PORT", "server port, 1 to 65535"},
+        {"--print-defaults",
+         "print the files' options (password *****), exit 0"},
         {"--socket PATH", "server socket (overrides the option file)"},
         {"--syslog", "log to syslog too"},
         {"--timeout S", "bound in seconds, 0.001 to 86400 (e.g. 0.3)"},
@@ -191,6 +197,29 @@ static void ignore_option(void *ctx, const char *key, const char *value)
     (void)ctx;
     (void)key;
     (void)value;
+}
+
+int mmha_conn_files_ok(const struct mmha_common *c)
+{
+    char err[1024];
+    int rc =
+        mmha_defaults_read(&c->conn, ignore_option, NULL, err, sizeof(err));
+
+    if (rc != 0) {
+        mmha_err("%s", err);
+    }
+    return rc;
+}
+
+int mmha_print_defaults(const char *tool, const struct mmha_common *c)
+{
+    char err[1024];
+    int rc = mmha_defaults_print(stdout, tool, &c->conn, err, sizeof(err));
+
+    if (rc != 0) {
+        mmha_err("%s", err);
+    }
+    return rc;
 }
 
 int mmha_option_file_ok(const char *option, const char *path, const char *group)
@@ -257,20 +286,93 @@ bool mmha_check_name(const char *opt, const char *s, enum mmha_name_kind kind)
     return true;
 }
 
+/* The option-file options, by name. */
+static const struct {
+    int opt;
+    const char *name;
+} FILE_OPTS[] = {
+    {MMHA_OPT_DEFAULTS_EXTRA_FILE, "--defaults-extra-file"},
+    {MMHA_OPT_DEFAULTS_FILE, "--defaults-file"},
+    {MMHA_OPT_DEFAULTS_GROUP, "--defaults-group"},
+    {MMHA_OPT_NO_DEFAULTS, "--no-defaults"},
+};
+
+/* Pairs of them that exclude one another. */
+static const int FILE_OPTS_EXCLUSIVE[][2] = {
+    {MMHA_OPT_DEFAULTS_FILE, MMHA_OPT_DEFAULTS_EXTRA_FILE},
+    {MMHA_OPT_DEFAULTS_FILE, MMHA_OPT_NO_DEFAULTS},
+    {MMHA_OPT_DEFAULTS_EXTRA_FILE, MMHA_OPT_NO_DEFAULTS},
+    {MMHA_OPT_DEFAULTS_GROUP, MMHA_OPT_NO_DEFAULTS},
+};
+
+static const char *file_opt_name(int opt)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(FILE_OPTS) / sizeof(FILE_OPTS[0]); i++) {
+        if (FILE_OPTS[i].opt == opt) {
+            return FILE_OPTS[i].name;
+        }
+    }
+    return "?";
+}
+
+static bool file_opt_given(const struct mmha_conn_opts *o, int opt)
+{
+    switch (opt) {
+    case MMHA_OPT_DEFAULTS_EXTRA_FILE: return o->extra_file != NULL;
+    case MMHA_OPT_DEFAULTS_FILE: return o->defaults_file != NULL;
+    case MMHA_OPT_DEFAULTS_GROUP: return o->group != NULL;
+    default: return o->no_defaults;
+    }
+}
+
+/*
+ * Whether option-file option opt may join those already given, whatever
+ * their order: false after one line naming opt and the other.
+ */
+static bool files_combine(const struct mmha_common *c, int opt)
+{
+    size_t i;
+
+    for (i = 0;
+         i < sizeof(FILE_OPTS_EXCLUSIVE) / sizeof(FILE_OPTS_EXCLUSIVE[0]);
+         i++) {
+        const int *pair = FILE_OPTS_EXCLUSIVE[i];
+        int other = pair[0] == opt ? pair[1] : pair[1] == opt ? pair[0] : 0;
+
+        if (other != 0 && file_opt_given(&c->conn, other)) {
+            mmha_err("%s: not with %s (see --help)", file_opt_name(opt),
+                     file_opt_name(other));
+            return false;
+        }
+    }
+    return true;
+}
+
 int mmha_common_option(struct mmha_common *c, int opt, const char *arg)
 {
     int64_t n;
 
     switch (opt) {
     case MMHA_OPT_CHECK_ARGS: c->check_args = true; return 1;
+    case MMHA_OPT_DEFAULTS_EXTRA_FILE:
+        if (!mmha_check_name("--defaults-extra-file", arg, MMHA_NAME_PATH) ||
+            !files_combine(c, opt)) {
+            return -1;
+        }
+        c->conn.extra_file = arg;
+        return 1;
     case MMHA_OPT_DEFAULTS_FILE:
-        if (!mmha_check_name("--defaults-file", arg, MMHA_NAME_PATH)) {
+        if (!mmha_check_name("--defaults-file", arg, MMHA_NAME_PATH) ||
+            !files_combine(c, opt)) {
             return -1;
         }
         c->conn.defaults_file = arg;
         return 1;
     case MMHA_OPT_DEFAULTS_GROUP:
-        if (!mmha_check_name("--defaults-group", arg, MMHA_NAME_WORD)) {
+        if (!mmha_check_name("--defaults-group", arg, MMHA_NAME_WORD) ||
+            !files_combine(c, opt)) {
             return -1;
         }
         c->conn.group = arg;
@@ -288,10 +390,16 @@ int mmha_common_option(struct mmha_common *c, int opt, const char *arg)
         }
         c->conn.host = arg;
         return 1;
+    case MMHA_OPT_NO_DEFAULTS:
+        if (!files_combine(c, opt)) {
+            return -1;
+        }
+        c->conn.no_defaults = true;
+        return 1;
     case MMHA_OPT_PASSWORD:
         /* A password in argv shows in ps(1) and shell history. */
         mmha_err("--password: not accepted on the command line; put it in "
-                 "an option file and pass --defaults-file");
+                 "an option file (mode 0600): ~/.my.cnf or --defaults-file");
         return -1;
     case MMHA_OPT_PORT:
         if (!mmha_parse_int("--port", arg, 1, 65535, &n)) {
@@ -299,6 +407,7 @@ int mmha_common_option(struct mmha_common *c, int opt, const char *arg)
         }
         c->conn.port = (unsigned int)n;
         return 1;
+    case MMHA_OPT_PRINT_DEFAULTS: c->print_defaults = true; return 1;
     case MMHA_OPT_SOCKET:
         if (!mmha_check_name("--socket", arg, MMHA_NAME_PATH)) {
             return -1;

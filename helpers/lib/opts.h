@@ -17,12 +17,15 @@
 /* Long-only option codes, above any character. */
 enum mmha_common_opt {
     MMHA_OPT_CHECK_ARGS = 0x1000,
+    MMHA_OPT_DEFAULTS_EXTRA_FILE,
     MMHA_OPT_DEFAULTS_FILE,
     MMHA_OPT_DEFAULTS_GROUP,
     MMHA_OPT_FORMAT,
     MMHA_OPT_HOST,
+    MMHA_OPT_NO_DEFAULTS,
     MMHA_OPT_PASSWORD,
     MMHA_OPT_PORT,
+    MMHA_OPT_PRINT_DEFAULTS,
     MMHA_OPT_SOCKET,
     MMHA_OPT_SYSLOG,
     MMHA_OPT_TIMEOUT,
@@ -34,13 +37,17 @@ enum mmha_common_opt {
 /* Put these first in a tool's struct option table. */
 #define MMHA_COMMON_LONGOPTS                                                   \
     {"check-args", no_argument, NULL, MMHA_OPT_CHECK_ARGS},                    \
+        {"defaults-extra-file", required_argument, NULL,                       \
+         MMHA_OPT_DEFAULTS_EXTRA_FILE},                                        \
         {"defaults-file", required_argument, NULL, MMHA_OPT_DEFAULTS_FILE},    \
         {"defaults-group", required_argument, NULL, MMHA_OPT_DEFAULTS_GROUP},  \
         {"format", required_argument, NULL, MMHA_OPT_FORMAT},                  \
         {"help", no_argument, NULL, 'H'},                                      \
         {"host", required_argument, NULL, MMHA_OPT_HOST},                      \
+        {"no-defaults", no_argument, NULL, MMHA_OPT_NO_DEFAULTS},              \
         {"password", optional_argument, NULL, MMHA_OPT_PASSWORD},              \
         {"port", required_argument, NULL, MMHA_OPT_PORT},                      \
+        {"print-defaults", no_argument, NULL, MMHA_OPT_PRINT_DEFAULTS},        \
         {"socket", required_argument, NULL, MMHA_OPT_SOCKET},                  \
         {"syslog", no_argument, NULL, MMHA_OPT_SYSLOG},                        \
         {"timeout", required_argument, NULL, MMHA_OPT_TIMEOUT},                \
@@ -57,8 +64,9 @@ struct mmha_common {
     int verbose;
     bool syslog;
     bool help;
-    bool version;    /* --version: print MMHA_VERSION, exit 0 */
-    bool check_args; /* --check-args: validate, exit 0, connect nowhere */
+    bool version;        /* --version: print MMHA_VERSION, exit 0 */
+    bool check_args;     /* --check-args: validate, exit 0, connect nowhere */
+    bool print_defaults; /* --print-defaults: print the files' options */
 };
 
 void mmha_common_defaults(struct mmha_common *c, int64_t timeout_ms);
@@ -86,7 +94,22 @@ void mmha_help_print(FILE *f, const char *title, const struct mmha_help *h);
 void mmha_common_help(FILE *f);
 
 /*
- * An option file named on the command line, before any connection: its
+ * The option files of the connection (defaults.h), before any: each
+ * checked by its rule and read. 0, or an exit code (66, 77, 78) after one
+ * line naming the file.
+ */
+int mmha_conn_files_ok(const struct mmha_common *c);
+
+/*
+ * --print-defaults: the options the connection would read from its files
+ * (defaults.h, mmha_defaults_print) on stdout. 0, or the exit code of
+ * mmha_conn_files_ok after its line. The caller exits then; it takes
+ * precedence over --check-args (both connect nowhere).
+ */
+int mmha_print_defaults(const char *tool, const struct mmha_common *c);
+
+/*
+ * Another option file named on the command line, before any connection: its
  * mode and owner (optfile.h, mmha_optfile_check) and its syntax, with
  * what it includes. NULL path: nothing to check. 0, or an exit code (66,
  * 77, 78) after one line naming the option.

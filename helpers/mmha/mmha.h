@@ -109,6 +109,16 @@ int view_read(struct view *v, const struct args *a,
  */
 struct view *view_new(const struct args *a, bool servers, int *rc);
 
+/*
+ * The option files of every connection: the resource's defaults_file
+ * unless --defaults-file or --no-defaults, then --defaults-extra-file.
+ */
+void view_files(const struct view *v, const struct args *a,
+                struct mmha_conn_opts *o);
+
+/* --print-defaults: what view_files reads (the CIB asked when needed). */
+int view_print_defaults(const struct args *a);
+
 /* Connection options for a node's server (host and port set). */
 void view_conn_opts(const struct view *v, const struct args *a,
                     const struct mmha_cl_node *n, struct mmha_conn_opts *o);

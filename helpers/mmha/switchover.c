@@ -137,16 +137,14 @@ static const struct mmha_cl_vip *writer_vip(const struct mmha_cl *cl)
 static bool writes_through(const struct view *v, const struct args *a,
                            const char *ip, unsigned long server_id)
 {
-    struct mmha_conn_opts o = a->common.conn;
+    struct mmha_conn_opts o;
     struct mmha_deadline d;
     struct mmha_conn c = {0};
     struct mmha_row r;
     char err[MSG_MAX];
     bool ok = false;
 
-    if (o.defaults_file == NULL) {
-        o.defaults_file = v->cl.defaults_file;
-    }
+    view_files(v, a, &o);
     o.host = ip;
     o.port = v->cl.port;
     o.socket = NULL;

@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "defaults.h"
 #include "exitcode.h"
 #include "heartbeat.h"
 #include "log.h"
@@ -290,15 +291,39 @@ static void node_address(const struct mmha_cl *cl, const struct mmha_cl_node *n,
     }
 }
 
+void view_files(const struct view *v, const struct args *a,
+                struct mmha_conn_opts *o)
+{
+    *o = a->common.conn;
+    if (o->defaults_file == NULL && !o->no_defaults) {
+        o->defaults_file = v->cl.defaults_file;
+    }
+}
+
+int view_print_defaults(const struct args *a)
+{
+    struct args b = *a;
+    struct view *v = NULL;
+    int rc = MMHA_EXIT_OK;
+
+    if (a->common.conn.defaults_file == NULL && !a->common.conn.no_defaults) {
+        v = view_new(a, false, &rc);
+        if (v == NULL) {
+            return rc;
+        }
+        view_files(v, a, &b.common.conn);
+    }
+    rc = mmha_print_defaults(TOOL, &b.common);
+    view_free(v);
+    return rc;
+}
+
 void view_conn_opts(const struct view *v, const struct args *a,
                     const struct mmha_cl_node *n, struct mmha_conn_opts *o)
 {
     size_t i = (size_t)(n - v->cl.node);
 
-    *o = a->common.conn;
-    if (o->defaults_file == NULL) {
-        o->defaults_file = v->cl.defaults_file;
-    }
+    view_files(v, a, o);
     o->host = v->srv[i].host;
     o->port = v->srv[i].port;
     o->socket = NULL;
@@ -450,6 +475,14 @@ int view_read(struct view *v, const struct args *a,
     }
     mmha_cl_parse_bans(&v->cl, c[1].buf, c[1].len, err, errlen);
     if (servers) {
+        struct mmha_conn_opts o;
+
+        /* Every file the connections read, checked once per view. */
+        view_files(v, a, &o);
+        rc = mmha_defaults_read(&o, NULL, NULL, err, errlen);
+        if (rc != 0) {
+            goto done;
+        }
         ask_servers(v, a, d);
     }
     guard_read(v);
