@@ -103,7 +103,8 @@ struct guard {
     uint32_t nodeid;
     uint32_t pid;
     enum mmha_quorum quorum;
-    int64_t cut_us; /* when the node was cut off, 0 while it is not */
+    int64_t cut_us;       /* when the node was cut off, 0 while it is not */
+    int64_t left_wall_ms; /* wall clock of the last member leaving, 0 none */
     struct guard_links links;
     struct mmha_members members;
     /* this node's server */
@@ -329,6 +330,7 @@ static void write_status(struct guard *g)
     mmha_out_int(&o, "link_needed", g->links.count.needed);
     mmha_out_int(&o, "fences", g->fences);
     mmha_out_str(&o, "last_fence", g->last_fence[0] ? g->last_fence : NULL);
+    mmha_out_int(&o, "left_ms", (long long)g->left_wall_ms);
     mmha_out_list_begin(&o, "members");
     for (i = 0; i < g->members.n; i++) {
         const struct mmha_member *m = &g->members.m[i];
@@ -501,6 +503,10 @@ static void on_confchg(cpg_handle_t h, const struct cpg_name *group,
         pids[i] = members[i].pid;
     }
     mmha_members_set(&g->members, nodes, pids, i);
+    /* A promotion elsewhere times its grace from this (mysql-mm). */
+    if (nleft > 0) {
+        g->left_wall_ms = mmha_wall_us() / 1000;
+    }
     for (i = 0; i < nleft; i++) {
         mmha_notice("member %" PRIu32 "/%" PRIu32 " left (reason %" PRIu32
                     "), %zu remain",

@@ -56,7 +56,14 @@ mm_promote_step() {
         echo "note ${_ps_d#promote }"
         ;;
     stop-receiving) echo "note $(mm_stop_receiving "$_ps_w" "$_ps_last")" ;;
-    grace) mm_promote_grace "$(mmha_kv_get "$3" T0_MS)" "$2" ;;
+    grace)
+        mm_promote_grace "$(mmha_kv_get "$3" T0_MS)" "$2"
+        # Why a promotion without fencing did not wait: in its log line.
+        case "$2" in
+        "0 fencing on" | "0 no previous writer elsewhere" | "0 "*" demoted cleanly") ;;
+        "0 "*) echo "note ; no grace: ${2#0 }" ;;
+        esac
+        ;;
     commit)
         _ps_o=$(mm_promote_commit "$2" "$(mmha_kv_get "$3" HISTORY)" \
             "$(mmha_kv_get "$3" PREV_EPOCH)" "$_ps_w") || return 1

@@ -131,7 +131,10 @@ mmha_decide_demote() {
 # mmha_decide_promote OBSERVATION: STATUS, READ_ONLY, BEAT_RUNNING,
 # PREV_EPOCH, WRITER (the previous writer's record), HISTORY, STONITH (1:
 # the cluster fences), MY_NODE, GRACE_MS (promote_grace), WRITER_VIP (1:
-# set).  Each step's inputs are in the observation; what a step learns
+# set); without fencing, what Pacemaker shows of the previous writer's
+# node (PREV_IN_CCM, PREV_CRMD, PREV_LAST_OP, PREV_LAST_RC), LOST_AGE_MS
+# (this node's mmha-guard saw a member leave that long ago), LINK_RULE
+# (that guard's) and CONSENSUS_MS (corosync's).  Each step's inputs are in the observation; what a step learns
 # (the catch-up's verdict, the tail received, the record written) goes
 # into the operation's notes for the last ones.
 mmha_decide_promote() {
@@ -160,7 +163,9 @@ mmha_decide_promote() {
     echo "do stop-receiving"
     echo "do grace $(mmha_decide_grace "${O_STONITH:-1}" "$_dp_prev" \
         "${O_MY_NODE:-}" "$(mmha_decide_last_role "${O_HISTORY:-}")" \
-        "${O_GRACE_MS:-0}")"
+        "${O_GRACE_MS:-0}" "$(mmha_decide_prev_seen "${O_PREV_IN_CCM:-}" \
+        "${O_PREV_CRMD:-}" "${O_PREV_LAST_OP:-}" "${O_PREV_LAST_RC:-}")" \
+        "${O_LOST_AGE_MS:-}" "${O_CONSENSUS_MS:-}" "${O_LINK_RULE:-}")"
     echo "must commit $_dp_e || 1"
     [ "${O_WRITER_VIP:-0}" = 1 ] && echo "do tickle"
     echo "do log-promoted $_dp_e"

@@ -35,6 +35,9 @@ MMHA_SOURCE_RETRY_S=30
 # Seconds the records that no role change reads wait after a promotion
 # (mm_promoted_records: off the writer address's path).
 MMHA_RECORDS_DELAY_S=0.5
+# A membership change this old (ms) is not the one that removed the
+# previous writer: the promotion's grace falls back to promote_grace.
+MMHA_GRACE_LOST_MAX_MS=30000
 # Role changes kept in the history record (mmha_decide_history).
 MMHA_HISTORY_MAX=20
 # Lag that costs one step (ms); unknown lag counts as this many steps.
@@ -404,13 +407,28 @@ mmha_decide_clean_demote() {
 }
 
 # mmha_decide_grace STONITH PREV_WRITER MY_NODE LAST_ROLE_RECORD GRACE_MS
-#   STONITH  1 = the cluster fences, 0 = stonith-enabled=false
+#                   [PREV_SEEN LOST_AGE_MS CONSENSUS_MS LINK_RULE]
+#   STONITH      1 = the cluster fences, 0 = stonith-enabled=false
+#   PREV_SEEN    what Pacemaker shows of the previous writer's node now
+#                (mmha_decide_prev_seen): "down OP RC" (a member whose
+#                instance Pacemaker stopped or demoted), "lost" (out of
+#                the membership), anything else unknown
+#   LOST_AGE_MS  how long ago this node's mmha-guard saw a member leave
+#   CONSENSUS_MS corosync's consensus timeout
+#   LINK_RULE    "on": the guards act on knet link loss (3+ nodes, no
+#                two_node); otherwise on the membership change itself
 # Prints "MS REASON": how long a promotion waits before the server becomes
 # writable.  Without fencing, a previous writer on another node that did
 # not demote cleanly may still be writable behind a partition; its
-# mmha-guard makes it read-only within moments of losing quorum, so the
-# new writer gives it GRACE_MS.  With fencing Pacemaker promotes only
-# after the fence succeeded: no wait.
+# mmha-guard makes it read-only within token + 500 ms of its last contact
+# with the others when its link rule is on, else within 500 ms of its own
+# membership change, which both sides see at once (docs/mmha-guard.8).
+# So: no wait when Pacemaker itself stopped or demoted that instance on a
+# node still in the membership; when the node left, the wait ends at that
+# bound - with the link rule, the membership changed token + consensus
+# after the last contact, so 500 - consensus ms after the change; without
+# it, 500 ms after the change; with nothing known, GRACE_MS.  With fencing
+# Pacemaker promotes only after the fence succeeded: no wait.
 mmha_decide_grace() {
     if [ "$1" = 1 ]; then
         echo "0 fencing on"
@@ -419,8 +437,55 @@ mmha_decide_grace() {
     elif mmha_decide_clean_demote "$2" "$4"; then
         echo "0 $2 demoted cleanly"
     else
+        case "${6:-}" in
+        down*)
+            echo "0 fencing off, $2 did not demote cleanly, but Pacemaker ${6#down } its instance on a node still in the membership"
+            return 0
+            ;;
+        lost)
+            if mmha_is_uint "${7:-}" && [ "$7" -le "$MMHA_GRACE_LOST_MAX_MS" ]; then
+                _dg_c=${8:-0}
+                mmha_is_uint "$_dg_c" || _dg_c=0
+                _dg_why="token + 500 ms after its last contact, consensus $_dg_c ms"
+                if [ "${9:-}" != on ]; then
+                    _dg_c=0
+                    _dg_why="500 ms after the membership change"
+                fi
+                _dg_w=$((500 - _dg_c - $7))
+                [ "$_dg_w" -gt 0 ] || _dg_w=0
+                echo "$_dg_w fencing off and $2 left the membership $7 ms ago: its mmha-guard's bound ($_dg_why)"
+                return 0
+            fi
+            ;;
+        esac
         echo "${5:-0} fencing off and $2 did not demote cleanly"
     fi
+}
+
+# mmha_decide_prev_seen IN_CCM CRMD LAST_OP LAST_RC: what Pacemaker shows
+# of the previous writer's node (its node_state and its instance's last
+# operation): "down stopped|demoted|..." for a member whose instance is
+# known not to be the writer, "lost" for a node out of the membership,
+# "unknown" otherwise.  in_ccm and crmd are "true"/"online" or, in newer
+# Pacemaker, the time they became so.
+mmha_decide_prev_seen() {
+    case "$1" in
+    '') echo unknown ;;
+    false) echo lost ;;
+    *)
+        if [ "$2" = offline ] || [ -z "$2" ]; then
+            echo unknown
+            return 0
+        fi
+        case "$3:$4" in
+        stop:0) echo "down stopped" ;;
+        demote:0) echo "down demoted" ;;
+        start:0 | monitor:0) echo "down started it as a reader" ;;
+        monitor:7) echo "down found it not running" ;;
+        *) echo unknown ;;
+        esac
+        ;;
+    esac
 }
 
 # mmha_decide_errant NOW RECORDED

@@ -660,6 +660,47 @@ mm_promote_observe() {
         _po_val=$(mmha_conf_get "mmha-$(mmha_rsc)-${_po_k#*:}") || _po_val=
         printf '%s=%s\n' "${_po_k%%:*}" "$_po_val"
     done
+    [ "$_po_s" = 0 ] || return 0
+    _po_pn=$(mmha_record_field "$(mmha_conf_get "mmha-$(mmha_rsc)-writer")" \
+        node) || _po_pn=
+    [ -n "$_po_pn" ] && [ "$_po_pn" != "$(mmha_node)" ] &&
+        mm_prev_observe "$_po_pn" "$2"
+    return 0
+}
+
+# mm_prev_observe NODE NOW_MS: without fencing, what the promotion's grace
+# decides on: NODE's membership and its instance's last operation as
+# Pacemaker records them, when this node's mmha-guard last saw a member
+# leave (its status file), and corosync's consensus timeout.
+mm_prev_observe() {
+    _pv_x=$(cibadmin -Q --xpath "//node_state[@uname='$1']" 2>/dev/null)
+    _pv_s=$(printf '%s\n' "$_pv_x" | grep -m 1 '<node_state ')
+    _pv_o=$(printf '%s\n' "$_pv_x" |
+        grep -m 1 "<lrm_rsc_op [^>]*id=\"$(mmha_rsc)_last_0\"")
+    for _pv_k in PREV_IN_CCM:in_ccm PREV_CRMD:crmd; do
+        printf '%s=%s\n' "${_pv_k%%:*}" "$(mm_xml_attr "$_pv_s" "${_pv_k#*:}")"
+    done
+    printf 'PREV_LAST_OP=%s\nPREV_LAST_RC=%s\n' \
+        "$(mm_xml_attr "$_pv_o" operation)" "$(mm_xml_attr "$_pv_o" rc-code)"
+    _pv_l='' _pv_r=''
+    for _pv_f in "${HA_RSCTMP:-/run/resource-agents}"/mmha-guard-*.status; do
+        [ -r "$_pv_f" ] || continue
+        _pv_v=$(sed -n 's/^LEFT_MS=//p' "$_pv_f")
+        mmha_is_uint "$_pv_v" && [ "$_pv_v" -gt 0 ] || continue
+        if [ -z "$_pv_l" ] || [ "$_pv_v" -gt "$_pv_l" ]; then
+            _pv_l=$_pv_v
+            _pv_r=$(sed -n 's/^LINK_RULE=//p' "$_pv_f")
+        fi
+    done
+    [ -n "$_pv_l" ] && printf 'LOST_AGE_MS=%s\nLINK_RULE=%s\n' \
+        "$(($2 - _pv_l))" "$_pv_r"
+    _pv_c=$(corosync-cmapctl -g runtime.config.totem.consensus 2>/dev/null)
+    echo "CONSENSUS_MS=${_pv_c##* }"
+}
+
+# mm_xml_attr ELEMENT_LINE NAME: an attribute's value in one line of XML.
+mm_xml_attr() {
+    printf '%s\n' "$1" | sed -n "s/.* $2=\"\([^\"]*\)\".*/\1/p"
 }
 
 # mm_notify_observe: a notification's variables, and whether this node

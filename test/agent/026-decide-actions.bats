@@ -239,3 +239,67 @@ MY_NODE=n2
 PROMOTE=n2"
     assert_output "exit 0"
 }
+
+@test "grace without fencing: none when Pacemaker stopped or demoted the old writer on a member node (kill -9, failed monitor, standby)" {
+    run -0 mmha_decide_prev_seen true online stop 0
+    assert_output "down stopped"
+    run -0 mmha_decide_prev_seen true online demote 0
+    assert_output "down demoted"
+    run -0 mmha_decide_prev_seen true online monitor 7
+    assert_output "down found it not running"
+    # Newer Pacemaker writes the time it became a member instead of "true".
+    run -0 mmha_decide_prev_seen 1733150000 1733150000 stop 0
+    assert_output "down stopped"
+    # Still promoted, or nothing recorded: not known to be down.
+    run -0 mmha_decide_prev_seen true online promote 0
+    assert_output unknown
+    run -0 mmha_decide_prev_seen true online "" ""
+    assert_output unknown
+    run -0 mmha_decide_prev_seen true offline stop 0
+    assert_output unknown
+    run -0 mmha_decide_prev_seen false offline promote 0
+    assert_output lost
+    run -0 mmha_decide_grace 0 n1 n2 "promote node=n1 epoch=1" 1000 "down stopped"
+    assert_output --regexp '^0 .*Pacemaker stopped its instance'
+}
+
+@test "grace without fencing: a lost node's wait ends at the guard's bound after the membership change" {
+    # Changed 100 ms ago, consensus 1200 ms: the old writer's guard made it
+    # read-only 700 ms before the change at the latest.
+    run -0 mmha_decide_grace 0 n1 n2 "promote node=n1 epoch=1" 1000 lost 100 1200 on
+    assert_output --regexp '^0 fencing off and n1 left the membership 100 ms ago'
+    # A short consensus leaves part of the bound to wait for.
+    run -0 mmha_decide_grace 0 n1 n2 "promote node=n1 epoch=1" 1000 lost 100 0 on
+    assert_output --regexp '^400 '
+    # Guards acting on the membership change (two_node): 500 ms after it.
+    run -0 mmha_decide_grace 0 n1 n2 "promote node=n1 epoch=1" 1000 lost 100 1200 two_node
+    assert_output --regexp '^400 .*500 ms after the membership change'
+    run -0 mmha_decide_grace 0 n1 n2 "promote node=n1 epoch=1" 1000 lost 700 1200 two_node
+    assert_output --regexp '^0 '
+    # No change seen lately (no guard here, or an old one): promote_grace.
+    run -0 mmha_decide_grace 0 n1 n2 "promote node=n1 epoch=1" 1000 lost 45000 1200
+    assert_output "1000 fencing off and n1 did not demote cleanly"
+    run -0 mmha_decide_grace 0 n1 n2 "promote node=n1 epoch=1" 1000 lost "" 1200
+    assert_output --regexp '^1000 '
+    # With fencing nothing of this is read.
+    run -0 mmha_decide_grace 1 n1 n2 "promote node=n1 epoch=1" 1000 lost "" ""
+    assert_output "0 fencing on"
+}
+
+@test "promote plan: the grace decided from what Pacemaker and the guard saw" {
+    run -0 mmha_decide_promote "$CAPTURE_RO
+STATUS=0
+WRITER=$W1
+HISTORY=promote $W1
+STONITH=0
+MY_NODE=n2
+GRACE_MS=1000
+PREV_IN_CCM=false
+PREV_CRMD=offline
+PREV_LAST_OP=promote
+PREV_LAST_RC=0
+LOST_AGE_MS=1800
+CONSENSUS_MS=1200
+LINK_RULE=on"
+    assert_line --regexp '^do grace 0 fencing off and n1 left the membership 1800 ms ago'
+}

@@ -120,3 +120,34 @@ crash() {
     run_agent 0 2 start
     agent_notify 2 post promote n1
 }
+
+# node_state i IN_CCM CRMD [OP RC]: node i's state in the CIB as Pacemaker
+# records it, with its instance's last operation when OP is given.
+node_state() {
+    local lrm=''
+    [ -n "${4:-}" ] && lrm="<lrm id=\"$1\"><lrm_resources><lrm_resource id=\"$AGENT_RSC\" type=\"mysql-mm\" class=\"ocf\" provider=\"mmha\"><lrm_rsc_op id=\"${AGENT_RSC}_last_0\" operation_key=\"${AGENT_RSC}_${4}_0\" operation=\"$4\" call-id=\"9\" rc-code=\"$5\" op-status=\"0\" interval=\"0\"/></lrm_resource></lrm_resources></lrm>"
+    cibadmin -M -o status -X "<node_state id=\"$1\" uname=\"n$1\" in_ccm=\"$2\" crmd=\"$3\">$lrm</node_state>"
+}
+
+@test "grace: none when Pacemaker stopped the old writer on a node still in the membership (kill -9)" {
+    crash 1
+    node_state 1 true online stop 0
+    promote_timed 2 OCF_RESKEY_promote_grace=3000
+    assert_equal "$GRACE_LOG" ""
+    [ "$PROMOTE_MS" -lt 3000 ] || fail "promote took $PROMOTE_MS ms"
+    run -0 grep 'promoted, epoch' "$(agent_dir)/agent.log"
+    assert_line --index -1 --partial "no grace: fencing off, n1 did not demote cleanly, but Pacemaker stopped its instance"
+    run_agent 0 1 start
+    agent_notify 1 post promote n2
+}
+
+@test "grace: the old writer's node out of the membership and no guard here: promote_grace" {
+    crash 2
+    node_state 2 false offline promote 0
+    promote_timed 1 OCF_RESKEY_promote_grace=2000
+    [ -n "$GRACE_LOG" ] || fail "no grace logged"
+    [ "$PROMOTE_MS" -ge 2000 ] || fail "promote took $PROMOTE_MS ms, grace 2000"
+    node_state 2 true online
+    run_agent 0 2 start
+    agent_notify 2 post promote n1
+}

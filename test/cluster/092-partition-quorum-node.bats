@@ -19,6 +19,14 @@ load ../lib/cluster-suite
     mm_partition_scenario 20
     echo "# fencing off, quorum node: $PART_OVERLAPS" >&3
     mm_partition_assert_errant
+    # The promotion waited no blind grace: the old writer's node had left
+    # the membership, and its guard's bound had passed by then.
+    local promoted
+    promoted=$(grep -h 'promoted, epoch' \
+        "$(_cluster_ndir "$PART_NEW")/log-pacemaker/pacemaker.log" | tail -n 1)
+    echo "# node$PART_NEW: ${promoted##*mysql-mm}" >&3
+    [[ "$promoted" == *"left the membership"* ]] ||
+        fail "node$PART_NEW's promotion: no grace decision from the membership: $promoted"
     [ "$PART_CUTOFF_ACKS" -gt 0 ] ||
         skip "the cut-off writer acknowledged no local write: nothing errant to report"
     local old=$PART_OLD new=$PART_NEW errant expect
