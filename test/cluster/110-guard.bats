@@ -439,7 +439,9 @@ guard_member_writable() {
     run -0 grep 'signal 15: leaving the group' "$GUARD_DIR/guard3.log"
     guard_clean 3
 
-    # A peer inside node3 that accepts and never answers.
+    # A peer inside node3 that accepts and never answers (its pid there
+    # first: $$ is the inner shell's, on purpose).
+    # shellcheck disable=SC2016
     cluster_exec 3 sh -c 'echo $$; exec "$1" silent' sh \
         "$MMHA_TOP/test/lib/fake-peer.py" >"$BATS_TEST_TMPDIR/peer" 3>&- &
     wait_until 10 "[ \"\$(wc -l <'$BATS_TEST_TMPDIR/peer')\" -ge 2 ]"

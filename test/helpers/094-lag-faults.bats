@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck disable=SC2154 # bats sets $output, $status
+# shellcheck disable=SC2030,SC2031 # PIDS: each test adds, its teardown reads
 # The resident modes of mmha-lag under faults: the beat daemon and check
 # --watch against a server stopped by SIGSTOP (SIGCONT after) and against
 # a peer that accepts and never answers. What mmha-lag(8) promises: every
