@@ -19,10 +19,7 @@ setup_file() {
 }
 
 teardown_file() {
-    local i
-    for i in 1 2; do
-        kill -CONT "$(bed_pid "$i")" 2>/dev/null || true
-    done
+    bed_cont_all
     bed_stop
 }
 
@@ -33,10 +30,7 @@ setup() {
 }
 
 teardown() {
-    local i
-    for i in 1 2; do
-        kill -CONT "$(bed_pid "$i")" 2>/dev/null || true
-    done
+    bed_cont_all
     if [ -n "$HELPER_PID" ]; then
         kill -TERM "$HELPER_PID" 2>/dev/null || true
         wait "$HELPER_PID" 2>/dev/null || true

@@ -22,10 +22,7 @@ setup_file() {
 }
 
 teardown_file() {
-    local i
-    for i in 1 2; do
-        kill -CONT "$(bed_pid "$i")" 2>/dev/null || true
-    done
+    bed_cont_all
     bed_stop
 }
 
@@ -35,14 +32,8 @@ setup() {
 }
 
 teardown() {
-    local pid i
-    for i in 1 2; do
-        kill -CONT "$(bed_pid "$i")" 2>/dev/null || true
-    done
-    for pid in "${PIDS[@]}"; do
-        kill -TERM "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    done
+    bed_cont_all
+    stop_pids "${PIDS[@]}"
 }
 
 # peer MODE: start test/lib/fake-peer.py; PEER_PORT.

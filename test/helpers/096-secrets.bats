@@ -30,11 +30,7 @@ setup() {
 }
 
 teardown() {
-    local pid
-    for pid in "${PIDS[@]}"; do
-        kill -TERM "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    done
+    stop_pids "${PIDS[@]}"
     bed_sql 1 "SET GLOBAL read_only=0" || true
 }
 

@@ -31,11 +31,7 @@ setup() {
 }
 
 teardown() {
-    local pid
-    for pid in "${PIDS[@]}"; do
-        kill -TERM "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    done
+    stop_pids "${PIDS[@]}"
 }
 
 # strict_json FIELD...: the JSON on stdin decoded as strict UTF-8 and
