@@ -5,10 +5,10 @@
 # when the server sends bytes that are not UTF-8.
 #
 # Where MariaDB 10.11 sends such bytes: a replica's Last_SQL_Error quotes
-# the failing statement as the source logged it, raw; a statement sent in
+# the failing statement as the source logged it, raw: a statement sent in
 # the binary character set with 0xff 0xfe in a comment comes back byte for
-# byte on a utf8mb4 connection (no conversion between a charset and
-# itself). information_schema.PROCESSLIST does not: its USER and INFO are
+# byte in SHOW SLAVE STATUS, on the helpers' utf8mb4 connection too.
+# information_schema.PROCESSLIST does not: its USER and INFO are
 # converted, an invalid byte becoming '?', from a latin1 or a binary client
 # alike, and CREATE USER refuses a name that is not UTF-8 (error 1300) -
 # the processlist case below checks the helper's output all the same.
