@@ -918,21 +918,28 @@ static void note_alive(struct ro *x, const struct kill_job *jobs, size_t n)
     free(there);
 }
 
-static bool same_place(const struct mmha_binlog_pos *a,
-                       const struct mmha_binlog_pos *b)
+/*
+ * Whether two reads of the position are at the same place: 1 yes, 0 no,
+ * -1 out of memory (the own parts of GTID sets of any size are compared
+ * whole, never a cut prefix).
+ */
+static int same_place(const struct mmha_binlog_pos *a,
+                      const struct mmha_binlog_pos *b)
 {
-    char oa[MMHA_GTID_MAX];
-    char ob[MMHA_GTID_MAX];
+    char *oa;
+    char *ob;
+    int same;
 
-    mmha_gtid_own_part(a->gtid_binlog, a->server_id, a->server_uuid, oa,
-                       sizeof(oa));
-    mmha_gtid_own_part(b->gtid_binlog, b->server_id, b->server_uuid, ob,
-                       sizeof(ob));
-    if (a->gtid_binlog[0] != '\0' || b->gtid_binlog[0] != '\0') {
-        /* Replicated events move file/pos: only our own writes count. */
-        return strcmp(oa, ob) == 0;
+    if (a->gtid_binlog[0] == '\0' && b->gtid_binlog[0] == '\0') {
+        return strcmp(a->file, b->file) == 0 && a->pos == b->pos ? 1 : 0;
     }
-    return strcmp(a->file, b->file) == 0 && a->pos == b->pos;
+    /* Replicated events move file/pos: only our own writes count. */
+    oa = mmha_gtid_own_part(a->gtid_binlog, a->server_id, a->server_uuid);
+    ob = mmha_gtid_own_part(b->gtid_binlog, b->server_id, b->server_uuid);
+    same = oa == NULL || ob == NULL ? -1 : strcmp(oa, ob) == 0 ? 1 : 0;
+    free(oa);
+    free(ob);
+    return same;
 }
 
 #define SWAP_POS(a, b)                                                         \
@@ -949,6 +956,7 @@ static int wait_still(struct ro *x)
     struct mmha_binlog_pos *cur = calloc(1, sizeof(*cur));
     int rc = MMHA_EXIT_DEADLINE;
     unsigned int e;
+    int same;
 
     if (prev == NULL || cur == NULL) {
         free(prev);
@@ -965,7 +973,14 @@ static int wait_still(struct ro *x)
         }
         mmha_deadline_sleep_ms(x->d, x->o->still_ms);
         e = mmha_binlog_pos_read(&x->w, cur);
-        if (e == 0 && same_place(prev, cur)) {
+        same = e == 0 ? same_place(prev, cur) : 0;
+        if (same < 0) {
+            snprintf(x->r->message, sizeof(x->r->message),
+                     "read_only=1 kept; out of memory comparing positions");
+            rc = MMHA_EXIT_OSERR;
+            break;
+        }
+        if (same == 1) {
             /* Moved, not copied: its GTID strings are on the heap. */
             mmha_binlog_pos_free(&x->r->pos);
             x->r->pos = *cur;

@@ -542,31 +542,30 @@ bool mmha_grantee_user(const char *grantee, char *user, size_t len)
     return *p == '\'' && p[1] == '@';
 }
 
-/* Append a GTID set entry to out (len bytes), comma-separated. */
-static void append(char *out, size_t len, const char *s, size_t n)
+/* Append a GTID set entry to out, comma-separated: out holds room for
+ * the whole set it is taken from, so nothing is ever cut. */
+static void append(char *out, size_t *used, const char *s, size_t n)
 {
-    size_t used = strlen(out);
-
-    if (used + n + 2 > len) {
-        return;
+    if (*used > 0) {
+        out[(*used)++] = ',';
     }
-    if (used > 0) {
-        out[used++] = ',';
-    }
-    memcpy(out + used, s, n);
-    out[used + n] = '\0';
+    memcpy(out + *used, s, n);
+    *used += n;
+    out[*used] = '\0';
 }
 
-void mmha_gtid_own_part(const char *set, unsigned long server_id,
-                        const char *server_uuid, char *out, size_t len)
+char *mmha_gtid_own_part(const char *set, unsigned long server_id,
+                         const char *server_uuid)
 {
     const char *p = set != NULL ? set : "";
     bool mysql = server_uuid != NULL && server_uuid[0] != '\0';
+    /* A part is never longer than the set: one allocation, no cut. */
+    char *out = calloc(1, strlen(p) + 1);
+    size_t used = 0;
 
-    if (len == 0) {
-        return;
+    if (out == NULL) {
+        return NULL;
     }
-    out[0] = '\0';
     while (*p != '\0') {
         const char *end = strchr(p, ',');
         size_t n;
@@ -583,7 +582,7 @@ void mmha_gtid_own_part(const char *set, unsigned long server_id,
 
             if (n > ul && strncasecmp(p, server_uuid, ul) == 0 &&
                 p[ul] == ':') {
-                append(out, len, p, n);
+                append(out, &used, p, n);
             }
         } else {
             const char *dash = memchr(p, '-', n);
@@ -593,7 +592,7 @@ void mmha_gtid_own_part(const char *set, unsigned long server_id,
             if (dash != NULL) {
                 sid = strtoul(dash + 1, &e, 10);
                 if (e != dash + 1 && *e == '-' && sid == server_id) {
-                    append(out, len, p, n);
+                    append(out, &used, p, n);
                 }
             }
         }
@@ -602,4 +601,5 @@ void mmha_gtid_own_part(const char *set, unsigned long server_id,
         }
         p = end + 1;
     }
+    return out;
 }

@@ -110,8 +110,10 @@ bool mmha_grantee_user(const char *grantee, char *user, size_t len);
  * The part of a GTID set this server wrote itself: MariaDB "d-s-n" entries
  * with s == server_id, MySQL "uuid:..." entries of server_uuid. Other
  * servers' transactions replicated into its binary log are left out.
+ * Returns a heap string (free it) holding the whole part, whatever the
+ * size of the set, or NULL when out of memory: never a cut part.
  */
-void mmha_gtid_own_part(const char *set, unsigned long server_id,
-                        const char *server_uuid, char *out, size_t len);
+char *mmha_gtid_own_part(const char *set, unsigned long server_id,
+                         const char *server_uuid);
 
 #endif

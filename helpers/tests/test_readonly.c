@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The pure rules of mmha-readonly: who is spared, who blocks, display. */
+#include <stdlib.h>
+
 #include "readonly.h"
 #include "sessions.h"
 #include "unit.h"
@@ -162,21 +164,61 @@ static void test_grantee(void)
     CHECK(!mmha_grantee_user("'abc'@'%'", u, 3), "too long refused");
 }
 
+/* own_is SET SID UUID WANT NAME: the own part of SET is WANT. */
+static void own_is(const char *set, unsigned long sid, const char *uuid,
+                   const char *want, const char *name)
+{
+    char *out = mmha_gtid_own_part(set, sid, uuid);
+
+    CHECK_STR(out, want, name);
+    free(out);
+}
+
 static void test_gtid_own(void)
 {
-    char out[256];
+    enum { DOMAINS = 400 };
+    char *set = calloc(DOMAINS, 64);
+    char *want = calloc(DOMAINS, 64);
+    char *out;
+    size_t ns = 0;
+    size_t nw = 0;
+    int d;
 
-    mmha_gtid_own_part("1-1-40,2-2-17", 1, "", out, sizeof(out));
-    CHECK_STR(out, "1-1-40", "MariaDB: own server's domain");
-    mmha_gtid_own_part("0-1-5, 0-2-9 ,3-1-2", 1, NULL, out, sizeof(out));
-    CHECK_STR(out, "0-1-5,3-1-2", "MariaDB: entries and blanks");
-    mmha_gtid_own_part("1-11-4", 1, "", out, sizeof(out));
-    CHECK_STR(out, "", "MariaDB: server 11 is not server 1");
-    mmha_gtid_own_part("aaaa-1:1-5,\nbbbb-2:1-9", 0, "BBBB-2", out,
-                       sizeof(out));
-    CHECK_STR(out, "bbbb-2:1-9", "MySQL: own uuid");
-    mmha_gtid_own_part("", 1, "", out, sizeof(out));
-    CHECK_STR(out, "", "empty set");
+    own_is("1-1-40,2-2-17", 1, "", "1-1-40", "MariaDB: own server's domain");
+    own_is("0-1-5, 0-2-9 ,3-1-2", 1, NULL, "0-1-5,3-1-2",
+           "MariaDB: entries and blanks");
+    own_is("1-11-4", 1, "", "", "MariaDB: server 11 is not server 1");
+    own_is("aaaa-1:1-5,\nbbbb-2:1-9", 0, "BBBB-2", "bbbb-2:1-9",
+           "MySQL: own uuid");
+    own_is("", 1, "", "", "empty set");
+    own_is(NULL, 1, "", "", "no set");
+    /* 400 domains of server 1 and 400 of server 2 interleaved: the own
+     * part is past the old 4 KB buffer and comes out whole. */
+    if (set == NULL || want == NULL) {
+        CHECK(false, "allocation");
+        free(set);
+        free(want);
+        return;
+    }
+    for (d = 0; d < DOMAINS; d++) {
+        ns += (size_t)sprintf(set + ns, "%s%d-1-%d,%d-2-7", d > 0 ? "," : "",
+                              1000000 + d, 100000 + d, 2000000 + d);
+        nw += (size_t)sprintf(want + nw, "%s%d-1-%d", d > 0 ? "," : "",
+                              1000000 + d, 100000 + d);
+    }
+    CHECK(nw > 4096, "own part of 400 domains is over 4 KB");
+    out = mmha_gtid_own_part(set, 1, "");
+    CHECK_STR(out, want, "400 domains: the whole own part, not cut");
+    CHECK(out != NULL && strstr(out, "1000399-1-100399") != NULL,
+          "400 domains: the last domain is there");
+    free(out);
+    /* The last domain moving is a change of the own part. */
+    out = mmha_gtid_own_part(set, 2, "");
+    CHECK(out != NULL && strlen(out) == (size_t)DOMAINS * 12 - 1,
+          "400 domains of the other server");
+    free(out);
+    free(set);
+    free(want);
 }
 
 static void test_defaults(void)

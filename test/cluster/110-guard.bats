@@ -91,12 +91,17 @@ guard_cnf() {
 }
 
 # guard_start i [node]: run the guard in cluster node `node` (default i)
-# for server i.
+# for server i; GUARD_CNF and GUARD_TIMEOUT, when set, replace its option
+# file and add a --timeout.
 guard_start() {
     local i=$1 n=${2:-$1}
+    local -a extra=()
+    if [ -n "${GUARD_TIMEOUT:-}" ]; then
+        extra=(--timeout "$GUARD_TIMEOUT")
+    fi
     rm -f "$GUARD_DIR/status$i"
     cluster_exec "$n" "$MMHA_GUARD_BUILD/mmha-guard" \
-        --defaults-file="$GUARD_DIR/guard$i.cnf" \
+        --defaults-file="${GUARD_CNF:-$GUARD_DIR/guard$i.cnf}" "${extra[@]}" \
         --epoch-file "$GUARD_DIR/epoch$i" --interval 0.2 \
         --pidfile "$GUARD_DIR/guard$i.pid" \
         --status-file "$GUARD_DIR/status$i" --format shell -v \
@@ -383,6 +388,92 @@ totem_ms() {
     guard_wait 3 30 QUORUM quorate
     guard_wait 3 10 MEMBERS_COUNT 3
     guard_clean 3
+}
+
+# guard_member_writable i NODEID: what guard i last heard node NODEID say
+# of its server (MEMBERS_n_WRITABLE).
+guard_member_writable() {
+    awk -F= -v id="$2" '
+        /^MEMBERS_[0-9]+_NODEID=/ { split($1, k, "_"); node[k[2]] = $2 }
+        /^MEMBERS_[0-9]+_WRITABLE=/ { split($1, k, "_"); w[k[2]] = $2 }
+        END { for (m in node) if (node[m] == id) print w[m] }' \
+        "$GUARD_DIR/status$1" 2>/dev/null
+}
+
+@test "MySQL SIGSTOPped, then a silent peer: each poll ends at --timeout 0.5, the guard stays in the group and answers SIGTERM" {
+    local t0 ms pid peer_pid port
+    guard_stop 3
+    guard_clean 3
+    GUARD_TIMEOUT=0.5 guard_start 3
+    guard_wait 3 10 WRITABLE no
+    pid=$(cat "$GUARD_DIR/guard3.pid")
+    t0=$(_mmha_now_ms)
+    kill -STOP "$(bed_pid 3)"
+    guard_wait 3 5 WRITABLE unknown
+    ms=$(($(_mmha_now_ms) - t0))
+    echo "# guard --timeout 0.5 --interval 0.2, server SIGSTOPped: WRITABLE=unknown after $ms ms" >&3
+    [ "$ms" -le 1500 ] || fail "WRITABLE=unknown only after $ms ms"
+    sleep 3
+    # Its polls are bounded: the main loop runs, its state still reaches
+    # the group.
+    run -0 cluster_exec 3 kill -0 "$pid"
+    run -0 guard_get 1 MEMBERS_COUNT
+    assert_output 3
+    run -0 guard_member_writable 1 3
+    assert_output unknown
+    kill -CONT "$(bed_pid 3)"
+    t0=$(_mmha_now_ms)
+    guard_wait 3 5 WRITABLE no
+    echo "# guard, server SIGCONT: WRITABLE=no after $(($(_mmha_now_ms) - t0)) ms" >&3
+    # SIGTERM while a poll waits on the stopped server: it leaves.
+    kill -STOP "$(bed_pid 3)"
+    sleep 0.3
+    t0=$(_mmha_now_ms)
+    cluster_exec 3 kill -TERM "$pid"
+    wait_until 5 "[ ! -e '$GUARD_DIR/guard3.pid' ]"
+    ms=$(($(_mmha_now_ms) - t0))
+    kill -CONT "$(bed_pid 3)"
+    echo "# guard, server stopped, SIGTERM: gone after $ms ms" >&3
+    [ "$ms" -le 1500 ] || fail "SIGTERM took $ms ms"
+    guard_wait 1 5 MEMBERS_COUNT 2
+    run -0 grep 'signal 15: leaving the group' "$GUARD_DIR/guard3.log"
+    guard_clean 3
+
+    # A peer inside node3 that accepts and never answers (its pid there
+    # first: $$ is the inner shell's, on purpose).
+    # shellcheck disable=SC2016
+    cluster_exec 3 sh -c 'echo $$; exec "$1" silent' sh \
+        "$MMHA_TOP/test/lib/fake-peer.py" >"$BATS_TEST_TMPDIR/peer" 3>&- &
+    wait_until 10 "[ \"\$(wc -l <'$BATS_TEST_TMPDIR/peer')\" -ge 2 ]"
+    peer_pid=$(sed -n 1p "$BATS_TEST_TMPDIR/peer")
+    port=$(sed -n 2p "$BATS_TEST_TMPDIR/peer")
+    (
+        umask 077
+        awk '/^\[/ { p = ($0 == "[client]") } p && /^(\[|user=|password=)/' \
+            "$(bed_cnf 3)" >"$GUARD_DIR/silent3.cnf"
+        printf 'host=127.0.0.1\nport=%s\n' "$port" >>"$GUARD_DIR/silent3.cnf"
+    )
+    GUARD_TIMEOUT=0.5 GUARD_CNF=$GUARD_DIR/silent3.cnf guard_start 3
+    guard_wait 3 5 WRITABLE unknown
+    guard_wait 1 10 MEMBERS_COUNT 3
+    sleep 2
+    pid=$(cat "$GUARD_DIR/guard3.pid")
+    run -0 cluster_exec 3 kill -0 "$pid"
+    run -0 guard_member_writable 1 3
+    assert_output unknown
+    run -0 grep -c "no answer within --timeout" "$GUARD_DIR/guard3.log"
+    t0=$(_mmha_now_ms)
+    cluster_exec 3 kill -TERM "$pid"
+    wait_until 5 "[ ! -e '$GUARD_DIR/guard3.pid' ]"
+    ms=$(($(_mmha_now_ms) - t0))
+    echo "# guard, silent peer, SIGTERM: gone after $ms ms" >&3
+    [ "$ms" -le 1500 ] || fail "SIGTERM took $ms ms"
+    cluster_exec 3 kill -TERM "$peer_pid"
+    guard_clean 3
+    # Back as before for what follows.
+    guard_start 3
+    guard_wait 3 10 WRITABLE no
+    guard_wait 1 10 MEMBERS_COUNT 3
 }
 
 @test "SIGTERM: the guard leaves the group, the others see it go" {

@@ -9,16 +9,7 @@
 # by the deadline or a signal does not keep running. Figures go to fd 3.
 
 load ../lib/bed
-
-# Allowed past --timeout, process start and exit included. The ASan/UBSan
-# build (helpers-san) starts 30-70 ms slower: it gets more room; the
-# figures of record come from the plain build.
-BOUND_MS=100
-SIGNAL_MS=200
-if [ "${MMHA_SANITIZED:-0}" = 1 ]; then
-    BOUND_MS=250
-    SIGNAL_MS=400
-fi
+load ../lib/deadline
 
 setup_file() {
     bed_start -n 2 -t mm -m gtid
@@ -28,10 +19,7 @@ setup_file() {
 }
 
 teardown_file() {
-    local i
-    for i in 1 2; do
-        kill -CONT "$(bed_pid "$i")" 2>/dev/null || true
-    done
+    bed_cont_all
     bed_stop
 }
 
@@ -42,10 +30,7 @@ setup() {
 }
 
 teardown() {
-    local i
-    for i in 1 2; do
-        kill -CONT "$(bed_pid "$i")" 2>/dev/null || true
-    done
+    bed_cont_all
     if [ -n "$HELPER_PID" ]; then
         kill -TERM "$HELPER_PID" 2>/dev/null || true
         wait "$HELPER_PID" 2>/dev/null || true
@@ -64,30 +49,6 @@ peer() {
     PEER_PID=$!
     wait_until 10 "[ -s '$f' ]"
     PEER_PORT=$(head -n 1 "$f")
-}
-
-# bounded WANT_STATUS TIMEOUT_S CMD...: run CMD (its --timeout is
-# TIMEOUT_S), assert the status and that it returned within TIMEOUT_S +
-# BOUND_MS; prints the figure. A time over the bound is measured once more
-# (both printed): other developers' runs share the two cores, and a load
-# spike can delay a process start by 100 ms and more (load average 13 seen).
-bounded() {
-    local want=$1 secs=$2 t0 ms bound try
-    shift 2
-    bound=$(awk -v s="$secs" -v b="$BOUND_MS" 'BEGIN { print int(s * 1000 + b) }')
-    for try in 1 2; do
-        t0=$(_mmha_now_ms)
-        run "$@"
-        ms=$(($(_mmha_now_ms) - t0))
-        echo "# ${*:1:2} --timeout $secs: status $status after $ms ms (bound $bound ms)$([ "$try" = 2 ] && echo ", second try")" >&3
-        if [ "$status" -ne "$want" ]; then
-            echo "$output"
-            fail "wanted status $want, got $status after $ms ms"
-        fi
-        [ "$ms" -gt "$bound" ] || return 0
-    done
-    echo "$output"
-    fail "wanted status $want within $bound ms, got $status after $ms ms (twice)"
 }
 
 # every helper that talks to a server, against HOST PORT (our admin

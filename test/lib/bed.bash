@@ -681,6 +681,18 @@ bed_kill() {
     _bed_wait_gone "$pid" 10
 }
 
+# bed_cont_all: SIGCONT to every server of the bed (a test may have
+# stopped one with SIGSTOP).
+bed_cont_all() {
+    local i pid
+    _bed_external && return 0
+    _bed_load || return 0
+    for ((i = 1; i <= BED_N; i++)); do
+        pid=$(bed_pid "$i") && kill -CONT "$pid" 2>/dev/null
+    done
+    return 0
+}
+
 # bed_stop_server i: clean shutdown (SIGTERM, bounded wait, then SIGKILL).
 bed_stop_server() {
     local pid

@@ -104,3 +104,13 @@ stop_pidfiles() {
         kill -TERM "$(cat "$f")" 2>/dev/null || true
     done
 }
+
+# stop_pids PID...: SIGTERM to each background process a test started (by
+# its $!), and reap it.
+stop_pids() {
+    local pid
+    for pid in "$@"; do
+        kill -TERM "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
+}
