@@ -41,9 +41,9 @@ mm_promote_grace() {
 }
 
 # mm_promote_step STEP ARGS OBSERVATION NOTES_FILE: a promotion's own
-# steps (mmha_decide_promote), run by mmha_act_step.  What they learn is
-# printed as "note TEXT" (the log line's parts), "record TEXT" (written)
-# and "report TEXT" (mmha-readonly --writable's) into the notes.
+# steps (mmha_decide_promote), run by mmha_act_step.  What they learn goes
+# into the notes file as "note TEXT" (the log line's parts), "record TEXT"
+# (written) and "report TEXT" (mmha-readonly --writable's).
 mm_promote_step() {
     _ps_w=$(mmha_kv_get "$3" WRITER)
     _ps_last=$(mmha_decide_last_role "$(mmha_kv_get "$3" HISTORY)")
@@ -53,15 +53,17 @@ mm_promote_step() {
             ocf_exit_reason "promotion refused: ${_ps_d#fail }"
             return 1
         }
-        echo "note ${_ps_d#promote }"
+        echo "note ${_ps_d#promote }" >>"$4"
         ;;
-    stop-receiving) echo "note $(mm_stop_receiving "$_ps_w" "$_ps_last")" ;;
+    stop-receiving)
+        echo "note $(mm_stop_receiving "$_ps_w" "$_ps_last")" >>"$4"
+        ;;
     grace)
         mm_promote_grace "$(mmha_kv_get "$3" T0_MS)" "$2"
         # Why a promotion without fencing did not wait: in its log line.
         case "$2" in
         "0 fencing on" | "0 no previous writer elsewhere" | "0 "*" demoted cleanly") ;;
-        "0 "*) echo "note ; no grace: ${2#0 }" ;;
+        "0 "*) echo "note ; no grace: ${2#0 }" >>"$4" ;;
         esac
         ;;
     commit)
@@ -69,7 +71,7 @@ mm_promote_step() {
             "$(mmha_kv_get "$3" PREV_EPOCH)" "$_ps_w") || return 1
         printf 'record %s\nreport %s\n' "${_ps_o%%
 *}" "${_ps_o#*
-}"
+}" >>"$4"
         ;;
     tickle) mmha_detach mm_clients_tickle ;;
     log-promoted)
@@ -180,7 +182,7 @@ mm_promote_commit() {
     fi
     # The history, the score and the writer's attributes nothing in the
     # role change reads: written after it, in parallel.
-    mmha_detach mm_promoted_records "$_pm_rec" "$2" >/dev/null
+    mmha_detach mm_promoted_records "$_pm_rec" "$2"
     # The helper's report on one line (no process: words re-joined).
     printf '%s\n' "$_pm_rec"
     # shellcheck disable=SC2086

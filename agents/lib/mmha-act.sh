@@ -16,8 +16,10 @@
 
 # mmha_detach CMD...: run CMD past the end of the operation (a grandchild
 # with no descriptor Pacemaker waits on; its log lines still go to the log
-# file), for what nothing in the role change waits on.  While it runs, a
-# marker file job.XXXXXX names it (mmha_jobs_running).
+# file), for what nothing in the role change waits on.  Never call it with
+# its output redirected (nor a function that calls it): dash keeps the
+# descriptor it saved for the redirection open in the job.  While it
+# runs, a marker file job.XXXXXX names it (agent tests wait for them).
 mmha_detach() {
     ( (mmha_job "$@") </dev/null >/dev/null 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &)
 }
@@ -304,10 +306,11 @@ mmha_hook() {
 # steps log their own failures; a "must" step that fails ends the plan
 # with its status; otherwise the "exit" line's status is returned (a
 # heartbeat that cannot run has the last word).  What steps learn for
-# later ones (notes, the record written) goes into the operation's notes
-# file.
-# The notes file is both the steps' output and what later steps read.
-# shellcheck disable=SC2094
+# later ones (notes, the record written) they append to the operation's
+# notes file.  A step's output is never redirected here: dash keeps the
+# redirected descriptor open in every subshell the step forks, and a
+# detached job would then hold Pacemaker's pipe (measured: a promotion
+# waited 0.7 s for its detached records that way).
 mmha_act_plan() {
     _ap_rc=0
     _ap_nf=$(mmha_state_file plan.notes)
@@ -315,11 +318,11 @@ mmha_act_plan() {
     while read -r _ap_n _ap_v; do
         case "$_ap_n" in
         '') ;;
-        do) mmha_act_step "$_ap_v" "$2" "$_ap_nf" </dev/null >>"$_ap_nf" ;;
+        do) mmha_act_step "$_ap_v" "$2" "$_ap_nf" </dev/null ;;
         must)
             _ap_s=0
-            mmha_act_step "${_ap_v%% || *}" "$2" "$_ap_nf" </dev/null \
-                >>"$_ap_nf" || _ap_s=$?
+            mmha_act_step "${_ap_v%% || *}" "$2" "$_ap_nf" </dev/null ||
+                _ap_s=$?
             [ "$_ap_s" = 0 ] && continue
             _ap_f=${_ap_v##* || }
             _ap_rc=${_ap_f%% *}
