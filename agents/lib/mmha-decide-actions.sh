@@ -110,14 +110,18 @@ mmha_decide_stop() {
 # the record is written with the final position mmha-readonly reports.
 mmha_decide_demote() {
     mmha_obs_read "$1"
-    if [ "${O_STATUS:-1}" != 0 ]; then
-        echo "exit ${O_STATUS:-1}"
-        return 0
-    fi
-    if [ "${O_READ_ONLY:-}" = 1 ]; then
+    case "${O_STATUS:-1}:${O_READ_ONLY:-}" in
+    0:1)
+        # Already read-only: only its heartbeat goes.
         printf 'do beat-stop\nexit 0\n'
         return 0
-    fi
+        ;;
+    0:*) ;;
+    *)
+        echo "exit ${O_STATUS:-1}"
+        return 0
+        ;;
+    esac
     echo "must hook pre-demote ${O_EPOCH:-} || 1 pre_demote_hook failed; demotion aborted"
     echo "do snapshot-start"
     echo "do beat-stop"
