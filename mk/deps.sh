@@ -12,7 +12,7 @@ mariadb-server mariadb-client
 pacemaker pacemaker-cli-utils corosync crmsh pcs resource-agents
 bats bats-assert bats-support
 shellcheck cppcheck clang-format libxml2-utils xsltproc
-iproute2 iputils-ping iputils-arping util-linux procps psmisc
+iproute2 iputils-ping iputils-arping util-linux procps psmisc nftables
 sysbench percona-toolkit python3-pymysql bc
 debhelper devscripts dpkg-dev fakeroot lintian man-db
 libxml2-dev jq curl prometheus prometheus-node-exporter

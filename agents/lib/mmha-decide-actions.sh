@@ -53,7 +53,7 @@ mmha_decide_start_server() {
 # mmha_decide_start_reader OBSERVATION: a start's second half, a reader
 # following the recorded writer.  CAPTURE_RC (mmha-binlog capture's exit),
 # the capture (READ_ONLY, SERVER_ID), WRITER (record), EPOCH_FILE (its
-# content), MY_NODE.
+# content), MY_NODE, REFUSE (1: writer_vip and writer_vip_refuse set).
 mmha_decide_start_reader() {
     mmha_obs_read "$1"
     if [ "${O_CAPTURE_RC:-1}" != 0 ]; then
@@ -73,6 +73,7 @@ mmha_decide_start_reader() {
         _sr_e=$(mmha_record_field "$O_WRITER" epoch) &&
             [ -n "$_sr_e" ] && echo "epoch-file $_sr_e"
     fi
+    [ "${O_REFUSE:-0}" = 1 ] && echo "do refuse"
     echo "score $(mmha_decide_score unpromoted "" 0 "" "" "${O_SERVER_ID:-0}")"
     echo "exit 0"
 }
@@ -135,7 +136,7 @@ mmha_decide_demote() {
 # mmha_decide_promote OBSERVATION: STATUS, READ_ONLY, BEAT_RUNNING,
 # PREV_EPOCH, WRITER (the previous writer's record), HISTORY, STONITH (1:
 # the cluster fences), MY_NODE, GRACE_MS (promote_grace), WRITER_VIP (1:
-# set); without fencing, what Pacemaker shows of the previous writer's
+# set), REFUSE (1: writer_vip_refuse too); without fencing, what Pacemaker shows of the previous writer's
 # node (PREV_IN_CCM, PREV_CRMD, PREV_LAST_OP, PREV_LAST_RC), LOST_AGE_MS
 # (this node's mmha-guard saw a member leave that long ago), LINK_RULE
 # (that guard's) and CONSENSUS_MS (corosync's).  Each step's inputs are in the observation; what a step learns
@@ -171,6 +172,9 @@ mmha_decide_promote() {
         "${O_PREV_CRMD:-}" "${O_PREV_LAST_OP:-}" "${O_PREV_LAST_RC:-}")" \
         "${O_LOST_AGE_MS:-}" "${O_CONSENSUS_MS:-}" "${O_LINK_RULE:-}")"
     echo "must commit $_dp_e || 1"
+    # This node's address leaves next: its refusal in place (again: a
+    # firewall reload may have flushed it).
+    [ "${O_REFUSE:-0}" = 1 ] && echo "do refuse"
     [ "${O_WRITER_VIP:-0}" = 1 ] && echo "do tickle"
     echo "do log-promoted $_dp_e"
     echo "do hook post-promote $_dp_e"

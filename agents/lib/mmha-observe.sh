@@ -625,8 +625,20 @@ mm_start_observe() {
     mmha_capture "$(mmha_deadline)" || _so_rc=$?
     [ "$_so_rc" = 0 ] && printf '%s\n' "$MMHA_CAPTURE"
     _so_w=$(mmha_cib_get writer) || _so_w=
-    printf 'CAPTURE_RC=%s\nWRITER=%s\nEPOCH_FILE=%s\nMY_NODE=%s\n' \
-        "$_so_rc" "$_so_w" "$(mmha_epoch_file_get)" "$(mmha_node)"
+    printf 'CAPTURE_RC=%s\nWRITER=%s\nEPOCH_FILE=%s\nMY_NODE=%s\nREFUSE=%s\n' \
+        "$_so_rc" "$_so_w" "$(mmha_epoch_file_get)" "$(mmha_node)" \
+        "$(mm_refuse_wanted)"
+}
+
+# mm_refuse_wanted: 1 when writer_vip is set and its connections are to
+# be refused while the address is elsewhere (writer_vip_refuse).
+mm_refuse_wanted() {
+    if [ -n "$OCF_RESKEY_writer_vip" ] &&
+        ocf_is_true "$OCF_RESKEY_writer_vip_refuse"; then
+        echo 1
+    else
+        echo 0
+    fi
 }
 
 # mm_demote_observe STATUS: mm_action_observe and, for a writer, its epoch:
@@ -654,8 +666,8 @@ mm_promote_observe() {
     mmha_stonith_enabled cached || _po_s=0
     _po_v=0
     [ -n "$OCF_RESKEY_writer_vip" ] && _po_v=1
-    printf 'T0_MS=%s\nSTONITH=%s\nGRACE_MS=%s\nWRITER_VIP=%s\n' "$2" \
-        "$_po_s" "$OCF_RESKEY_promote_grace" "$_po_v"
+    printf 'T0_MS=%s\nSTONITH=%s\nGRACE_MS=%s\nWRITER_VIP=%s\nREFUSE=%s\n' \
+        "$2" "$_po_s" "$OCF_RESKEY_promote_grace" "$_po_v" "$(mm_refuse_wanted)"
     for _po_k in PREV_EPOCH:epoch WRITER:writer HISTORY:history; do
         _po_val=$(mmha_conf_get "mmha-$(mmha_rsc)-${_po_k#*:}") || _po_val=
         printf '%s=%s\n' "${_po_k%%:*}" "$_po_val"

@@ -36,6 +36,7 @@ mm_validate_params() {
     fi
     mm_check_bool manage_mysqld "$OCF_RESKEY_manage_mysqld" &&
         mm_check_bool keep_clients "$OCF_RESKEY_keep_clients" &&
+        mm_check_bool writer_vip_refuse "$OCF_RESKEY_writer_vip_refuse" &&
         mm_check_bool check_errant "$OCF_RESKEY_check_errant" &&
         mm_check_choice replication_mode "$OCF_RESKEY_replication_mode" gtid filepos &&
         mm_check_choice catchup_policy "$OCF_RESKEY_catchup_policy" immediate wait &&

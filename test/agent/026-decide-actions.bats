@@ -172,6 +172,36 @@ WRITER_VIP=1"
     assert_line "must commit 7 || 1"
 }
 
+@test "writer_vip_refuse: a reader's start and each promotion install the refusal, nothing without it" {
+    run -0 mmha_decide_start_reader "$CAPTURE_RO
+CAPTURE_RC=0
+WRITER=$W1
+EPOCH_FILE=
+MY_NODE=n2
+REFUSE=1"
+    assert_line "do refuse"
+    run -0 mmha_decide_start_reader "$CAPTURE_RO
+CAPTURE_RC=0
+WRITER=$W1
+EPOCH_FILE=
+MY_NODE=n2
+REFUSE=0"
+    refute_line "do refuse"
+    run -0 mmha_decide_promote "$CAPTURE_RO
+STATUS=0
+BEAT_RUNNING=0
+PREV_EPOCH=6
+WRITER=$W1
+STONITH=1
+MY_NODE=n2
+GRACE_MS=1000
+WRITER_VIP=1
+REFUSE=1"
+    # After the server is writable, before the old writer's clients are
+    # reset: the refusal is in place before this node's address can leave.
+    assert_equal "$(steps "$output")" "must hook,must catchup,do stop-receiving,do grace,must commit,do refuse,do tickle,do log-promoted,do hook,exit 0"
+}
+
 @test "promote: kill -9 / partition without fencing - the grace; with fencing none" {
     obs="$CAPTURE_RO
 STATUS=0

@@ -556,6 +556,22 @@ mm_client_start() {
     wait_until 15 "grep -q ' ACK ' '$(_mm_dir)/logs/$name.log' 2>/dev/null"
 }
 
+# mm_probe_start NAME: test/lib/connect-probe against the writer address
+# (a new connection per attempt, 1 s connect timeout), one line per
+# attempt in $(mm_client_log NAME); started once an attempt succeeded.
+mm_probe_start() {
+    local log
+    log=$(mm_client_log "$1")
+    _mm_bg "$1" "" "$MM_PY" "$_mm_lib_dir/connect-probe" \
+        --defaults-file "$(_mm_dir)/app.cnf" --host "$(mm_vip writer)" \
+        --log "$log"
+    wait_until 10 "grep -q ' OK ' '$log'"
+}
+
+mm_probe_stop() {
+    _mm_kill_pidfile "$(_mm_dir)/logs/$1.pid"
+}
+
 # mm_bg_stop_all: stop every client and checker still running (a test's
 # teardown, after a failure).
 mm_bg_stop_all() {
