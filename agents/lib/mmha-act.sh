@@ -376,6 +376,8 @@ mmha_act_step() {
     ids) mm_ids_check ;;
     net-timeout) mm_net_timeout ;;
     refuse) mm_refuse_install ;;
+    # At a promotion: off the way to the writable server (nft ~20 ms).
+    refuse-detached) mmha_detach mm_refuse_install ;;
     readonly) mm_readonly ;;
     demote-readonly) mmha_act_demote_readonly ;;
     repoint)
@@ -407,6 +409,7 @@ mmha_act_hook() {
     pre-demote) _ah_p=$OCF_RESKEY_pre_demote_hook ;;
     post-demote) _ah_p=$OCF_RESKEY_post_demote_hook ;;
     esac
+    [ -n "$_ah_p" ] || return 0
     _ah_rec=$(sed -n 's/^record //p' "$3" 2>/dev/null)
     mmha_hook "$_ah_p" "$1" "$2" "$_ah_rec" && return 0
     case "$1" in

@@ -174,7 +174,7 @@ mmha_decide_promote() {
     echo "must commit $_dp_e || 1"
     # This node's address leaves next: its refusal in place (again: a
     # firewall reload may have flushed it).
-    [ "${O_REFUSE:-0}" = 1 ] && echo "do refuse"
+    [ "${O_REFUSE:-0}" = 1 ] && echo "do refuse-detached"
     [ "${O_WRITER_VIP:-0}" = 1 ] && echo "do tickle"
     echo "do log-promoted $_dp_e"
     echo "do hook post-promote $_dp_e"

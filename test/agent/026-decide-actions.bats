@@ -199,7 +199,7 @@ WRITER_VIP=1
 REFUSE=1"
     # After the server is writable, before the old writer's clients are
     # reset: the refusal is in place before this node's address can leave.
-    assert_equal "$(steps "$output")" "must hook,must catchup,do stop-receiving,do grace,must commit,do refuse,do tickle,do log-promoted,do hook,exit 0"
+    assert_equal "$(steps "$output")" "must hook,must catchup,do stop-receiving,do grace,must commit,do refuse-detached,do tickle,do log-promoted,do hook,exit 0"
 }
 
 @test "promote: kill -9 / partition without fencing - the grace; with fencing none" {
