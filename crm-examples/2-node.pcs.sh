@@ -72,7 +72,7 @@ pcs -f "$cib" constraint order promote ms-mysql "then" start vip-writer \
 for r in 1 2; do
     pcs -f "$cib" resource create "vip-reader$r" ocf:heartbeat:IPaddr2 \
         ip="192.0.2.1$r" cidr_netmask=24 op monitor interval=2s timeout=20s \
-        meta resource-stickiness=100
+        meta resource-stickiness=100 critical=false
     pcs -f "$cib" constraint location "vip-reader$r" rule \
         id="vip-reader$r-readable" score=-INFINITY \
         not_defined mmha-readable or mmha-readable ne 1

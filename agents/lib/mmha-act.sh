@@ -378,6 +378,7 @@ mmha_act_step() {
     refuse) mm_refuse_install ;;
     # At a promotion: off the way to the writable server (nft ~20 ms).
     refuse-detached) mmha_detach mm_refuse_install ;;
+    vip-clients) mmha_detach mm_vip_clients_publish ;;
     readonly) mm_readonly ;;
     demote-readonly) mmha_act_demote_readonly ;;
     repoint)
@@ -625,6 +626,24 @@ table inet $_ri_t {
 EOF
     ) || ocf_log warn "writer_vip_refuse: nft refused the table $_ri_t: $(printf %s "$_ri_err" | head -n 1)"
     return 0
+}
+
+# mm_vip_clients_publish: at a demotion, the TCP peers this node still
+# has on writer_vip at its port (every state: the sessions the demotion
+# killed wait in FIN-WAIT, their FIN unsendable once the address has
+# left) as this node's PREFIX-vip-clients, "IP:PORT ..." (1000 at most):
+# the new writer resets them (mm_clients_tickle), including a connection
+# opened after the readers' last note of the processlist.
+mm_vip_clients_publish() {
+    _vc=$(ss -Htn src "$OCF_RESKEY_writer_vip" \
+        "( sport = :$OCF_RESKEY_replication_port )" 2>/dev/null |
+        awk '{ print $5 }' | grep -Ex '[0-9]{1,3}(\.[0-9]{1,3}){3}:[0-9]{1,5}' |
+        sort -u | head -n 1000 | paste -sd' ' -)
+    if [ -n "$_vc" ]; then
+        mmha_attr_set vip-clients "$_vc"
+    else
+        mmha_attr_del vip-clients
+    fi
 }
 
 # mm_stop_replication: both replica threads stopped (10 s at most) before

@@ -127,6 +127,9 @@ mmha_decide_demote() {
     echo "do snapshot-start"
     echo "do beat-stop"
     echo "must demote-readonly || 1"
+    # The connections the address had here, for the new writer to reset:
+    # once the address has left, nothing this node sends them arrives.
+    [ "${O_WRITER_VIP:-0}" = 1 ] && echo "do vip-clients"
     echo "do record-demote ${O_EPOCH:-}"
     echo "score $(mmha_decide_score unpromoted "" 0 "" "" "${O_SERVER_ID:-0}")"
     echo "do hook post-demote ${O_EPOCH:-}"
@@ -175,7 +178,7 @@ mmha_decide_promote() {
     # This node's address leaves next: its refusal in place (again: a
     # firewall reload may have flushed it).
     [ "${O_REFUSE:-0}" = 1 ] && echo "do refuse-detached"
-    [ "${O_WRITER_VIP:-0}" = 1 ] && echo "do tickle"
+    [ "${O_WRITER_VIP:-0}" = 1 ] && echo "do tickle ${_dp_prev:--} $(mmha_record_field "${O_WRITER:-}" addr)"
     echo "do log-promoted $_dp_e"
     echo "do hook post-promote $_dp_e"
     echo "exit 0"

@@ -650,6 +650,9 @@ mm_demote_observe() {
     _do_e=$(mmha_epoch_file_get)
     mmha_is_uint "$_do_e" || _do_e=$(mmha_cib_get epoch) || _do_e=''
     echo "EPOCH=$_do_e"
+    _do_v=0
+    [ -n "$OCF_RESKEY_writer_vip" ] && _do_v=1
+    echo "WRITER_VIP=$_do_v"
 }
 
 # mm_promote_observe STATUS T0_MS: mm_action_observe, the heartbeat, and

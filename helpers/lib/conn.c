@@ -190,6 +190,15 @@ static int io_wait(my_socket fd, my_bool is_read, int timeout)
         if (rc > 0 && p[0].revents == 0) {
             continue; /* the stop pipe: the deadline has passed now */
         }
+        if (rc > 0 && bounded && !d.cleanup && mmha_deadline_left_us(&d) <= 0 &&
+            (p[0].revents & (POLLERR | POLLHUP)) != 0) {
+            /* A socket error noticed only once the deadline has passed
+             * (a cut link's failed retransmission): the deadline is what
+             * ended the call, as when poll timed out a moment earlier. */
+            bound_mark_cut((int)fd);
+            errno = ETIMEDOUT;
+            return 0;
+        }
         return rc;
     }
 }

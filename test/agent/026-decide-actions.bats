@@ -147,6 +147,31 @@ EPOCH=6"
     assert_line "do hook post-demote 6"
 }
 
+@test "writer_vip: the demotion publishes the address's peers, the promotion's reset reads them from the old writer" {
+    run -0 mmha_decide_demote "$CAPTURE_RW
+STATUS=0
+EPOCH=6
+WRITER_VIP=1"
+    # After read-only and the kills: the killed sessions' sockets are
+    # what the new writer must reset.
+    assert_equal "$(steps "$output")" "must hook,do snapshot-start,do beat-stop,must demote-readonly,do vip-clients,do record-demote,score,do hook,exit 0"
+    run -0 mmha_decide_demote "$CAPTURE_RW
+STATUS=0
+EPOCH=6
+WRITER_VIP=0"
+    refute_line "do vip-clients"
+    run -0 mmha_decide_promote "$CAPTURE_RO
+STATUS=0
+BEAT_RUNNING=0
+PREV_EPOCH=6
+WRITER=$W1
+STONITH=1
+MY_NODE=n2
+GRACE_MS=1000
+WRITER_VIP=1"
+    assert_line "do tickle n1 127.0.0.1:50423"
+}
+
 @test "demote: already read-only only stops the heartbeat; a stopped server reports its status" {
     run -0 mmha_decide_demote "$CAPTURE_RO
 STATUS=0"

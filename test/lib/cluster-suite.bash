@@ -33,4 +33,23 @@ setup() {
 
 teardown() {
     mm_bg_stop_all
+    mm_keep_failed_logs
+}
+
+# mm_keep_failed_logs: after a failed test, every node's Pacemaker log and
+# the clients' logs under MM_FAILED_LOGS (default /tmp/mmha-failed-logs),
+# in a folder named after the file and the test: the cluster and its logs
+# are gone once the file ends.
+mm_keep_failed_logs() {
+    local keep n
+    [ -z "${BATS_TEST_COMPLETED:-}" ] || return 0
+    [ -n "${CLUSTER_DIR:-}" ] && [ -d "$CLUSTER_DIR" ] || return 0
+    keep=${MM_FAILED_LOGS:-/tmp/mmha-failed-logs}/$(basename "$BATS_TEST_FILENAME" .bats)-$BATS_TEST_NUMBER
+    mkdir -p "$keep" || return 0
+    for n in "$CLUSTER_DIR"/nodes/node*; do
+        [ -d "$n/log-pacemaker" ] && cp -r "$n/log-pacemaker" "$keep/${n##*/}-log-pacemaker"
+    done
+    cp -r "$(_mm_dir)/logs" "$keep/clients" 2>/dev/null
+    echo "# logs kept in $keep" >&3
+    return 0
 }
