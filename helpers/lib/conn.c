@@ -352,13 +352,19 @@ int mmha_connect(struct mmha_conn *c, const struct mmha_conn_opts *o,
                        : mysql_error(c->my));
         mysql_close(c->my);
         c->my = NULL;
-        return b.cut ? MMHA_EXIT_DEADLINE : mmha_exit_for_errno(e);
+        return b.cut || mmha_deadline_passed(d) ? MMHA_EXIT_DEADLINE
+                                                : mmha_exit_for_errno(e);
     }
     bound_set(c->my, (int)mysql_get_socket(c->my), d);
     c->thread_id = mysql_thread_id(c->my);
     e = mmha_query_value(c, "SELECT VERSION()", version, sizeof(version), NULL);
     if (e != 0 || !mmha_version_parse(version, &c->version)) {
         rc = e != 0 ? mmha_exit_for_errno(e) : MMHA_EXIT_PROTOCOL;
+        /* The library's own read timeout (whole seconds from the read's
+         * start) may end a few ms after the deadline: the deadline's. */
+        if (e != 0 && mmha_deadline_passed(d)) {
+            rc = MMHA_EXIT_DEADLINE;
+        }
         if (rc == MMHA_EXIT_DEADLINE) {
             snprintf(err, errlen, "no answer within --timeout");
         } else if (rc == MMHA_EXIT_UNAVAILABLE) {
