@@ -246,8 +246,10 @@ mm_promoted_records() {
 # (ADDR: its record's, for the port); nothing when it published none.
 mm_clients_merge_demoted() {
     [ -n "$1" ] && [ "$1" != - ] && [ -n "${2:-}" ] || return 0
-    _cm=$(crm_attribute -N "$1" -n "$OCF_RESKEY_attribute_prefix-vip-clients" \
-        -l reboot -G -q 2>/dev/null) || return 0
+    _cm=$(attrd_updater -Q -N "$1" \
+        -n "$OCF_RESKEY_attribute_prefix-vip-clients" 2>/dev/null) || return 0
+    _cm=${_cm##*value=\"}
+    _cm=${_cm%%\"*}
     { cat "$3" 2>/dev/null
       printf '%s\n' $_cm | mmha_decide_tickles "$OCF_RESKEY_writer_vip" "${2##*:}"
     } | sort -u >"$3.merged" && mv -f "$3.merged" "$3"
@@ -262,6 +264,9 @@ mm_clients_merge_demoted() {
 # shellcheck disable=SC2317
 mm_clients_tickle() {
     _ct_f=$(mmha_state_file clients)
+    # The old writer's own list, published as it demoted (attrd).
+    mm_clients_merge_demoted "$1" "$2" "$_ct_f"
+    [ -s "$_ct_f" ] || return 0
     _ct_bin=${HA_BIN:-/usr/libexec/heartbeat}/tickle_tcp
     if [ ! -x "$_ct_bin" ]; then
         ocf_log warn "writer_vip: $_ct_bin (resource-agents) not found; clients of the old writer are not reset"
@@ -302,10 +307,6 @@ mm_clients_tickle() {
     # came before the first reset, on the clients' wait.
     _ct_i=0
     while [ "$_ct_i" -lt 15 ]; do
-        # The old writer's own list, published as it demoted (detached
-        # there: read again a little later too).
-        case $_ct_i in 0 | 5) mm_clients_merge_demoted "$1" "$2" "$_ct_f" ;; esac
-        [ -s "$_ct_f" ] || return 0
         "$_ct_bin" -n 1 <"$_ct_f" >/dev/null 2>&1 ||
             ocf_log warn "tickle_tcp failed; clients of the old writer wait for TCP"
         [ "$_ct_i" = 0 ] &&
