@@ -631,7 +631,8 @@ EOF
 # mm_vip_clients_publish: at a demotion, the TCP peers this node still
 # has on writer_vip at its port (every state: the sessions the demotion
 # killed wait in FIN-WAIT, their FIN unsendable once the address has
-# left) as this node's PREFIX-vip-clients, "IP:PORT ..." (1000 at most):
+# left) as this node's PREFIX-vip-clients, "IP:PORT ..." (1000 at most;
+# checked and deduplicated by mmha_decide_tickles where they are read):
 # the new writer resets them (mm_clients_tickle), including a connection
 # opened after the readers' last note of the processlist.  Through attrd
 # with a 5 s delay: the peers' attrd know it at once (attrd_updater -Q),
@@ -641,8 +642,7 @@ EOF
 mm_vip_clients_publish() {
     _vc=$(ss -Htn src "$OCF_RESKEY_writer_vip" \
         "( sport = :$OCF_RESKEY_replication_port )" 2>/dev/null |
-        awk '{ print $5 }' | grep -Ex '[0-9]{1,3}(\.[0-9]{1,3}){3}:[0-9]{1,5}' |
-        sort -u | head -n 1000 | paste -sd' ' -)
+        awk 'NR <= 1000 { print $5 }' | paste -sd' ' -)
     if [ -n "$_vc" ]; then
         attrd_updater -n "$OCF_RESKEY_attribute_prefix-vip-clients" \
             -U "$_vc" -d 5s >/dev/null 2>&1

@@ -625,20 +625,16 @@ mm_start_observe() {
     mmha_capture "$(mmha_deadline)" || _so_rc=$?
     [ "$_so_rc" = 0 ] && printf '%s\n' "$MMHA_CAPTURE"
     _so_w=$(mmha_cib_get writer) || _so_w=
+    _so_f=0
+    mm_refuse_wanted && _so_f=1
     printf 'CAPTURE_RC=%s\nWRITER=%s\nEPOCH_FILE=%s\nMY_NODE=%s\nREFUSE=%s\n' \
-        "$_so_rc" "$_so_w" "$(mmha_epoch_file_get)" "$(mmha_node)" \
-        "$(mm_refuse_wanted)"
+        "$_so_rc" "$_so_w" "$(mmha_epoch_file_get)" "$(mmha_node)" "$_so_f"
 }
 
-# mm_refuse_wanted: 1 when writer_vip is set and its connections are to
-# be refused while the address is elsewhere (writer_vip_refuse).
+# mm_refuse_wanted: writer_vip is set and its connections are to be
+# refused while the address is elsewhere (writer_vip_refuse).
 mm_refuse_wanted() {
-    if [ -n "$OCF_RESKEY_writer_vip" ] &&
-        ocf_is_true "$OCF_RESKEY_writer_vip_refuse"; then
-        echo 1
-    else
-        echo 0
-    fi
+    [ -n "$OCF_RESKEY_writer_vip" ] && ocf_is_true "$OCF_RESKEY_writer_vip_refuse"
 }
 
 # mm_demote_observe STATUS: mm_action_observe and, for a writer, its epoch:
@@ -668,10 +664,8 @@ mm_promote_observe() {
     _po_s=1
     mmha_stonith_enabled cached || _po_s=0
     _po_v=0 _po_f=0
-    if [ -n "$OCF_RESKEY_writer_vip" ]; then
-        _po_v=1
-        ocf_is_true "$OCF_RESKEY_writer_vip_refuse" && _po_f=1
-    fi
+    [ -n "$OCF_RESKEY_writer_vip" ] && _po_v=1
+    mm_refuse_wanted && _po_f=1
     printf 'T0_MS=%s\nSTONITH=%s\nGRACE_MS=%s\nWRITER_VIP=%s\nREFUSE=%s\n' \
         "$2" "$_po_s" "$OCF_RESKEY_promote_grace" "$_po_v" "$_po_f"
     # No process more than needed: each costs 1-3 ms before writable.

@@ -190,15 +190,6 @@ static int io_wait(my_socket fd, my_bool is_read, int timeout)
         if (rc > 0 && p[0].revents == 0) {
             continue; /* the stop pipe: the deadline has passed now */
         }
-        if (rc > 0 && bounded && !d.cleanup && mmha_deadline_left_us(&d) <= 0 &&
-            (p[0].revents & (POLLERR | POLLHUP)) != 0) {
-            /* A socket error noticed only once the deadline has passed
-             * (a cut link's failed retransmission): the deadline is what
-             * ended the call, as when poll timed out a moment earlier. */
-            bound_mark_cut((int)fd);
-            errno = ETIMEDOUT;
-            return 0;
-        }
         return rc;
     }
 }
@@ -342,6 +333,10 @@ int mmha_connect(struct mmha_conn *c, const struct mmha_conn_opts *o,
     }
     if (ok == NULL) {
         e = mysql_errno(c->my);
+        /* Past the deadline the failure is the deadline's, whatever the
+         * library saw: its own timeouts are whole seconds from the start
+         * of each read and may end a few ms later (as check_read). */
+        b.cut = b.cut || mmha_deadline_passed(d);
         snprintf(err, errlen, "cannot connect to %s: %s",
                  o->host != NULL     ? o->host
                  : o->socket != NULL ? o->socket
@@ -352,16 +347,14 @@ int mmha_connect(struct mmha_conn *c, const struct mmha_conn_opts *o,
                        : mysql_error(c->my));
         mysql_close(c->my);
         c->my = NULL;
-        return b.cut || mmha_deadline_passed(d) ? MMHA_EXIT_DEADLINE
-                                                : mmha_exit_for_errno(e);
+        return b.cut ? MMHA_EXIT_DEADLINE : mmha_exit_for_errno(e);
     }
     bound_set(c->my, (int)mysql_get_socket(c->my), d);
     c->thread_id = mysql_thread_id(c->my);
     e = mmha_query_value(c, "SELECT VERSION()", version, sizeof(version), NULL);
     if (e != 0 || !mmha_version_parse(version, &c->version)) {
         rc = e != 0 ? mmha_exit_for_errno(e) : MMHA_EXIT_PROTOCOL;
-        /* The library's own read timeout (whole seconds from the read's
-         * start) may end a few ms after the deadline: the deadline's. */
+        /* As above: a failure past the deadline is the deadline's. */
         if (e != 0 && mmha_deadline_passed(d)) {
             rc = MMHA_EXIT_DEADLINE;
         }

@@ -28,6 +28,17 @@ BINLOG_POS=80011
 GTID_BINLOG=1-1-120,2-2-53'
 W1='node=n1 epoch=6 addr=127.0.0.1:50423 file=mariadb-bin.000004 pos=66797 gtid=1-1-96,2-2-53 time=2026-12-02T14:44:42Z'
 
+# A reader's promotion with fencing on, the writer address set.
+PROMOTE_FENCED="$CAPTURE_RO
+STATUS=0
+BEAT_RUNNING=0
+PREV_EPOCH=6
+WRITER=$W1
+STONITH=1
+MY_NODE=n2
+GRACE_MS=1000
+WRITER_VIP=1"
+
 # steps PLAN: the plan's step names, one line ("do x", "must y", "exit 0").
 steps() {
     printf '%s\n' "$1" | awk '{ if ($1 == "do" || $1 == "must") print $1 " " $2; else if ($1 == "exit") print $1 " " $2; else print $1 }' |
@@ -160,15 +171,7 @@ STATUS=0
 EPOCH=6
 WRITER_VIP=0"
     refute_line "do vip-clients"
-    run -0 mmha_decide_promote "$CAPTURE_RO
-STATUS=0
-BEAT_RUNNING=0
-PREV_EPOCH=6
-WRITER=$W1
-STONITH=1
-MY_NODE=n2
-GRACE_MS=1000
-WRITER_VIP=1"
+    run -0 mmha_decide_promote "$PROMOTE_FENCED"
     assert_line "do tickle n1 127.0.0.1:50423"
 }
 
@@ -212,15 +215,7 @@ EPOCH_FILE=
 MY_NODE=n2
 REFUSE=0"
     refute_line "do refuse"
-    run -0 mmha_decide_promote "$CAPTURE_RO
-STATUS=0
-BEAT_RUNNING=0
-PREV_EPOCH=6
-WRITER=$W1
-STONITH=1
-MY_NODE=n2
-GRACE_MS=1000
-WRITER_VIP=1
+    run -0 mmha_decide_promote "$PROMOTE_FENCED
 REFUSE=1"
     # After the server is writable, before the old writer's clients are
     # reset: the refusal is in place before this node's address can leave.
