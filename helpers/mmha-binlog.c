@@ -2,7 +2,8 @@
 /*
  * mmha-binlog: capture a server's binary log and replica positions, wait
  * with a hard bound until a replica has applied a position, move a replica
- * to another source, and list errant transactions. See mmha-binlog(8).
+ * to another source, list errant transactions, and set the server's side
+ * of semi-synchronous replication. See mmha-binlog(8).
  *
  * This file reads the command line and runs one subcommand; each one lives
  * in its own file under mmha-binlog/.
@@ -24,10 +25,11 @@
 
 enum {
     DEFAULT_TIMEOUT_MS = 30000,
-    NET_TIMEOUT_MAX_S = 31536000, /* the servers' own maximum (a year) */
+    NET_TIMEOUT_MAX_S = 31536000,      /* the servers' own maximum (a year) */
+    SEMISYNC_TIMEOUT_MAX_MS = 3600000, /* an hour */
 };
 
-#define SUBCOMMANDS "capture, wait, repoint, errant, replica, clients"
+#define SUBCOMMANDS "capture, wait, repoint, errant, replica, clients, semisync"
 
 enum own_opt {
     OPT_AT = MMHA_OPT_FIRST_OWN,
@@ -41,6 +43,7 @@ enum own_opt {
     OPT_PROGRESS,
     OPT_REFERENCE,
     OPT_REPL_DEFAULTS_FILE,
+    OPT_SEMISYNC_TIMEOUT,
     OPT_SETTLE,
     OPT_TO,
 };
@@ -64,6 +67,8 @@ static void usage(FILE *f)
         {"--reference FILE|HOST:PORT", "errant: the server to compare with"},
         {"--repl-defaults-file FILE",
          "repoint, replica reconnect: replication account"},
+        {"--semisync-timeout MS",
+         "semisync source: commit wait for an ack, 1 to 3600000"},
         {"--settle MS", "repoint: threads up this long, 0 to 60000"},
         {"--to HOST:PORT", "repoint: the new source"},
         {NULL, NULL},
@@ -85,6 +90,9 @@ static void usage(FILE *f)
                "       " TOOL " replica reconnect --repl-defaults-file FILE"
                " [common options]\n"
                "       " TOOL " clients [common options]\n"
+               "       " TOOL " semisync source --semisync-timeout MS |"
+               " replica | off | status\n"
+               "                   [common options]\n"
                "common options: [--defaults-file FILE | --defaults-extra-file "
                "FILE |\n"
                "       --no-defaults] [--defaults-group G] [--print-defaults]\n"
@@ -110,6 +118,7 @@ static const struct option longopts[] = {
     {"progress", no_argument, NULL, OPT_PROGRESS},
     {"reference", required_argument, NULL, OPT_REFERENCE},
     {"repl-defaults-file", required_argument, NULL, OPT_REPL_DEFAULTS_FILE},
+    {"semisync-timeout", required_argument, NULL, OPT_SEMISYNC_TIMEOUT},
     {"settle", required_argument, NULL, OPT_SETTLE},
     {"to", required_argument, NULL, OPT_TO},
     {NULL, 0, NULL, 0},
@@ -153,6 +162,12 @@ static int own_option(struct args *a, int opt, int argc, char **argv)
         }
         a->repl_defaults = optarg;
         return 0;
+    case OPT_SEMISYNC_TIMEOUT:
+        if (!mmha_parse_int("--semisync-timeout", optarg, 1,
+                            SEMISYNC_TIMEOUT_MAX_MS, &a->semisync_timeout_ms)) {
+            return -1;
+        }
+        return 0;
     case OPT_SETTLE: {
         int64_t n;
 
@@ -168,28 +183,37 @@ static int own_option(struct args *a, int opt, int argc, char **argv)
     }
 }
 
-/* The action of replica and its SECONDS, from the words after options. */
-static bool replica_words(struct args *a, int argc, char **argv)
+/*
+ * The action of a subcommand that takes one (a word after the options):
+ * one of actions, which list spells for the messages.
+ */
+static bool action_word(struct args *a, int argc, char **argv,
+                        const char *const *actions, const char *list)
 {
-    static const char *const actions[] = {"stop", "start", "net-timeout",
-                                          "reconnect", NULL};
     size_t i;
 
     if (optind >= argc) {
-        mmha_err("replica needs an action: stop, start, net-timeout, "
-                 "reconnect");
+        mmha_err("%s needs an action: %s", a->cmd, list);
         return false;
     }
     a->action = argv[optind++];
     for (i = 0; actions[i] != NULL; i++) {
         if (strcmp(a->action, actions[i]) == 0) {
-            break;
+            return true;
         }
     }
-    if (actions[i] == NULL) {
-        mmha_err("replica: '%s' is not an action (stop, start, net-timeout, "
-                 "reconnect)",
-                 a->action);
+    mmha_err("%s: '%s' is not an action (%s)", a->cmd, a->action, list);
+    return false;
+}
+
+/* The action of replica and its SECONDS, from the words after options. */
+static bool replica_words(struct args *a, int argc, char **argv)
+{
+    static const char *const actions[] = {"stop", "start", "net-timeout",
+                                          "reconnect", NULL};
+
+    if (!action_word(a, argc, argv, actions,
+                     "stop, start, net-timeout, reconnect")) {
         return false;
     }
     if (strcmp(a->action, "net-timeout") == 0) {
@@ -216,6 +240,8 @@ static bool check_args(const struct args *a)
     bool is_repoint = strcmp(a->cmd, "repoint") == 0;
     bool is_errant = strcmp(a->cmd, "errant") == 0;
     bool is_replica = strcmp(a->cmd, "replica") == 0;
+    bool is_semisync_source =
+        strcmp(a->cmd, "semisync") == 0 && strcmp(a->action, "source") == 0;
     bool is_reconnect = is_replica && strcmp(a->action, "reconnect") == 0;
     bool is_stop_start = is_replica && (strcmp(a->action, "stop") == 0 ||
                                         strcmp(a->action, "start") == 0);
@@ -247,6 +273,14 @@ static bool check_args(const struct args *a)
     }
     if (!is_errant && a->reference != NULL) {
         mmha_err("--reference is for errant");
+        return false;
+    }
+    if (!is_semisync_source && a->semisync_timeout_ms != 0) {
+        mmha_err("--semisync-timeout is for semisync source");
+        return false;
+    }
+    if (is_semisync_source && a->semisync_timeout_ms == 0) {
+        mmha_err("semisync source needs --semisync-timeout MS");
         return false;
     }
     if (is_wait && targets != 1) {
@@ -298,8 +332,9 @@ static bool check_args(const struct args *a)
 
 static bool is_subcommand(const char *cmd)
 {
-    static const char *const cmds[] = {
-        "capture", "wait", "repoint", "errant", "replica", "clients", NULL};
+    static const char *const cmds[] = {"capture",  "wait",    "repoint",
+                                       "errant",   "replica", "clients",
+                                       "semisync", NULL};
     size_t i;
 
     for (i = 0; cmds[i] != NULL; i++) {
@@ -312,6 +347,8 @@ static bool is_subcommand(const char *cmd)
 
 static int parse_args(struct args *a, int argc, char **argv)
 {
+    static const char *const semisync_actions[] = {"source", "replica", "off",
+                                                   "status", NULL};
     int opt;
     int r;
 
@@ -368,6 +405,11 @@ static int parse_args(struct args *a, int argc, char **argv)
         return MMHA_EXIT_OK;
     }
     if (strcmp(a->cmd, "replica") == 0 && !replica_words(a, argc, argv)) {
+        return MMHA_EXIT_USAGE;
+    }
+    if (strcmp(a->cmd, "semisync") == 0 &&
+        !action_word(a, argc, argv, semisync_actions,
+                     "source, replica, off, status")) {
         return MMHA_EXIT_USAGE;
     }
     if (optind < argc) {
@@ -450,6 +492,8 @@ int main(int argc, char **argv)
         rc = cmd_replica(&a, &c, &d, &o);
     } else if (strcmp(a.cmd, "clients") == 0) {
         rc = cmd_clients(&a, &c, &o);
+    } else if (strcmp(a.cmd, "semisync") == 0) {
+        rc = cmd_semisync(&a, &c, &o);
     } else {
         rc = cmd_errant(&a, &c, &d, &o);
     }

@@ -184,14 +184,16 @@ mmha_start_io() {
 mmha_mysqld_start() {
     _log=$(mmha_state_file mysqld.log)
     _lp=$(mmha_state_file launch.pid)
-    # Word splitting of additional_parameters is intended, globbing not.
-    # shellcheck disable=SC2086
+    # Word splitting of additional_parameters and the semi-sync options is
+    # intended, globbing not.
+    # shellcheck disable=SC2086,SC2046
     (
         set -f
         setsid "$OCF_RESKEY_binary" --defaults-file="$OCF_RESKEY_config" \
             --datadir="$OCF_RESKEY_datadir" --pid-file="$OCF_RESKEY_pid" \
             --socket="$OCF_RESKEY_socket" --user="$OCF_RESKEY_user" \
-            --read-only=1 $OCF_RESKEY_additional_parameters \
+            --read-only=1 $(mm_semisync_start_options) \
+            $OCF_RESKEY_additional_parameters \
             </dev/null >>"$_log" 2>&1 &
         echo $! >"$_lp"
     ) 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-
@@ -212,6 +214,15 @@ mmha_mysqld_start() {
         _left=$((_left - 1))
         sleep 0.2
     done
+}
+
+# mm_semisync_start_options: with semisync=on, mysqld starts as a
+# semi-sync replica, and in the replica role where the server can
+# (MariaDB 10.6+, MDEV-21117): a crashed writer's binary log tail that no
+# reader acknowledged is truncated at recovery instead of committed.
+mm_semisync_start_options() {
+    [ "$OCF_RESKEY_semisync" = on ] || return 0
+    mmha_decide_start_semisync "$("$OCF_RESKEY_binary" --version 2>/dev/null)"
 }
 
 # mmha_mysqld_stop DEADLINE_S [PIDFILE]: SIGTERM (clean shutdown: InnoDB flushed,
@@ -331,6 +342,7 @@ mmha_act_plan() {
             break
             ;;
         log) ocf_log info "$_ap_v" ;;
+        warn) ocf_log warn "$_ap_v" ;;
         report) mmha_act_errant_report "$_ap_v" "$(mmha_kv_get "$2" WRITER)" ;;
         score) mmha_score_apply "$_ap_v" ;;
         beat) mmha_act_beat "$_ap_v" </dev/null || _ap_rc=$? ;;
@@ -380,6 +392,8 @@ mmha_act_step() {
     refuse-detached) mmha_detach mm_refuse_install ;;
     vip-clients) mmha_detach mm_vip_clients_publish ;;
     readonly) mm_readonly ;;
+    semisync) mm_semisync "$_st_a" ;;
+    semisync-detached) mmha_detach mm_semisync "$_st_a" ;;
     demote-readonly) mmha_act_demote_readonly ;;
     repoint)
         mm_repoint "$_st_a"
@@ -568,6 +582,21 @@ mm_readonly() {
     [ -s "$_err" ] && ocf_log info "mmha-readonly: $(tr '\n' ' ' <"$_err")"
     mmha_read_kv "$_out"
     return "$_rc"
+}
+
+# mm_semisync source|replica|off: this server's semi-synchronous side for
+# its role (mmha-binlog semisync: the dialect's names; a replica's IO
+# thread restarted when its side changed).  A failure is logged; the
+# monitor sees the settings and tries again.
+mm_semisync() {
+    _sm_t=''
+    [ "$1" = source ] && _sm_t="--semisync-timeout $OCF_RESKEY_semisync_timeout"
+    # shellcheck disable=SC2086 # the optional option, split on purpose
+    _sm_err=$(mmha_helper mmha-binlog semisync "$1" $_sm_t \
+        --timeout "$(mmha_short_timeout)" --format shell 2>&1 >/dev/null) && return 0
+    _sm_rc=$?
+    ocf_log warn "semi-sync not switched to $1 (mmha-binlog exit $_sm_rc): $(printf '%s\n' "$_sm_err" | tail -n 1)"
+    return "$_sm_rc"
 }
 
 # mm_ids_check: this server's server_id and auto_increment settings against

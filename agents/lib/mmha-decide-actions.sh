@@ -65,6 +65,13 @@ mmha_decide_start_reader() {
         echo "do beat-stop"
         echo "must readonly || 1 cannot make the server read-only"
     fi
+    # A semi-sync replica before its IO thread starts (an attached server;
+    # a managed one started as one).
+    if [ "${O_SEMISYNC:-off}" = on ] &&
+        { [ "${O_SEMISYNC_REPLICA_ENABLED:-}" = 0 ] ||
+            [ "${O_SEMISYNC_SOURCE_ENABLED:-}" = 1 ]; }; then
+        echo "do semisync replica"
+    fi
     [ -n "${O_WRITER:-}" ] && echo "do repoint $O_WRITER"
     # The epoch file is kept; recreated (after a reboot) when the cluster
     # records this node as the writer.
@@ -127,6 +134,9 @@ mmha_decide_demote() {
     echo "do snapshot-start"
     echo "do beat-stop"
     echo "must demote-readonly || 1"
+    # Read-only, it commits nothing more: the replica side for the new
+    # writer's stream (off the address's path; the re-point starts it).
+    [ "${O_SEMISYNC:-off}" = on ] && echo "do semisync-detached replica"
     # The connections the address had here, for the new writer to reset:
     # once the address has left, nothing this node sends them arrives.
     [ "${O_WRITER_VIP:-0}" = 1 ] && echo "do vip-clients"
@@ -174,6 +184,12 @@ mmha_decide_promote() {
         "${O_GRACE_MS:-0}" "$(mmha_decide_prev_seen "${O_PREV_IN_CCM:-}" \
         "${O_PREV_CRMD:-}" "${O_PREV_LAST_OP:-}" "${O_PREV_LAST_RC:-}")" \
         "${O_LOST_AGE_MS:-}" "${O_CONSENSUS_MS:-}" "${O_LINK_RULE:-}")"
+    if [ "${O_SEMISYNC:-off}" = on ]; then
+        # Semi-sync before the first write is accepted.
+        echo "do semisync source"
+        [ "${O_SEMISYNC_OLD:-}" = acking ] ||
+            echo "warn promoting a reader that was not acknowledging semi-sync (${O_SEMISYNC_OLD:-unknown}): writes the previous writer acknowledged may be missing"
+    fi
     echo "must commit $_dp_e || 1"
     # This node's address leaves next: its refusal in place (again: a
     # firewall reload may have flushed it).

@@ -22,6 +22,11 @@ MMHA_SCORE_READER_MAX=900
 MMHA_SCORE_READER_MIN=100
 MMHA_SCORE_STEP=10
 MMHA_SCORE_STOPPED_SQL=1
+# With semisync=on, a reader that does not acknowledge the writer's
+# stream scores this much less: any acknowledging reader less than 40 lag
+# steps behind is promoted before it (only it can hold every write the
+# writer acknowledged).
+MMHA_SCORE_NOACK=400
 # How long a promotion after a clean demotion lets the IO thread receive
 # the old writer's final position (ms).
 MMHA_TAIL_WAIT_MS=1000
@@ -134,6 +139,7 @@ mmha_record_field() {
 # score: this node must not be promoted).
 mmha_decide_score() {
     _role=$1 _sql=$2 _errno=${3:-0} _errant=$4 _lag=$5 _sid=${6:-0}
+    _noack=${7:-0}
     if [ "$_role" = promoted ]; then
         echo "$MMHA_SCORE_PROMOTED writer"
         return 0
@@ -158,12 +164,100 @@ mmha_decide_score() {
         _why="lag unknown"
     fi
     _score=$((MMHA_SCORE_READER_MAX - _steps * MMHA_SCORE_STEP))
+    if [ "$_noack" = 1 ]; then
+        _score=$((_score - MMHA_SCORE_NOACK))
+        _why="$_why, not acknowledging semi-sync"
+    fi
     if [ "$_score" -lt "$MMHA_SCORE_READER_MIN" ]; then
         _score=$MMHA_SCORE_READER_MIN
     fi
     mmha_is_uint "$_sid" || _sid=0
     _score=$((_score - _sid % 10))
     echo "$_score reader, $_why"
+}
+
+# mmha_decide_semisync ROLE WANT SOURCE_ENABLED SOURCE_ACTIVE
+#                      REPLICA_ENABLED REPLICA_ACTIVE IO OLD NO_TX TIMEOUTS
+#   ROLE     writer | reader
+#   WANT     the semisync parameter: on | off
+#   SOURCE_* REPLICA_*  mmha-binlog capture's 0|1 ("" when the server
+#            has no semi-sync), IO the replica's IO thread (yes | no |
+#            connecting), OLD the node's semisync attribute as it was,
+#            NO_TX the writer's transactions committed unacknowledged,
+#            TIMEOUTS "SET WANTED": the writer's wait and semisync_timeout.
+# Prints a monitor's semi-sync lines: "do semisync source|replica|off"
+# when the server's settings are not its role's (a reload, an operator,
+# a mysqld restarted outside the agent), then the attribute "semisync
+# VALUE": active | degraded on the writer, acking | not-acking on a
+# reader, unavailable on a server without semi-sync, "-" when turned
+# off; and a
+# "warn" line when the state turns bad.  A reader whose IO thread is
+# reconnecting keeps its value: it acknowledged up to the loss of its
+# source, which is what a promotion after that loss needs to know.
+mmha_decide_semisync() {
+    _ss_se=$3 _ss_sa=$4 _ss_re=$5 _ss_ra=$6 _ss_io=$7 _ss_old=$8
+    if [ "$2" != on ]; then
+        # Only where it was on: no attribute query at every monitor.
+        if [ "$_ss_se" = 1 ] || [ "$_ss_re" = 1 ]; then
+            printf 'do semisync off\nsemisync -\n'
+        fi
+        return 0
+    fi
+    if [ -z "$_ss_se" ]; then
+        [ "$_ss_old" = unavailable ] ||
+            echo "warn semisync=on, but this server has no semi-synchronous replication (MySQL: load its semisync plugins)"
+        echo "semisync unavailable"
+        return 0
+    fi
+    if [ "$1" = writer ]; then
+        _ss_t=${10:-}
+        if [ "$_ss_se" != 1 ] || [ "$_ss_re" = 1 ] ||
+            [ "${_ss_t% *}" != "${_ss_t#* }" ]; then
+            echo "do semisync source"
+        fi
+        _ss_v=degraded
+        [ "$_ss_se" = 1 ] && [ "$_ss_sa" = 1 ] && _ss_v=active
+        [ "$_ss_v" = degraded ] && [ "$_ss_old" != degraded ] &&
+            echo "warn semi-sync degraded: no reader acknowledges; the writer commits asynchronously (${9:-0} transactions unacknowledged so far)"
+        echo "semisync $_ss_v"
+        return 0
+    fi
+    if [ "$_ss_re" != 1 ] || [ "$_ss_se" = 1 ]; then
+        echo "do semisync replica"
+    fi
+    case "$_ss_io:$_ss_old" in
+    connecting:?*) _ss_v=$_ss_old ;;
+    yes:*)
+        _ss_v=not-acking
+        [ "$_ss_re" = 1 ] && [ "$_ss_ra" = 1 ] && _ss_v=acking
+        ;;
+    *) _ss_v=not-acking ;;
+    esac
+    [ "$_ss_v" = not-acking ] && [ "$_ss_old" = acking ] &&
+        echo "warn semi-sync: this reader no longer acknowledges the writer's stream (IO thread $_ss_io)"
+    echo "semisync $_ss_v"
+}
+
+# mmha_decide_start_semisync VERSION_LINE: mysqld's start options for
+# semisync=on, from its --version line: MariaDB 10.3+ has semi-sync built
+# in, 10.6+ also --init-rpl-role (a crashed writer started in the replica
+# role truncates the transactions it had not committed, MDEV-21117);
+# MySQL's plugins come from its config.
+mmha_decide_start_semisync() {
+    case "$1" in
+    *MariaDB*) ;;
+    *) return 0 ;;
+    esac
+    _sv=$(printf '%s\n' "$1" | sed -n 's/.*Ver \([0-9]*\)\.\([0-9]*\)\..*/\1 \2/p')
+    _sv_ma=${_sv% *} _sv_mi=${_sv#* }
+    mmha_is_uint "$_sv_ma" && mmha_is_uint "$_sv_mi" || return 0
+    _sv=$((_sv_ma * 1000 + _sv_mi))
+    [ "$_sv" -ge 10003 ] || return 0
+    printf '%s' --rpl-semi-sync-slave-enabled=1
+    if [ "$_sv" -ge 10006 ]; then
+        printf ' %s' --init-rpl-role=SLAVE
+    fi
+    echo
 }
 
 # mmha_decide_reader_health CONFIGURED IO_STATE SQL_RUNNING SQL_ERRNO
@@ -802,8 +896,17 @@ mmha_decide_reader_monitor() {
     _rm_flags=$(printf '%s\n' "$_rm_attrs" | sed -n 's/^score //p')
     _rm_s=$_rm_sql
     [ "$_rm_conf" = 1 ] || _rm_s=''
+    _rm_ss=$(mmha_decide_semisync reader "${O_SEMISYNC:-off}" \
+        "${O_SEMISYNC_SOURCE_ENABLED:-}" "${O_SEMISYNC_SOURCE_ACTIVE:-}" \
+        "${O_SEMISYNC_REPLICA_ENABLED:-}" "${O_SEMISYNC_REPLICA_ACTIVE:-}" \
+        "$_rm_io" "${O_SEMISYNC_OLD:-}")
+    [ -n "$_rm_ss" ] && printf '%s\n' "$_rm_ss"
+    _rm_na=0
+    case "$_rm_ss" in
+    *"semisync not-acking"* | *"semisync unavailable"*) _rm_na=1 ;;
+    esac
     echo "score $(mmha_decide_score unpromoted "$_rm_s" "$_rm_serr" \
-        "${_rm_flags% *}" "${_rm_flags#* }" "$_rm_sid")"
+        "${_rm_flags% *}" "${_rm_flags#* }" "$_rm_sid" "$_rm_na")"
     _rm_h=$(mmha_decide_reader_health "$_rm_conf" "$_rm_io" "$_rm_sql" \
         "$_rm_serr" "$_rm_ierr" "$_rm_else")
     case "$_rm_h" in
@@ -869,6 +972,11 @@ mmha_decide_writer_monitor() {
         esac
     fi
     printf 'readable 1\nlag-ms 0\npeer -\n'
+    mmha_decide_semisync writer "${O_SEMISYNC:-off}" \
+        "${O_SEMISYNC_SOURCE_ENABLED:-}" "${O_SEMISYNC_SOURCE_ACTIVE:-}" \
+        "${O_SEMISYNC_REPLICA_ENABLED:-}" "${O_SEMISYNC_REPLICA_ACTIVE:-}" \
+        "" "${O_SEMISYNC_OLD:-}" "${O_SEMISYNC_SOURCE_NO_TX:-0}" \
+        "${O_SEMISYNC_SOURCE_TIMEOUT_MS:-} ${O_SEMISYNC_TIMEOUT:-}"
     if [ "$(mmha_record_field "$_wm_w" node)" = "$_wm_node" ]; then
         _wm_e=$(mmha_record_field "$_wm_w" epoch) &&
             [ -n "$_wm_e" ] && echo "epoch-file $_wm_e"

@@ -557,6 +557,17 @@ mm_reader_observe() {
     [ "$_ro_conf" = 1 ] && _ro_lag=$(mm_lag_observe)
     printf 'ERRANT_NOW=%s\nERRANT_OLD=%s\nLAG_MS=%s\nREADABLE=%s\n' \
         "$_ro_now" "$_ro_old" "${_ro_lag% *}" "${_ro_lag#* }"
+    mm_semisync_observe
+}
+
+# mm_semisync_observe: the semisync parameter and, when on, the node's
+# semisync attribute as it is (what a monitor's change is judged from).
+mm_semisync_observe() {
+    echo "SEMISYNC=$OCF_RESKEY_semisync"
+    [ "$OCF_RESKEY_semisync" = on ] || return 0
+    _sso=$(mmha_attr_get semisync) || _sso=
+    printf 'SEMISYNC_OLD=%s\nSEMISYNC_TIMEOUT=%s\n' "$_sso" \
+        "$OCF_RESKEY_semisync_timeout"
 }
 
 # mm_writer_observe: after a capture, what a writer's monitor decides on
@@ -590,6 +601,7 @@ mm_writer_observe() {
     printf 'BEAT_LIMIT_MS=%s\nNOW_S=%s\nSOURCE_FAIL_S=%s\n' \
         "$(mmha_decide_beat_limit "$OCF_RESKEY_heartbeat_interval")" \
         "$_wo_now" "$_wo_fail"
+    mm_semisync_observe
     [ -n "$OCF_RESKEY_repl_defaults_file" ] && [ -n "$_wo_ep" ] || return 0
     echo REPL=1
     mmha_decide_source_kept "$OCF_RESKEY_replication_mode" \
@@ -615,7 +627,8 @@ mm_action_observe() {
     [ "$1" = 0 ] && [ -n "${MMHA_CAPTURE:-}" ] && printf '%s\n' "$MMHA_CAPTURE"
     _ao_m=1
     ocf_is_true "$OCF_RESKEY_manage_mysqld" || _ao_m=0
-    printf 'STATUS=%s\nMANAGED=%s\nMY_NODE=%s\n' "$1" "$_ao_m" "$(mmha_node)"
+    printf 'STATUS=%s\nMANAGED=%s\nMY_NODE=%s\nSEMISYNC=%s\n' "$1" "$_ao_m" \
+        "$(mmha_node)" "$OCF_RESKEY_semisync"
 }
 
 # mm_start_observe: a start's second half, once the server is up: a
@@ -629,6 +642,7 @@ mm_start_observe() {
     mm_refuse_wanted && _so_f=1
     printf 'CAPTURE_RC=%s\nWRITER=%s\nEPOCH_FILE=%s\nMY_NODE=%s\nREFUSE=%s\n' \
         "$_so_rc" "$_so_w" "$(mmha_epoch_file_get)" "$(mmha_node)" "$_so_f"
+    echo "SEMISYNC=$OCF_RESKEY_semisync"
 }
 
 # mm_refuse_wanted: writer_vip is set and its connections are to be
@@ -668,6 +682,8 @@ mm_promote_observe() {
     mm_refuse_wanted && _po_f=1
     printf 'T0_MS=%s\nSTONITH=%s\nGRACE_MS=%s\nWRITER_VIP=%s\nREFUSE=%s\n' \
         "$2" "$_po_s" "$OCF_RESKEY_promote_grace" "$_po_v" "$_po_f"
+    # Whether this reader acknowledged the old writer's stream.
+    [ "$OCF_RESKEY_semisync" = on ] && mm_semisync_observe
     # No process more than needed: each costs 1-3 ms before writable.
     _po_r=mmha-${OCF_RESOURCE_INSTANCE%%:*}
     _po_w=''

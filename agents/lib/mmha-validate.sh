@@ -41,6 +41,7 @@ mm_validate_params() {
         mm_check_choice replication_mode "$OCF_RESKEY_replication_mode" gtid filepos &&
         mm_check_choice catchup_policy "$OCF_RESKEY_catchup_policy" immediate wait &&
         mm_check_choice catchup_timeout_action "$OCF_RESKEY_catchup_timeout_action" promote fail &&
+        mm_check_choice semisync "$OCF_RESKEY_semisync" off on &&
         mm_check_numbers && mm_check_names || return "$OCF_ERR_CONFIGURED"
     if [ "$OCF_RESKEY_recover_lag" -ge "$OCF_RESKEY_max_lag" ]; then
         ocf_exit_reason "recover_lag ($OCF_RESKEY_recover_lag) must be less than max_lag ($OCF_RESKEY_max_lag)"
@@ -99,6 +100,7 @@ mm_check_numbers() {
         mmha_decide_param_number demote_kill_after "$OCF_RESKEY_demote_kill_after" 0 86400000
         mmha_decide_param_number replica_net_timeout "$OCF_RESKEY_replica_net_timeout" 2 31536000
         mmha_decide_param_number promote_grace "$OCF_RESKEY_promote_grace" 0 3600000
+        mmha_decide_param_number semisync_timeout "$OCF_RESKEY_semisync_timeout" 1 3600000
         [ -z "$OCF_RESKEY_replication_port" ] ||
             mmha_decide_param_number replication_port "$OCF_RESKEY_replication_port" 1 65535
     )

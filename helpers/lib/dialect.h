@@ -82,6 +82,22 @@ enum mmha_sql {
     /* connections (mmha-binlog clients, replica reconnect); column ID, HOST */
     MMHA_SQL_CLIENT_HOSTS,   /* every session but ours and binlog dumps */
     MMHA_SQL_MY_OTHER_LINKS, /* our account's other sessions from our host */
+    /*
+     * semi-synchronous replication (mmha-binlog semisync): MariaDB has it
+     * built in from 10.3.3, MySQL from plugins whose names (and those of
+     * their variables) changed in 8.0.26.
+     */
+    MMHA_VAR_SEMISYNC_SOURCE_ENABLED,    /* 0/1 */
+    MMHA_VAR_SEMISYNC_SOURCE_TIMEOUT,    /* milliseconds */
+    MMHA_VAR_SEMISYNC_SOURCE_WAIT_POINT, /* AFTER_SYNC or AFTER_COMMIT */
+    MMHA_VAR_SEMISYNC_REPLICA_ENABLED,   /* 0/1 */
+    MMHA_STATUS_SEMISYNC_SOURCE_ON,      /* SHOW GLOBAL STATUS names */
+    MMHA_STATUS_SEMISYNC_SOURCE_CLIENTS,
+    MMHA_STATUS_SEMISYNC_SOURCE_YES_TX,
+    MMHA_STATUS_SEMISYNC_SOURCE_NO_TX,
+    MMHA_STATUS_SEMISYNC_REPLICA_ON,
+    MMHA_SQL_SEMISYNC_INSTALL, /* loads both plugins: advice, never run */
+    MMHA_TXT_SEMISYNC_LOAD,    /* the same as a plugin-load-add value */
     MMHA_SQL_COUNT
 };
 

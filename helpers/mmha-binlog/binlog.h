@@ -47,9 +47,11 @@ struct args {
     int settle_ms;              /* repoint --settle (default 500) */
     bool settle_set;
     bool dry_run;          /* repoint --dry-run */
-    const char *action;    /* replica: stop, start, net-timeout, ... */
+    const char *action;    /* replica stop, ...; semisync source, ... */
     bool io_thread;        /* replica stop/start --io-thread */
     int64_t net_timeout_s; /* replica net-timeout SECONDS */
+    /* semisync source --semisync-timeout MS (0: not given) */
+    int64_t semisync_timeout_ms;
 };
 
 /* Binlog coordinates and server variables: coords.c. */
@@ -74,6 +76,31 @@ int replica_read(struct mmha_conn *c, struct mmha_replica_status *r);
 /* A replica status object under key, with its ignore list. */
 void replica_out(struct mmha_out *o, const char *key,
                  const struct mmha_replica_status *r, const char *ignore);
+
+/* Run one statement of the dialect table: 0 or an exit code after one
+ * logged line (replica.c). */
+int run_sql(struct mmha_conn *c, enum mmha_sql key);
+
+/* This server's semi-synchronous replication: semisync.c. */
+struct semisync {
+    bool source_enabled;
+    bool source_active; /* waiting for acks: false when degraded or off */
+    long long source_clients;
+    long long source_yes_tx;
+    long long source_no_tx;
+    long long source_timeout_ms;
+    bool replica_enabled;
+    bool replica_active; /* the IO thread acknowledges */
+};
+
+/*
+ * The state into s: 0, ER_UNKNOWN_SYSTEM_VARIABLE when the server has no
+ * semi-sync (MySQL without its plugins), or another errno of the server.
+ */
+unsigned int semisync_read(struct mmha_conn *c, struct semisync *s);
+
+/* The semisync_* fields at this level of o. */
+void semisync_out(struct mmha_out *o, const struct semisync *s);
 
 /* Sessions as (ID, HOST) from a dialect statement: procs.c. */
 struct proc {
@@ -100,5 +127,6 @@ int cmd_errant(struct args *a, struct mmha_conn *c,
 int cmd_replica(struct args *a, struct mmha_conn *c,
                 const struct mmha_deadline *d, struct mmha_out *o);
 int cmd_clients(struct args *a, struct mmha_conn *c, struct mmha_out *o);
+int cmd_semisync(struct args *a, struct mmha_conn *c, struct mmha_out *o);
 
 #endif

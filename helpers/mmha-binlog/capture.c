@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * mmha-binlog capture: the server's binary log and replica positions.
+ * mmha-binlog capture: the server's binary log and replica positions, and
+ * its semi-sync state where it has semi-sync.
  */
+#include <mysqld_error.h>
 #include <stdlib.h>
 
 #include "exitcode.h"
@@ -24,6 +26,8 @@ int cmd_capture(struct args *a, struct mmha_conn *c, struct mmha_out *o)
     char name[64];
     char ignore[DOMAINS_MAX];
     struct mmha_row ai = {0};
+    struct semisync ss;
+    bool has_semisync = false;
     unsigned int e;
 
     e = mmha_binlog_pos_read(c, &p);
@@ -39,6 +43,14 @@ int cmd_capture(struct args *a, struct mmha_conn *c, struct mmha_out *o)
                            "@@GLOBAL.auto_increment_offset AS off",
                            &ai);
     }
+    if (e == 0) {
+        /* A server without semi-sync is captured without it. */
+        e = semisync_read(c, &ss);
+        has_semisync = e == 0;
+        if (e == ER_UNKNOWN_SYSTEM_VARIABLE) {
+            e = 0;
+        }
+    }
     if (e != 0) {
         mmha_row_free(&ai);
         mmha_binlog_pos_free(&p);
@@ -53,6 +65,9 @@ int cmd_capture(struct args *a, struct mmha_conn *c, struct mmha_out *o)
     replica_out(o, "replica", &r, ignore);
     mmha_out_int(o, "auto_increment_increment", row_ll(&ai, "inc"));
     mmha_out_int(o, "auto_increment_offset", row_ll(&ai, "off"));
+    if (has_semisync) {
+        semisync_out(o, &ss);
+    }
     mmha_row_free(&ai);
     mmha_binlog_pos_free(&p);
     mmha_replica_status_free(&r);

@@ -47,8 +47,7 @@ static int state_out(struct mmha_conn *c, struct mmha_out *o)
     return rc;
 }
 
-/* Run one statement of the dialect table: 0 or an exit code (logged). */
-static int run_sql(struct mmha_conn *c, enum mmha_sql key)
+int run_sql(struct mmha_conn *c, enum mmha_sql key)
 {
     const char *sql = mmha_sql_text(&c->version, key);
     unsigned int e = mmha_exec(c, sql);

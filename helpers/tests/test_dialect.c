@@ -146,6 +146,41 @@ static void test_session_queries(void)
           "MySQL: CONNECTION_ADMIN bypasses read_only");
 }
 
+/* Semi-sync: MariaDB and MySQL before 8.0.26 master/slave, later
+ * source/replica, for variables, status variables and plugins alike. */
+static void test_semisync(void)
+{
+    struct mmha_version maria = ver("10.11.6-MariaDB");
+    struct mmha_version m57 = ver("5.7.44");
+    struct mmha_version m8025 = ver("8.0.25");
+    struct mmha_version m8026 = ver("8.0.26");
+
+    CHECK_STR(mmha_sql_text(&maria, MMHA_VAR_SEMISYNC_SOURCE_ENABLED),
+              "@@GLOBAL.rpl_semi_sync_master_enabled", "MariaDB source side");
+    CHECK_STR(mmha_sql_text(&maria, MMHA_VAR_SEMISYNC_REPLICA_ENABLED),
+              "@@GLOBAL.rpl_semi_sync_slave_enabled", "MariaDB replica side");
+    CHECK_STR(mmha_sql_text(&maria, MMHA_STATUS_SEMISYNC_SOURCE_ON),
+              "Rpl_semi_sync_master_status", "MariaDB source status");
+    CHECK_STR(mmha_sql_text(&m57, MMHA_VAR_SEMISYNC_SOURCE_WAIT_POINT),
+              "@@GLOBAL.rpl_semi_sync_master_wait_point",
+              "MySQL 5.7 wait point");
+    CHECK_STR(mmha_sql_text(&m8025, MMHA_VAR_SEMISYNC_SOURCE_TIMEOUT),
+              "@@GLOBAL.rpl_semi_sync_master_timeout", "MySQL 8.0.25 timeout");
+    CHECK_STR(mmha_sql_text(&m8025, MMHA_STATUS_SEMISYNC_REPLICA_ON),
+              "Rpl_semi_sync_slave_status", "MySQL 8.0.25 replica status");
+    CHECK_STR(mmha_sql_text(&m8026, MMHA_VAR_SEMISYNC_SOURCE_TIMEOUT),
+              "@@GLOBAL.rpl_semi_sync_source_timeout", "MySQL 8.0.26 timeout");
+    CHECK_STR(mmha_sql_text(&m8026, MMHA_VAR_SEMISYNC_REPLICA_ENABLED),
+              "@@GLOBAL.rpl_semi_sync_replica_enabled",
+              "MySQL 8.0.26 replica side");
+    CHECK_STR(mmha_sql_text(&m8026, MMHA_STATUS_SEMISYNC_SOURCE_NO_TX),
+              "Rpl_semi_sync_source_no_tx", "MySQL 8.0.26 no_tx");
+    CHECK_STR(mmha_sql_text(&m8025, MMHA_TXT_SEMISYNC_LOAD),
+              "semisync_master.so;semisync_slave.so", "MySQL 8.0.25 plugins");
+    CHECK_STR(mmha_sql_text(&m8026, MMHA_TXT_SEMISYNC_LOAD),
+              "semisync_source.so;semisync_replica.so", "MySQL 8.0.26 plugins");
+}
+
 static void test_every_key_defined(void)
 {
     const char *names[] = {"10.11.6-MariaDB", "5.7.44", "8.0.36", "8.4.0"};
@@ -183,6 +218,7 @@ int main(void)
     test_statements();
     test_columns_and_features();
     test_session_queries();
+    test_semisync();
     test_every_key_defined();
     return unit_done();
 }

@@ -69,7 +69,7 @@ now_ms() {
 @test "bad options and unreachable servers: one line, documented code" {
     run -64 --separate-stderr mmha-binlog
     run -64 --separate-stderr mmha-binlog frobnicate
-    assert_equal "$stderr" "mmha-binlog: 'frobnicate' is not a subcommand (capture, wait, repoint, errant, replica, clients)"
+    assert_equal "$stderr" "mmha-binlog: 'frobnicate' is not a subcommand (capture, wait, repoint, errant, replica, clients, semisync)"
     run -64 --separate-stderr mmha-binlog wait --pos nocolon
     assert_equal "$stderr" "mmha-binlog: --pos: 'nocolon' is not FILE:POS"
     run -64 --separate-stderr mmha-binlog wait --pos f:1 --drain

@@ -1,0 +1,170 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+# semisync=on in mysql-mm's decisions (agents/lib/mmha-decide*.sh): each
+# role's semi-sync side, the degraded and not-acknowledging states, the
+# promotion score and warning, mysqld's start options.  Observations as
+# the agent makes them (capture fields as mmha-binlog capture prints
+# them).  No server, no Pacemaker: test/cluster/140-semisync.bats runs the
+# same on the real cluster.
+
+load ../lib/common
+load ../lib/decide-fixtures
+
+setup() {
+    decide_setup
+}
+
+# A reader, semi-sync replica side on and acknowledging.
+SS_READER='SEMISYNC_SOURCE_ENABLED=0
+SEMISYNC_SOURCE_ACTIVE=0
+SEMISYNC_REPLICA_ENABLED=1
+SEMISYNC_REPLICA_ACTIVE=1'
+
+@test "semisync: the writer is switched to the source side and reports active or degraded once" {
+    run -0 mmha_decide_semisync writer on 1 1 0 0 "" active 0
+    assert_output "semisync active"
+    # A reload turned it on: the settings first, degraded this round.
+    run -0 mmha_decide_semisync writer on 0 0 1 0 "" "" 0
+    assert_line --index 0 "do semisync source"
+    assert_line "semisync degraded"
+    assert_line --partial "warn semi-sync degraded"
+    # No reader acknowledges: one warning, then the attribute only.
+    run -0 mmha_decide_semisync writer on 1 0 0 0 "" active 7
+    assert_line --partial "(7 transactions unacknowledged so far)"
+    run -0 mmha_decide_semisync writer on 1 0 0 0 "" degraded 9
+    assert_output "semisync degraded"
+    # semisync_timeout reloaded: set again.
+    run -0 mmha_decide_semisync writer on 1 1 0 0 "" active 0 "1000 250"
+    assert_output "do semisync source
+semisync active"
+    run -0 mmha_decide_semisync writer on 1 1 0 0 "" active 0 "250 250"
+    assert_output "semisync active"
+}
+
+@test "semisync: a reader acknowledges only with its IO thread connected; reconnecting keeps the last value" {
+    run -0 mmha_decide_semisync reader on 0 0 1 1 yes "" 0
+    assert_output "semisync acking"
+    run -0 mmha_decide_semisync reader on 0 0 1 0 yes acking 0
+    assert_line "semisync not-acking"
+    assert_line --partial "warn semi-sync: this reader no longer acknowledges"
+    # The writer died: what the reader did up to then is what counts.
+    run -0 mmha_decide_semisync reader on 0 0 1 0 connecting acking 0
+    assert_output "semisync acking"
+    # An operator's STOP SLAVE IO_THREAD.
+    run -0 mmha_decide_semisync reader on 0 0 1 0 no acking 0
+    assert_line "semisync not-acking"
+    # A demoted writer whose source side is still on, or a restarted
+    # server without the replica side: switched.
+    run -0 mmha_decide_semisync reader on 1 0 1 0 connecting "" 0
+    assert_line --index 0 "do semisync replica"
+    assert_line "semisync not-acking"
+}
+
+@test "semisync: off turns a server's semi-sync off once; a server without it is reported" {
+    run -0 mmha_decide_semisync writer off 0 0 0 0 "" "" 0
+    assert_output ""
+    run -0 mmha_decide_semisync reader off 0 0 1 1 yes "" 0
+    assert_output "do semisync off
+semisync -"
+    run -0 mmha_decide_semisync writer on "" "" "" "" "" "" 0
+    assert_line --partial "warn semisync=on, but this server has no semi-synchronous replication"
+    assert_line "semisync unavailable"
+    run -0 mmha_decide_semisync writer on "" "" "" "" "" unavailable 0
+    assert_output "semisync unavailable"
+}
+
+@test "semisync: a reader that does not acknowledge scores below any acknowledging one within 40 lag steps" {
+    local ack noack
+    ack=$(mmha_decide_score unpromoted yes 0 0 39000 2 0)
+    noack=$(mmha_decide_score unpromoted yes 0 0 0 3 1)
+    [ "${ack%% *}" -gt "${noack%% *}" ]
+    assert_equal "${noack#* }" "reader, lag 0 ms, not acknowledging semi-sync"
+    # Still a candidate: with no other reader it is promoted.
+    [ "${noack%% *}" -gt 0 ]
+}
+
+@test "semisync: a reader's monitor publishes its state and scores by it" {
+    local obs="READ_ONLY=1
+SERVER_ID=2
+REPLICA_CONFIGURED=1
+REPLICA_SOURCE_HOST=127.0.0.1
+REPLICA_SOURCE_PORT=50423
+REPLICA_IO_RUNNING=yes
+REPLICA_SQL_RUNNING=yes
+WRITER=$W1
+MY_NODE=n2
+MY_ADDR=127.0.0.1:50424
+ERRANT_NOW=
+ERRANT_OLD=
+LAG_MS=0
+READABLE=1
+SEMISYNC=on
+SEMISYNC_OLD=acking"
+    run -0 mmha_decide_reader_monitor "$obs
+$SS_READER"
+    assert_line "semisync acking"
+    assert_line --regexp '^score 89[0-9] reader, lag 0 ms$'
+    assert_line "exit 0"
+    run -0 mmha_decide_reader_monitor "$obs
+${SS_READER%=1}0"
+    assert_line "semisync not-acking"
+    assert_line --regexp '^score 49[0-9] reader, lag 0 ms, not acknowledging semi-sync$'
+}
+
+@test "semisync: start, demotion and promotion switch the sides; a promotion from a reader not acknowledging warns" {
+    local start="CAPTURE_RC=0
+READ_ONLY=1
+SERVER_ID=1
+WRITER=$W1
+MY_NODE=n2
+SEMISYNC=on"
+    run -0 mmha_decide_start_reader "$start
+SEMISYNC_SOURCE_ENABLED=0
+SEMISYNC_REPLICA_ENABLED=0"
+    assert_line --index 0 "do semisync replica"
+    assert_line --index 1 "do repoint $W1"
+    # Started as a semi-sync replica already (a managed mysqld): nothing.
+    run -0 mmha_decide_start_reader "$start
+$SS_READER"
+    refute_line "do semisync replica"
+
+    local demote="STATUS=0
+READ_ONLY=0
+SERVER_ID=1
+EPOCH=6
+SEMISYNC"
+    run -0 mmha_decide_demote "$demote=on"
+    assert_line "do semisync-detached replica"
+    [ "$(grep -n 'semisync-detached' <<<"$output" | cut -d: -f1)" -gt \
+        "$(grep -n 'demote-readonly' <<<"$output" | cut -d: -f1)" ]
+
+    local promote="$PROMOTE_FENCED
+SEMISYNC=on"
+    run -0 mmha_decide_promote "$promote
+SEMISYNC_OLD=acking"
+    [ "$(grep -n 'do semisync source' <<<"$output" | cut -d: -f1)" -lt \
+        "$(grep -n 'must commit' <<<"$output" | cut -d: -f1)" ]
+    refute_line --partial "warn "
+    run -0 mmha_decide_promote "$promote
+SEMISYNC_OLD=not-acking"
+    assert_line --partial "warn promoting a reader that was not acknowledging semi-sync (not-acking): writes the previous writer acknowledged may be missing"
+
+    # semisync=off: no step at all.
+    run -0 mmha_decide_promote "${promote%on}off"
+    refute_line --partial semisync
+    run -0 mmha_decide_demote "$demote=off"
+    refute_line --partial semisync
+}
+
+@test "semisync: mysqld starts as a semi-sync replica, in the replica role where the server can truncate" {
+    run -0 mmha_decide_start_semisync "mariadbd  Ver 10.11.19-MariaDB-0+deb12u1 for debian-linux-gnu on x86_64 (Debian 12)"
+    assert_output "--rpl-semi-sync-slave-enabled=1 --init-rpl-role=SLAVE"
+    run -0 mmha_decide_start_semisync "mysqld  Ver 10.5.21-MariaDB for debian-linux-gnu"
+    assert_output "--rpl-semi-sync-slave-enabled=1"
+    run -0 mmha_decide_start_semisync "mysqld  Ver 5.5.68-MariaDB for Linux"
+    assert_output ""
+    run -0 mmha_decide_start_semisync "mysqld  Ver 11.4.2-MariaDB"
+    assert_output "--rpl-semi-sync-slave-enabled=1 --init-rpl-role=SLAVE"
+    run -0 mmha_decide_start_semisync "/usr/sbin/mysqld  Ver 8.0.36 for Linux on x86_64 (MySQL Community Server - GPL)"
+    assert_output ""
+}
