@@ -109,7 +109,7 @@ mmha_decide_stop() {
             echo "must readonly || 1 attached server could not be made read-only"
         echo "do attached-unmark"
     fi
-    printf 'do state-clear\npeer -\nscore del stopped\nexit 0\n'
+    printf 'do state-clear\npeer -\nreceived -\nscore del stopped\nexit 0\n'
 }
 
 # mmha_decide_demote OBSERVATION: STATUS, READ_ONLY, SERVER_ID, EPOCH

@@ -27,6 +27,11 @@ MMHA_SCORE_STOPPED_SQL=1
 # steps behind is promoted before it (only it can hold every write the
 # writer acknowledged).
 MMHA_SCORE_NOACK=400
+# A reader that received less of the writer's stream than another reader
+# scores this much less: of several readers the one holding the most of
+# what the writer wrote is promoted (lag and the last digit break ties
+# between readers that received as much).
+MMHA_SCORE_BEHIND=200
 # How long a promotion after a clean demotion lets the IO thread receive
 # the old writer's final position (ms).
 MMHA_TAIL_WAIT_MS=1000
@@ -93,11 +98,15 @@ EOT
 # "PEER ..." collected in O_PEERS (without the word PEER).  For the decide
 # functions, which run in a subshell of their own: nothing leaks.
 mmha_obs_read() {
-    O_PEERS=''
+    O_PEERS='' O_RECEIVED=''
     while IFS= read -r _or_l; do
         case "$_or_l" in
         'PEER '*)
             O_PEERS="$O_PEERS${_or_l#PEER }
+"
+            ;;
+        'RECEIVED '*)
+            O_RECEIVED="$O_RECEIVED${_or_l#RECEIVED }
 "
             ;;
         [A-Z]*=*)
@@ -139,7 +148,7 @@ mmha_record_field() {
 # score: this node must not be promoted).
 mmha_decide_score() {
     _role=$1 _sql=$2 _errno=${3:-0} _errant=$4 _lag=$5 _sid=${6:-0}
-    _noack=${7:-0}
+    _noack=${7:-0} _behind=${8:-0}
     if [ "$_role" = promoted ]; then
         echo "$MMHA_SCORE_PROMOTED writer"
         return 0
@@ -167,6 +176,10 @@ mmha_decide_score() {
     if [ "$_noack" = 1 ]; then
         _score=$((_score - MMHA_SCORE_NOACK))
         _why="$_why, not acknowledging semi-sync"
+    fi
+    if [ "$_behind" = 1 ]; then
+        _score=$((_score - MMHA_SCORE_BEHIND))
+        _why="$_why, received less than another reader"
     fi
     if [ "$_score" -lt "$MMHA_SCORE_READER_MIN" ]; then
         _score=$MMHA_SCORE_READER_MIN
@@ -236,6 +249,40 @@ mmha_decide_semisync() {
     [ "$_ss_v" = not-acking ] && [ "$_ss_old" = acking ] &&
         echo "warn semi-sync: this reader no longer acknowledges the writer's stream (IO thread $_ss_io)"
     echo "semisync $_ss_v"
+}
+
+# mmha_decide_binlog_after FILE_A POS_A FILE_B POS_B: A is further than B
+# in one server's binary log (mariadb-bin.000012 after .000009: the
+# number, not the text; files of another base name never compare).
+mmha_decide_binlog_after() {
+    [ "${1%.*}" = "${3%.*}" ] || return 1
+    _ba_na=${1##*.} _ba_nb=${3##*.}
+    while [ "${_ba_na#0}" != "$_ba_na" ]; do _ba_na=${_ba_na#0}; done
+    while [ "${_ba_nb#0}" != "$_ba_nb" ]; do _ba_nb=${_ba_nb#0}; done
+    mmha_is_uint "${_ba_na:-0}" && mmha_is_uint "${_ba_nb:-0}" &&
+        mmha_is_uint "$2" && mmha_is_uint "$4" || return 1
+    [ "${_ba_na:-0}" -gt "${_ba_nb:-0}" ] && return 0
+    [ "${_ba_na:-0}" -eq "${_ba_nb:-0}" ] && [ "$2" -gt "$4" ]
+}
+
+# mmha_decide_received_behind MY_NODE "SOURCE FILE:POS" WRITER_NODE LINES:
+# another reader of the same source has received more of its binary log
+# than this one (LINES: the readers' received attributes, "NODE SOURCE
+# FILE:POS" each; the writer's own line, a leftover from when it was a
+# reader, does not count).  What a reader received, not what it applied,
+# is what it can still apply after the writer is gone.
+mmha_decide_received_behind() {
+    _rb_src=${2% *} _rb_at=${2#* }
+    [ -n "$_rb_src" ] && [ "$_rb_src" != "$2" ] || return 1
+    while read -r _rb_n _rb_s _rb_a; do
+        [ -n "$_rb_a" ] && [ "$_rb_n" != "$1" ] && [ "$_rb_n" != "$3" ] &&
+            [ "$_rb_s" = "$_rb_src" ] || continue
+        mmha_decide_binlog_after "${_rb_a%:*}" "${_rb_a##*:}" \
+            "${_rb_at%:*}" "${_rb_at##*:}" && return 0
+    done <<EOT
+$4
+EOT
+    return 1
 }
 
 # mmha_decide_start_semisync VERSION_LINE: mysqld's start options for
@@ -905,8 +952,18 @@ mmha_decide_reader_monitor() {
     case "$_rm_ss" in
     *"semisync not-acking"* | *"semisync unavailable"*) _rm_na=1 ;;
     esac
+    # Several readers: each publishes what it received of the writer's
+    # binary log; one that received less than another scores less.
+    _rm_bh=0
+    if [ "${O_RECEIVED_ON:-0}" = 1 ] && [ "$_rm_conf" = 1 ] &&
+        [ -n "${O_REPLICA_READ_FILE:-}" ]; then
+        _rm_rcv="$_rm_host:$_rm_port $O_REPLICA_READ_FILE:${O_REPLICA_READ_POS:-0}"
+        echo "received $_rm_node $_rm_rcv"
+        mmha_decide_received_behind "$_rm_node" "$_rm_rcv" "$_rm_wnode" \
+            "$O_RECEIVED" && _rm_bh=1
+    fi
     echo "score $(mmha_decide_score unpromoted "$_rm_s" "$_rm_serr" \
-        "${_rm_flags% *}" "${_rm_flags#* }" "$_rm_sid" "$_rm_na")"
+        "${_rm_flags% *}" "${_rm_flags#* }" "$_rm_sid" "$_rm_na" "$_rm_bh")"
     _rm_h=$(mmha_decide_reader_health "$_rm_conf" "$_rm_io" "$_rm_sql" \
         "$_rm_serr" "$_rm_ierr" "$_rm_else")
     case "$_rm_h" in

@@ -286,6 +286,11 @@ mmha_cluster_nodes() {
 #   peer              "epoch=E addr=H:P": a healthy reader of the writer of
 #                     epoch E without errant transactions, reached at H:P;
 #                     the writer replicates only from such a peer
+#   semisync          with semisync=on: active | degraded (the writer),
+#                     acking | not-acking (a reader)
+#   received          "NODE SOURCE FILE:POS": what a reader received of
+#                     its source's binary log, with more than two
+#                     instances (the most advanced reader scores highest)
 
 # mmha_attr_get NAME [NODE]
 mmha_attr_get() {
@@ -558,6 +563,17 @@ mm_reader_observe() {
     printf 'ERRANT_NOW=%s\nERRANT_OLD=%s\nLAG_MS=%s\nREADABLE=%s\n' \
         "$_ro_now" "$_ro_old" "${_ro_lag% *}" "${_ro_lag#* }"
     mm_semisync_observe
+    mm_received_observe
+}
+
+# mm_received_observe: with more than two instances (several readers),
+# every reader's received attribute ("NODE SOURCE FILE:POS") in one CIB
+# query, as "RECEIVED ..." lines.
+mm_received_observe() {
+    [ "${OCF_RESKEY_CRM_meta_clone_max:-2}" -gt 2 ] 2>/dev/null || return 0
+    echo RECEIVED_ON=1
+    cibadmin -Q --xpath "//nvpair[@name='$OCF_RESKEY_attribute_prefix-received']" \
+        2>/dev/null | sed -n 's/.* value="\([^"]*\)".*/RECEIVED \1/p'
 }
 
 # mm_semisync_observe: the semisync parameter and, when on, the node's

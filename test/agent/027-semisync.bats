@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # semisync=on in mysql-mm's decisions (agents/lib/mmha-decide*.sh): each
 # role's semi-sync side, the degraded and not-acknowledging states, the
-# promotion score and warning, mysqld's start options.  Observations as
+# promotion score and warning, mysqld's start options; and the most
+# advanced candidate among several readers (what each received).  Observations as
 # the agent makes them (capture fields as mmha-binlog capture prints
 # them).  No server, no Pacemaker: test/cluster/140-semisync.bats runs the
 # same on the real cluster.
@@ -167,4 +168,76 @@ SEMISYNC_OLD=not-acking"
     assert_output "--rpl-semi-sync-slave-enabled=1 --init-rpl-role=SLAVE"
     run -0 mmha_decide_start_semisync "/usr/sbin/mysqld  Ver 8.0.36 for Linux on x86_64 (MySQL Community Server - GPL)"
     assert_output ""
+}
+
+@test "most advanced candidate: binary log positions compare by file number, then offset" {
+    run -0 mmha_decide_binlog_after mariadb-bin.000012 4 mariadb-bin.000009 99999
+    run -0 mmha_decide_binlog_after mariadb-bin.000100 4 mariadb-bin.000099 99999
+    run -0 mmha_decide_binlog_after mariadb-bin.000009 500 mariadb-bin.000009 400
+    run -1 mmha_decide_binlog_after mariadb-bin.000009 400 mariadb-bin.000009 400
+    run -1 mmha_decide_binlog_after mariadb-bin.000008 900 mariadb-bin.000009 400
+    # Another server's log never compares.
+    run -1 mmha_decide_binlog_after other-bin.000100 4 mariadb-bin.000009 400
+}
+
+# Three readers of node1 (node4 promotable too); node1 once a reader.
+RECEIVED='node1 node4:3306 mariadb-bin.000007:99999
+node2 node1:3306 mariadb-bin.000004:5000
+node3 node1:3306 mariadb-bin.000004:4000
+node4 node1:3306 mariadb-bin.000004:5000'
+
+@test "most advanced candidate: a reader that received less than another is behind, whatever its lag" {
+    # node3's IO thread was held back: behind node2 and node4.
+    run -0 mmha_decide_received_behind node3 "node1:3306 mariadb-bin.000004:4000" node1 "$RECEIVED"
+    # node2 and node4 received as much: neither is behind (lag, then the
+    # last digit, decide between them).
+    run -1 mmha_decide_received_behind node2 "node1:3306 mariadb-bin.000004:5000" node1 "$RECEIVED"
+    run -1 mmha_decide_received_behind node4 "node1:3306 mariadb-bin.000004:5000" node1 "$RECEIVED"
+    # The writer's leftover line from when it was a reader, and lines of
+    # readers of another source, do not count.
+    run -1 mmha_decide_received_behind node2 "node1:3306 mariadb-bin.000004:5000" node1 \
+        "node1 node1:3306 mariadb-bin.000009:1"
+    run -1 mmha_decide_received_behind node2 "node1:3306 mariadb-bin.000004:5000" node1 \
+        "node5 node9:3306 mariadb-bin.000009:1"
+}
+
+@test "most advanced candidate: the reader that received most is promoted before the one with least lag" {
+    local obs s3 s2
+    obs="READ_ONLY=1
+REPLICA_CONFIGURED=1
+REPLICA_SOURCE_HOST=node1
+REPLICA_SOURCE_PORT=3306
+REPLICA_IO_RUNNING=yes
+REPLICA_SQL_RUNNING=yes
+REPLICA_READ_FILE=mariadb-bin.000004
+WRITER=node=node1 epoch=6 addr=node1:3306
+ERRANT_NOW=
+ERRANT_OLD=
+READABLE=1
+RECEIVED_ON=1
+RECEIVED ${RECEIVED//$'\n'/$'\n'RECEIVED }"
+    # node3: held back, so it applied all it has: no lag.
+    run -0 mmha_decide_reader_monitor "$obs
+MY_NODE=node3
+SERVER_ID=3
+LAG_MS=0
+REPLICA_READ_POS=4000"
+    assert_line "received node3 node1:3306 mariadb-bin.000004:4000"
+    s3=$(sed -n 's/^score \([0-9]*\) .*/\1/p' <<<"$output")
+    assert_line --partial "received less than another reader"
+    # node2: received everything, still applying it: 3 s of lag.
+    run -0 mmha_decide_reader_monitor "$obs
+MY_NODE=node2
+SERVER_ID=2
+LAG_MS=3000
+REPLICA_READ_POS=5000"
+    s2=$(sed -n 's/^score \([0-9]*\) .*/\1/p' <<<"$output")
+    [ "$s2" -gt "$s3" ]
+    # Two instances only (a 2-node cluster): nothing published, no query.
+    run -0 mmha_decide_reader_monitor "${obs/RECEIVED_ON=1/RECEIVED_ON=0}
+MY_NODE=node2
+SERVER_ID=2
+LAG_MS=0
+REPLICA_READ_POS=5000"
+    refute_line --partial "received "
 }

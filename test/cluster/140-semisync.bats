@@ -39,6 +39,22 @@ no_errant() {
             --reference "node$w:3306" >/dev/null
 }
 
+# truncations i: how often node i's server truncated its binary log at
+# crash recovery (its error log).
+truncations() {
+    cluster_exec "$1" grep -c 'Successfully truncated binlog' \
+        /var/lib/mysql/error.log || true
+}
+
+# both_roles: a writer, and the other node replicating from it.
+both_roles() {
+    local w r
+    w=$(mm_writer 2>/dev/null) || return 1
+    r=$(mm_other "$w")
+    mm_replicating "$r" 2>/dev/null &&
+        [ "$(mm_slave_field "$r" Master_Host)" = "node$w" ]
+}
+
 # unclean_end SCENARIO: kill9 | crash of the writer under a writer client
 # through the writer VIP; asserts the acknowledged writes and the rejoin.
 unclean_end() {
@@ -72,8 +88,7 @@ unclean_end() {
     assert_output 1
     # Its unacknowledged tail, if the end caught one, was dropped at
     # recovery, not kept as errant transactions.
-    run cluster_exec "$old" grep -c 'Successfully truncated binlog' /var/lib/mysql/error.log
-    echo "# node$old binary log truncated at recovery: ${output:-0} time(s) so far" >&3
+    echo "# node$old binary log truncated at recovery: $(truncations "$old") time(s) so far" >&3
     wait_until 20 "no_errant $old"
     mm_wait_same_checksum "test.wc_ss_$sc" 30
     run -0 mm_client_lost "ss_$sc" "$new"
@@ -135,6 +150,49 @@ unclean_end() {
     wait_until 30 "semisync_attrs $w $r"
     run -0 mm_sql "$r" "SELECT COUNT(*) FROM test.ss WHERE id IN (2, 3)"
     assert_output 2
+}
+
+@test "semisync=on: a writer killed while a commit waits for its acknowledgement restarts without it, no errant set" {
+    local w r n t0 before
+    w=$(mm_writer)
+    r=$(mm_other "$w")
+    n=$(mm_any_node)
+    cluster_exec "$n" crm_resource -r mysql -p semisync_timeout -v 30000 >/dev/null
+    cluster_settle -n "$n" 30
+    wait_until 30 "semisync_attrs $w $r"
+    wait_until 20 "[ \"\$(mm_sql $w 'SELECT @@rpl_semi_sync_master_timeout')\" = 30000 ]"
+    # No acknowledgement can come: the commit is in the writer's binary
+    # log, prepared in InnoDB, and waits.
+    cluster_exec "$w" crm_attribute -N "node$r" -n maintenance -v true >/dev/null
+    mm_sql "$r" "STOP SLAVE IO_THREAD"
+    _mm_bg pending "" mariadb --defaults-file="$(_mm_dir)/app.cnf" \
+        --host="$(mm_vip writer)" --port=3306 --protocol=tcp -N -B \
+        -e "INSERT INTO test.ss VALUES (10)"
+    wait_until 10 "[ \"\$(mm_sql $w \"SHOW GLOBAL STATUS LIKE 'Rpl_semi_sync_master_wait_sessions'\" | cut -f2)\" = 1 ]"
+    before=$(truncations "$w")
+    mm_kill_mysqld "$w"
+    t0=$(_mmha_now_ms)
+    wait_until 10 "! kill -0 $(cat "$(_mm_dir)/logs/pending.pid") 2>/dev/null"
+    run -0 cat "$(_mm_dir)/logs/pending.out"
+    assert_output --partial "Lost connection"
+    mm_sql "$r" "START SLAVE IO_THREAD"
+    cluster_exec "$r" crm_attribute -N "node$r" -n maintenance -D >/dev/null
+    # Whichever node Pacemaker promotes, the killed one restarts as a
+    # reader in the replica role and drops the unacknowledged commit.
+    wait_until 90 both_roles
+    echo "# both roles back after $(mm_elapsed_ms "$t0") ms (writer node$(mm_writer))" >&3
+    run -0 truncations "$w"
+    echo "# node$w: $output truncation(s) at recovery (before the kill: $before)" >&3
+    [ "$output" -gt "$before" ]
+    run -0 mm_sql "$w" "SELECT COUNT(*) FROM test.ss WHERE id = 10"
+    assert_output 0
+    run -0 mm_sql "$r" "SELECT COUNT(*) FROM test.ss WHERE id = 10"
+    assert_output 0
+    wait_until 20 "no_errant $w && no_errant $r"
+    cluster_exec "$n" crm_resource -r mysql -p semisync_timeout -v 1000 >/dev/null
+    cluster_settle -n "$n" 30
+    mm_wait_same_checksum test.ss 30
+    mm_check_replication 5
 }
 
 @test "semisync=off: both servers asynchronous again, the attribute gone" {
