@@ -217,9 +217,7 @@ mmha_mysqld_start() {
 }
 
 # mm_semisync_start_options: with semisync=on, mysqld starts as a
-# semi-sync replica, and in the replica role where the server can
-# (MariaDB 10.6+, MDEV-21117): a crashed writer's binary log tail that no
-# reader acknowledged is truncated at recovery instead of committed.
+# semi-sync replica (mmha_decide_start_semisync).
 mm_semisync_start_options() {
     [ "$OCF_RESKEY_semisync" = on ] || return 0
     mmha_decide_start_semisync "$("$OCF_RESKEY_binary" --version 2>/dev/null)"

@@ -109,7 +109,7 @@ mmha_decide_stop() {
             echo "must readonly || 1 attached server could not be made read-only"
         echo "do attached-unmark"
     fi
-    printf 'do state-clear\npeer -\nreceived -\nscore del stopped\nexit 0\n'
+    printf 'do state-clear\npeer -\nreceived -\nsemisync -\nscore del stopped\nexit 0\n'
 }
 
 # mmha_decide_demote OBSERVATION: STATUS, READ_ONLY, SERVER_ID, EPOCH
@@ -187,8 +187,11 @@ mmha_decide_promote() {
     if [ "${O_SEMISYNC:-off}" = on ]; then
         # Semi-sync before the first write is accepted.
         echo "do semisync source"
-        [ "${O_SEMISYNC_OLD:-}" = acking ] ||
+        # Only another node's acknowledged writes can be missing here.
+        if [ -n "$_dp_prev" ] && [ "$_dp_prev" != "${O_MY_NODE:-}" ] &&
+            [ "${O_SEMISYNC_OLD:-}" != acking ]; then
             echo "warn promoting a reader that was not acknowledging semi-sync (${O_SEMISYNC_OLD:-unknown}): writes the previous writer acknowledged may be missing"
+        fi
     fi
     echo "must commit $_dp_e || 1"
     # This node's address leaves next: its refusal in place (again: a

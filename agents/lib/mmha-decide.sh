@@ -287,9 +287,15 @@ EOT
 
 # mmha_decide_start_semisync VERSION_LINE: mysqld's start options for
 # semisync=on, from its --version line: MariaDB 10.3+ has semi-sync built
-# in, 10.6+ also --init-rpl-role (a crashed writer started in the replica
-# role truncates the transactions it had not committed, MDEV-21117);
-# MySQL's plugins come from its config.
+# in, and mysqld starts as a semi-sync replica (every start is a
+# reader's); MySQL's plugins come from its config.  Not
+# --init-rpl-role=SLAVE (MDEV-21117): it truncates a crashed writer's
+# unacknowledged tail, but a reader often received that tail (a killed
+# mysqld's kernel still delivers what it had sent), and the truncated
+# transactions never come back to the old writer - its IO thread drops
+# events with its own server_id - a silent divergence (measured, see
+# docs/operations.md).  Without it the tail is committed at recovery:
+# the same as the readers', or an errant set reported.
 mmha_decide_start_semisync() {
     case "$1" in
     *MariaDB*) ;;
@@ -298,13 +304,8 @@ mmha_decide_start_semisync() {
     _sv=$(printf '%s\n' "$1" | sed -n 's/.*Ver \([0-9]*\)\.\([0-9]*\)\..*/\1 \2/p')
     _sv_ma=${_sv% *} _sv_mi=${_sv#* }
     mmha_is_uint "$_sv_ma" && mmha_is_uint "$_sv_mi" || return 0
-    _sv=$((_sv_ma * 1000 + _sv_mi))
-    [ "$_sv" -ge 10003 ] || return 0
-    printf '%s' --rpl-semi-sync-slave-enabled=1
-    if [ "$_sv" -ge 10006 ]; then
-        printf ' %s' --init-rpl-role=SLAVE
-    fi
-    echo
+    [ $((_sv_ma * 1000 + _sv_mi)) -ge 10003 ] || return 0
+    echo --rpl-semi-sync-slave-enabled=1
 }
 
 # mmha_decide_reader_health CONFIGURED IO_STATE SQL_RUNNING SQL_ERRNO
@@ -1029,8 +1030,12 @@ mmha_decide_writer_monitor() {
         esac
     fi
     printf 'readable 1\nlag-ms 0\npeer -\n'
+    # Active: on, and a reader connected to acknowledge (with no reader
+    # the server commits at once, its status still ON).
+    _wm_sa=${O_SEMISYNC_SOURCE_ACTIVE:-}
+    [ "${O_SEMISYNC_SOURCE_CLIENTS:-0}" != 0 ] || _wm_sa=0
     mmha_decide_semisync writer "${O_SEMISYNC:-off}" \
-        "${O_SEMISYNC_SOURCE_ENABLED:-}" "${O_SEMISYNC_SOURCE_ACTIVE:-}" \
+        "${O_SEMISYNC_SOURCE_ENABLED:-}" "$_wm_sa" \
         "${O_SEMISYNC_REPLICA_ENABLED:-}" "${O_SEMISYNC_REPLICA_ACTIVE:-}" \
         "" "${O_SEMISYNC_OLD:-}" "${O_SEMISYNC_SOURCE_NO_TX:-0}" \
         "${O_SEMISYNC_SOURCE_TIMEOUT_MS:-} ${O_SEMISYNC_TIMEOUT:-}"

@@ -160,6 +160,12 @@ static int io_restart(struct mmha_conn *c, const struct semisync *before,
  * changes any, so a refused one leaves the previous roles whole. That is
  * chosen over a restore, which could fail in its turn. Timeout and wait
  * point come before enabled: the source side starts with them.
+ *
+ * The source does not wait while no replica is connected (wait_no_slave
+ * OFF): a new writer whose only reader was the old writer would stall
+ * its first commit for the whole timeout (measured here: 1013 ms against
+ * 11 ms), and a replica gone cleanly acknowledges nothing however long
+ * the wait. A replica connected but silent still costs one timeout.
  */
 static int apply(const struct args *a, struct mmha_conn *c,
                  const struct semisync *before)
@@ -172,11 +178,12 @@ static int apply(const struct args *a, struct mmha_conn *c,
 
     if (source) {
         snprintf(sql, sizeof(sql),
-                 "SET %s = %lld, %s = '" WAIT_POINT "',"
+                 "SET %s = %lld, %s = '" WAIT_POINT "', %s = OFF,"
                  " %s = 1, %s = 0",
                  mmha_sql_text(v, MMHA_VAR_SEMISYNC_SOURCE_TIMEOUT),
                  (long long)a->semisync_timeout_ms,
                  mmha_sql_text(v, MMHA_VAR_SEMISYNC_SOURCE_WAIT_POINT),
+                 mmha_sql_text(v, MMHA_VAR_SEMISYNC_SOURCE_WAIT_NONE),
                  mmha_sql_text(v, MMHA_VAR_SEMISYNC_SOURCE_ENABLED),
                  mmha_sql_text(v, MMHA_VAR_SEMISYNC_REPLICA_ENABLED));
     } else {

@@ -173,6 +173,12 @@ static void test_semisync(void)
     CHECK_STR(mmha_sql_text(&m8026, MMHA_VAR_SEMISYNC_REPLICA_ENABLED),
               "@@GLOBAL.rpl_semi_sync_replica_enabled",
               "MySQL 8.0.26 replica side");
+    CHECK_STR(mmha_sql_text(&maria, MMHA_VAR_SEMISYNC_SOURCE_WAIT_NONE),
+              "@@GLOBAL.rpl_semi_sync_master_wait_no_slave",
+              "MariaDB wait without replicas");
+    CHECK_STR(mmha_sql_text(&m8026, MMHA_VAR_SEMISYNC_SOURCE_WAIT_NONE),
+              "@@GLOBAL.rpl_semi_sync_source_wait_no_replica",
+              "MySQL 8.0.26 wait without replicas");
     CHECK_STR(mmha_sql_text(&m8026, MMHA_STATUS_SEMISYNC_SOURCE_NO_TX),
               "Rpl_semi_sync_source_no_tx", "MySQL 8.0.26 no_tx");
     CHECK_STR(mmha_sql_text(&m8025, MMHA_TXT_SEMISYNC_LOAD),

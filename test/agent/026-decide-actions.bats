@@ -87,7 +87,7 @@ MY_NODE=n2"
     run -0 mmha_decide_stop "$CAPTURE_RO
 STATUS=0
 MANAGED=1"
-    assert_equal "$(steps "$output")" "do beat-stop,do replication-stop,must mysqld-stop,do state-clear,peer,received,score,exit 0"
+    assert_equal "$(steps "$output")" "do beat-stop,do replication-stop,must mysqld-stop,do state-clear,peer,received,semisync,score,exit 0"
     assert_line "must mysqld-stop || 1 mysqld did not stop"
     assert_line "peer -"
     assert_line --regexp '^score del '

@@ -149,6 +149,11 @@ SEMISYNC_OLD=acking"
     run -0 mmha_decide_promote "$promote
 SEMISYNC_OLD=not-acking"
     assert_line --partial "warn promoting a reader that was not acknowledging semi-sync (not-acking): writes the previous writer acknowledged may be missing"
+    # Promoted again where it was the writer (its mysqld recovered in
+    # place): nothing of another node to miss.
+    run -0 mmha_decide_promote "${promote/MY_NODE=n2/MY_NODE=n1}
+SEMISYNC_OLD=active"
+    refute_line --partial "warn "
 
     # semisync=off: no step at all.
     run -0 mmha_decide_promote "${promote%on}off"
@@ -157,15 +162,15 @@ SEMISYNC_OLD=not-acking"
     refute_line --partial semisync
 }
 
-@test "semisync: mysqld starts as a semi-sync replica, in the replica role where the server can truncate" {
+@test "semisync: mysqld starts as a semi-sync replica (MariaDB 10.3+), never with --init-rpl-role" {
     run -0 mmha_decide_start_semisync "mariadbd  Ver 10.11.19-MariaDB-0+deb12u1 for debian-linux-gnu on x86_64 (Debian 12)"
-    assert_output "--rpl-semi-sync-slave-enabled=1 --init-rpl-role=SLAVE"
+    assert_output "--rpl-semi-sync-slave-enabled=1"
     run -0 mmha_decide_start_semisync "mysqld  Ver 10.5.21-MariaDB for debian-linux-gnu"
     assert_output "--rpl-semi-sync-slave-enabled=1"
     run -0 mmha_decide_start_semisync "mysqld  Ver 5.5.68-MariaDB for Linux"
     assert_output ""
     run -0 mmha_decide_start_semisync "mysqld  Ver 11.4.2-MariaDB"
-    assert_output "--rpl-semi-sync-slave-enabled=1 --init-rpl-role=SLAVE"
+    assert_output "--rpl-semi-sync-slave-enabled=1"
     run -0 mmha_decide_start_semisync "/usr/sbin/mysqld  Ver 8.0.36 for Linux on x86_64 (MySQL Community Server - GPL)"
     assert_output ""
 }
