@@ -50,7 +50,7 @@ switch_once() {
 # starts while the writer address is on neither node must get an answer
 # (a reset from the old writer's node, writer_vip_refuse), not silence
 # and a connect timeout.
-@test "a client connecting in a tight loop waits at most 200 ms for any attempt during a switchover" {
+@test "a client connecting in a tight loop never waits in silence during a switchover" {
     local old new log sid
     old=$(mm_writer)
     new=$(mm_other "$old")
@@ -65,9 +65,13 @@ switch_once() {
         END { printf "%d attempts, %d refused, longest %.0f ms", n, e, m }' "$log")" >&3
     # Some attempts met the move (it was measured, not missed) ...
     run -0 grep -c ' ERR ' "$log"
-    # ... and none of them waited: the longest attempt under 200 ms.
+    # ... and none of them waited in silence: silence costs the kernel's
+    # SYN retransmission (1 s) or the probe's 1 s connect timeout; an
+    # answer (a reset, the new writer) comes in a few ms to a few hundred
+    # under load (its figure is printed above, and measured by
+    # bench/failover's new-connection client, not asserted here).
     # shellcheck disable=SC2016 # awk's own fields
-    run -0 awk '$2 >= 200 { print }' "$log"
+    run -0 awk '$2 >= 900 { print }' "$log"
     assert_output ""
 }
 
