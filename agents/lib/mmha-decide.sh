@@ -203,8 +203,7 @@ mmha_decide_score() {
 # a mysqld restarted outside the agent), then the attribute "semisync
 # VALUE": active | degraded on the writer, acking | not-acking on a
 # reader, unavailable on a server without semi-sync, "-" when turned
-# off; and a
-# "warn" line when the state turns bad.  A reader whose IO thread is
+# off; and a "warn" line when the state turns bad.  A reader whose IO thread is
 # reconnecting keeps its value: it acknowledged up to the loss of its
 # source, which is what a promotion after that loss needs to know.
 mmha_decide_semisync() {
@@ -251,20 +250,6 @@ mmha_decide_semisync() {
     echo "semisync $_ss_v"
 }
 
-# mmha_decide_binlog_after FILE_A POS_A FILE_B POS_B: A is further than B
-# in one server's binary log (mariadb-bin.000012 after .000009: the
-# number, not the text; files of another base name never compare).
-mmha_decide_binlog_after() {
-    [ "${1%.*}" = "${3%.*}" ] || return 1
-    _ba_na=${1##*.} _ba_nb=${3##*.}
-    while [ "${_ba_na#0}" != "$_ba_na" ]; do _ba_na=${_ba_na#0}; done
-    while [ "${_ba_nb#0}" != "$_ba_nb" ]; do _ba_nb=${_ba_nb#0}; done
-    mmha_is_uint "${_ba_na:-0}" && mmha_is_uint "${_ba_nb:-0}" &&
-        mmha_is_uint "$2" && mmha_is_uint "$4" || return 1
-    [ "${_ba_na:-0}" -gt "${_ba_nb:-0}" ] && return 0
-    [ "${_ba_na:-0}" -eq "${_ba_nb:-0}" ] && [ "$2" -gt "$4" ]
-}
-
 # mmha_decide_received_behind MY_NODE "SOURCE FILE:POS" WRITER_NODE LINES:
 # another reader of the same source has received more of its binary log
 # than this one (LINES: the readers' received attributes, "NODE SOURCE
@@ -277,8 +262,10 @@ mmha_decide_received_behind() {
     while read -r _rb_n _rb_s _rb_a; do
         [ -n "$_rb_a" ] && [ "$_rb_n" != "$1" ] && [ "$_rb_n" != "$3" ] &&
             [ "$_rb_s" = "$_rb_src" ] || continue
-        mmha_decide_binlog_after "${_rb_a%:*}" "${_rb_a##*:}" \
-            "${_rb_at%:*}" "${_rb_at##*:}" && return 0
+        # Ahead: this reader has not received up to the other's position.
+        mmha_is_uint "${_rb_a##*:}" && mmha_is_uint "${_rb_at##*:}" &&
+            ! mmha_decide_read_reached "${_rb_at%:*}" "${_rb_at##*:}" \
+                "${_rb_a%:*}" "${_rb_a##*:}" && return 0
     done <<EOT
 $4
 EOT

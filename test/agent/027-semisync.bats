@@ -175,16 +175,6 @@ SEMISYNC_OLD=active"
     assert_output ""
 }
 
-@test "most advanced candidate: binary log positions compare by file number, then offset" {
-    run -0 mmha_decide_binlog_after mariadb-bin.000012 4 mariadb-bin.000009 99999
-    run -0 mmha_decide_binlog_after mariadb-bin.000100 4 mariadb-bin.000099 99999
-    run -0 mmha_decide_binlog_after mariadb-bin.000009 500 mariadb-bin.000009 400
-    run -1 mmha_decide_binlog_after mariadb-bin.000009 400 mariadb-bin.000009 400
-    run -1 mmha_decide_binlog_after mariadb-bin.000008 900 mariadb-bin.000009 400
-    # Another server's log never compares.
-    run -1 mmha_decide_binlog_after other-bin.000100 4 mariadb-bin.000009 400
-}
-
 # Three readers of node1 (node4 promotable too); node1 once a reader.
 RECEIVED='node1 node4:3306 mariadb-bin.000007:99999
 node2 node1:3306 mariadb-bin.000004:5000
@@ -204,6 +194,11 @@ node4 node1:3306 mariadb-bin.000004:5000'
         "node1 node1:3306 mariadb-bin.000009:1"
     run -1 mmha_decide_received_behind node2 "node1:3306 mariadb-bin.000004:5000" node1 \
         "node5 node9:3306 mariadb-bin.000009:1"
+    # Positions compare by file number, then offset.
+    run -0 mmha_decide_received_behind node2 "node1:3306 mariadb-bin.000099:9999" node1 \
+        "node3 node1:3306 mariadb-bin.000100:4"
+    run -1 mmha_decide_received_behind node2 "node1:3306 mariadb-bin.000100:4" node1 \
+        "node3 node1:3306 mariadb-bin.000099:9999"
 }
 
 @test "most advanced candidate: the reader that received most is promoted before the one with least lag" {
