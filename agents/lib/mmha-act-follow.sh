@@ -109,7 +109,8 @@ mm_clients_note() {
     # The record this note came from: the pre-demote note reuses it.
     printf '%s\n' "$1" >"$_cn_f.writer"
     _cn_hosts=$(mmha_helper mmha-binlog clients --host "${_cn_addr%:*}" \
-        --port "${_cn_addr##*:}" --timeout 2 --format shell 2>/dev/null) ||
+        --port "${_cn_addr##*:}" --timeout "$(mmha_peer_timeout)" \
+        --format shell 2>/dev/null) ||
         return 0
     # The clients reach the address at the writer's own port.
     printf '%s\n' "$_cn_hosts" | sed -n 's/^CLIENT=//p' |

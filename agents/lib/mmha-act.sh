@@ -220,7 +220,8 @@ mmha_mysqld_start() {
 # semi-sync replica (mmha_decide_start_semisync).
 mm_semisync_start_options() {
     [ "$OCF_RESKEY_semisync" = on ] || return 0
-    mmha_decide_start_semisync "$("$OCF_RESKEY_binary" --version 2>/dev/null)"
+    mmha_decide_start_semisync "$("$OCF_RESKEY_binary" --version 2>/dev/null)" \
+        "$OCF_RESKEY_replication_mode"
 }
 
 # mmha_mysqld_stop DEADLINE_S [PIDFILE]: SIGTERM (clean shutdown: InnoDB flushed,

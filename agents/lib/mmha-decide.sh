@@ -272,17 +272,16 @@ EOT
     return 1
 }
 
-# mmha_decide_start_semisync VERSION_LINE: mysqld's start options for
-# semisync=on, from its --version line: MariaDB 10.3+ has semi-sync built
-# in, and mysqld starts as a semi-sync replica (every start is a
-# reader's); MySQL's plugins come from its config.  Not
-# --init-rpl-role=SLAVE (MDEV-21117): it truncates a crashed writer's
-# unacknowledged tail, but a reader often received that tail (a killed
-# mysqld's kernel still delivers what it had sent), and the truncated
-# transactions never come back to the old writer - its IO thread drops
-# events with its own server_id - a silent divergence (measured, see
-# docs/operations.md).  Without it the tail is committed at recovery:
-# the same as the readers', or an errant set reported.
+# mmha_decide_start_semisync VERSION_LINE MODE: mysqld's start options
+# for semisync=on, from its --version line and replication_mode: MariaDB
+# 10.3+ has semi-sync built in, and mysqld starts as a semi-sync replica
+# (every start is a reader's); MySQL's plugins come from its config.
+# MariaDB 10.6+ with GTIDs also starts with --init-rpl-role=SLAVE
+# (MDEV-21117): a crashed writer's unacknowledged tail is truncated at
+# recovery instead of committed, so it never becomes an errant set.  A
+# reader may have received that tail: the re-point fetches it back (its
+# IO thread alone would drop events with its own server_id: a silent
+# divergence, measured, see docs/operations.md), which needs GTIDs.
 mmha_decide_start_semisync() {
     case "$1" in
     *MariaDB*) ;;
@@ -291,8 +290,13 @@ mmha_decide_start_semisync() {
     _sv=$(printf '%s\n' "$1" | sed -n 's/.*Ver \([0-9]*\)\.\([0-9]*\)\..*/\1 \2/p')
     _sv_ma=${_sv% *} _sv_mi=${_sv#* }
     mmha_is_uint "$_sv_ma" && mmha_is_uint "$_sv_mi" || return 0
-    [ $((_sv_ma * 1000 + _sv_mi)) -ge 10003 ] || return 0
-    echo --rpl-semi-sync-slave-enabled=1
+    _sv_v=$((_sv_ma * 1000 + _sv_mi))
+    [ "$_sv_v" -ge 10003 ] || return 0
+    if [ "$_sv_v" -ge 10006 ] && [ "${2:-gtid}" = gtid ]; then
+        echo --rpl-semi-sync-slave-enabled=1 --init-rpl-role=SLAVE
+    else
+        echo --rpl-semi-sync-slave-enabled=1
+    fi
 }
 
 # mmha_decide_reader_health CONFIGURED IO_STATE SQL_RUNNING SQL_ERRNO

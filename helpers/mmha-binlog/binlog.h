@@ -61,6 +61,14 @@ unsigned int read_var(struct mmha_conn *c, enum mmha_sql key, char *buf,
                       size_t len);
 
 /*
+ * A repoint's new source at host:port, as the replication account
+ * (--repl-defaults-file) or, without it, ours: 0 or an exit code with msg.
+ */
+int source_connect(const struct args *a, const char *host, unsigned int port,
+                   const struct mmha_deadline *d, struct mmha_conn *src,
+                   char *msg, size_t len);
+
+/*
  * GTID domain lists ("1,2"): the replica's ignore list (Replicate_Ignore_
  * Domain_Ids, "" none or no domains on this server), whether a list is
  * well formed, and whether it holds a domain.
@@ -115,6 +123,16 @@ struct procs {
 unsigned int procs_read(struct mmha_conn *c, enum mmha_sql key,
                         struct procs *out);
 void procs_free(struct procs *p);
+
+/*
+ * repoint --gtid: this server's own transactions that the source at
+ * host:port holds and its binary log lacks, fetched under a temporary
+ * server_id with the replica stopped (own_tail.c): 0 or an exit code
+ * with msg.
+ */
+int take_back_own(const struct args *a, struct mmha_conn *c, const char *host,
+                  unsigned int port, const struct mmha_deadline *d, char *msg,
+                  size_t len);
 
 /* The subcommands: each returns the exit code and fills o. */
 int cmd_capture(struct args *a, struct mmha_conn *c, struct mmha_out *o);

@@ -159,3 +159,19 @@ int replica_read(struct mmha_conn *c, struct mmha_replica_status *r)
     }
     return MMHA_EXIT_OK;
 }
+
+int source_connect(const struct args *a, const char *host, unsigned int port,
+                   const struct mmha_deadline *d, struct mmha_conn *src,
+                   char *msg, size_t len)
+{
+    struct mmha_conn_opts so = a->common.conn;
+
+    if (a->repl_defaults != NULL) {
+        memset(&so, 0, sizeof(so));
+        so.defaults_file = a->repl_defaults;
+    }
+    so.host = host;
+    so.port = port;
+    so.socket = NULL;
+    return mmha_connect(src, &so, d, msg, len);
+}

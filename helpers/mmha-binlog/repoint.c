@@ -185,20 +185,12 @@ static int source_domain(const struct args *a, const char *host,
                          unsigned int port, const struct mmha_deadline *d,
                          unsigned long *domain, char *msg, size_t len)
 {
-    struct mmha_conn_opts so = a->common.conn;
     struct mmha_conn src = {0};
     char buf[32] = "";
     unsigned int e;
     int rc;
 
-    if (a->repl_defaults != NULL) {
-        memset(&so, 0, sizeof(so));
-        so.defaults_file = a->repl_defaults;
-    }
-    so.host = host;
-    so.port = port;
-    so.socket = NULL;
-    rc = mmha_connect(&src, &so, d, msg, len);
+    rc = source_connect(a, host, port, d, &src, msg, len);
     if (rc != 0) {
         return rc;
     }
@@ -487,6 +479,9 @@ int cmd_repoint(struct args *a, struct mmha_conn *c,
          * channel skips those domains again. */
     } else if (!change_source(c, &cs, msg, sizeof(msg))) {
         rc = MMHA_EXIT_ERROR;
+    } else if (a->gtid_auto && (rc = take_back_own(a, c, host, port, &verify,
+                                                   msg, sizeof(msg))) != 0) {
+        /* Put back below. */
     } else if (mmha_exec(c, mmha_sql_text(&c->version,
                                           MMHA_SQL_START_REPLICA)) != 0) {
         snprintf(msg, sizeof(msg), "%s", mysql_error(c->my));

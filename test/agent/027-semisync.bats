@@ -162,16 +162,19 @@ SEMISYNC_OLD=active"
     refute_line --partial semisync
 }
 
-@test "semisync: mysqld starts as a semi-sync replica (MariaDB 10.3+), never with --init-rpl-role" {
-    run -0 mmha_decide_start_semisync "mariadbd  Ver 10.11.19-MariaDB-0+deb12u1 for debian-linux-gnu on x86_64 (Debian 12)"
+@test "semisync: mysqld starts as a semi-sync replica (MariaDB 10.3+), truncating an unacknowledged tail with GTIDs (10.6+)" {
+    run -0 mmha_decide_start_semisync "mariadbd  Ver 10.11.19-MariaDB-0+deb12u1 for debian-linux-gnu on x86_64 (Debian 12)" gtid
+    assert_output "--rpl-semi-sync-slave-enabled=1 --init-rpl-role=SLAVE"
+    # Without GTIDs the truncated tail a reader has cannot be fetched back.
+    run -0 mmha_decide_start_semisync "mariadbd  Ver 10.11.19-MariaDB-0+deb12u1 for debian-linux-gnu on x86_64 (Debian 12)" filepos
     assert_output "--rpl-semi-sync-slave-enabled=1"
-    run -0 mmha_decide_start_semisync "mysqld  Ver 10.5.21-MariaDB for debian-linux-gnu"
+    run -0 mmha_decide_start_semisync "mysqld  Ver 10.5.21-MariaDB for debian-linux-gnu" gtid
     assert_output "--rpl-semi-sync-slave-enabled=1"
-    run -0 mmha_decide_start_semisync "mysqld  Ver 5.5.68-MariaDB for Linux"
+    run -0 mmha_decide_start_semisync "mysqld  Ver 5.5.68-MariaDB for Linux" gtid
     assert_output ""
-    run -0 mmha_decide_start_semisync "mysqld  Ver 11.4.2-MariaDB"
-    assert_output "--rpl-semi-sync-slave-enabled=1"
-    run -0 mmha_decide_start_semisync "/usr/sbin/mysqld  Ver 8.0.36 for Linux on x86_64 (MySQL Community Server - GPL)"
+    run -0 mmha_decide_start_semisync "mysqld  Ver 11.4.2-MariaDB" gtid
+    assert_output "--rpl-semi-sync-slave-enabled=1 --init-rpl-role=SLAVE"
+    run -0 mmha_decide_start_semisync "/usr/sbin/mysqld  Ver 8.0.36 for Linux on x86_64 (MySQL Community Server - GPL)" gtid
     assert_output ""
 }
 

@@ -4,8 +4,8 @@
 # a kill -9 of the writer's mysqld and a crash of the writer's node lose
 # no acknowledged write on the new writer, and the old writer rejoins as
 # a reader with no errant set; a writer killed while a commit waits for
-# an acknowledgement ends with both servers equal (the regression test
-# of --init-rpl-role=SLAVE's silent divergence); with no reader
+# an acknowledgement ends with both servers equal (its truncated tail,
+# which the reader had, fetched back by the re-point); with no reader
 # acknowledging the writer goes on (after semisync_timeout for a hung
 # reader, at once for one gone) and says degraded; semisync=off turns it
 # off again.
@@ -108,16 +108,12 @@ unclean_end() {
     run -0 mm_rocheck_stop
     run -0 mm_sql "$old" "SELECT @@global.read_only"
     assert_output 1
-    if [ "$sc" = crash ]; then
-        # A commit that had not left the crashed node when it died is
-        # committed at its recovery: an errant set, reported (never
-        # acknowledged to a client; see docs/operations.md).
-        set=$(errant_reported "$old") || fail "node$old: an errant set not reported"
-        echo "# node$old errant set: ${set:-none}" >&3
-        [ -z "$set" ] || return 0
-    else
-        wait_until 20 "no_errant $old"
-    fi
+    # A commit that had not left the old writer when it died was truncated
+    # at its recovery (--init-rpl-role=SLAVE), one the reader had received
+    # fetched back by the re-point: no errant set either way.
+    set=$(errant_reported "$old") || fail "node$old: an errant set not reported"
+    [ -z "$set" ] || fail "node$old: errant set $set after a $sc"
+    wait_until 20 "no_errant $old"
     mm_wait_same_checksum "test.wc_ss_$sc" 30
     wait_until 30 "semisync_attrs $new $old"
     mm_check_replication 5
@@ -188,24 +184,6 @@ timed_write() {
     assert_output 3
 }
 
-# reader_deaf R W on|off: node R drops what node W's server sends it
-# (an nftables table in R's namespace): R's connections to W stay open
-# and hear nothing, as behind a link that loses every packet.
-reader_deaf() {
-    if [ "$3" = on ]; then
-        cluster_exec "$1" nft -f - <<EOF
-table inet mmha_test_deaf {
-    chain in {
-        type filter hook input priority 0;
-        ip saddr $(cluster_addr "$2") tcp sport 3306 drop
-    }
-}
-EOF
-    else
-        cluster_exec "$1" nft delete table inet mmha_test_deaf 2>/dev/null || true
-    fi
-}
-
 @test "semisync=on: a writer killed while a commit waits for its acknowledgement: no errant set, both servers equal" {
     local w r n t0
     w=$(mm_writer)
@@ -219,18 +197,19 @@ EOF
     # the writer's binary log, prepared in InnoDB, and waits.  Its kernel
     # still delivers the event once the reader hears again: the reader
     # has the transaction the killed writer had not committed.  Started
-    # with --init-rpl-role=SLAVE, the old writer truncated it and then
-    # dropped it as its own when the new writer sent it back: row 10 on
-    # one server only, nothing reported.
-    reader_deaf "$r" "$w" on
+    # with --init-rpl-role=SLAVE, the old writer truncates it; its IO
+    # thread alone would drop it as its own when the new writer sends it
+    # back (row 10 on one server only, nothing reported): the re-point
+    # fetches it.
+    mm_reader_deaf "$r" "$w" on
     _mm_bg pending "" mariadb --defaults-file="$(_mm_dir)/app.cnf" \
         --host="$(mm_vip writer)" --port=3306 --protocol=tcp -N -B \
         -e "INSERT INTO test.ss VALUES (10)"
     wait_until 10 "[ \"\$(mm_sql $w \"SHOW GLOBAL STATUS LIKE 'Rpl_semi_sync_master_wait_sessions'\" | cut -f2)\" = 1 ]" ||
-        { reader_deaf "$r" "$w" off; false; }
+        { mm_reader_deaf "$r" "$w" off; false; }
     mm_kill_mysqld "$w"
     t0=$(_mmha_now_ms)
-    reader_deaf "$r" "$w" off
+    mm_reader_deaf "$r" "$w" off
     wait_until 10 "! kill -0 $(cat "$(_mm_dir)/logs/pending.pid") 2>/dev/null"
     run -0 cat "$(_mm_dir)/logs/pending.out"
     assert_output --partial "Lost connection"
@@ -248,6 +227,10 @@ EOF
     }
     run -0 mm_sql "$w" "SELECT COUNT(*) FROM test.ss WHERE id = 10"
     echo "# the unacknowledged row on both servers: $output" >&3
+    # Truncated at the old writer's recovery, fetched back from the reader.
+    run -0 grep -o 'holds transactions of this server.*' \
+        "$(_cluster_ndir "$w")/log-pacemaker/pacemaker.log"
+    echo "# node$w: ${lines[0]%% status:*}" >&3
     mm_check_replication 5
 }
 
@@ -267,7 +250,6 @@ EOF
     wait_until 30 "semisync_attrs $w $r"
 }
 
-# Last: a crash may leave an errant set, kept until an operator repairs it.
-@test "semisync=on, crash of the writer's node: no acknowledged write missing, old writer rejoins (an errant set only reported)" {
+@test "semisync=on, crash of the writer's node: no acknowledged write missing, old writer rejoins without errant set" {
     unclean_end crash
 }

@@ -699,6 +699,24 @@ mm_kill_mysqld() {
     cluster_exec "$1" sh -c 'kill -KILL "$(cat /run/mysqld/mysqld.pid)"'
 }
 
+# mm_reader_deaf R W on|off: node R drops what node W's server sends it
+# (an nftables table in R's namespace): R's connections to W stay open
+# and hear nothing, as behind a link that loses every packet.
+mm_reader_deaf() {
+    if [ "$3" = on ]; then
+        cluster_exec "$1" nft -f - <<EOF
+table inet mmha_test_deaf {
+    chain in {
+        type filter hook input priority 0;
+        ip saddr $(cluster_addr "$2") tcp sport 3306 drop
+    }
+}
+EOF
+    else
+        cluster_exec "$1" nft delete table inet mmha_test_deaf 2>/dev/null || true
+    fi
+}
+
 # mm_wait_reader i [SECONDS]: node i runs its instance Unpromoted and
 # replicates (both threads) from the current writer.
 mm_wait_reader() {
