@@ -343,6 +343,7 @@ mmha_act_plan() {
         log) ocf_log info "$_ap_v" ;;
         warn) ocf_log warn "$_ap_v" ;;
         report) mmha_act_errant_report "$_ap_v" "$(mmha_kv_get "$2" WRITER)" ;;
+        history) mmha_par mmha_record "${_ap_v%% *}" "node=$(mmha_node) ${_ap_v#* }" ;;
         # 30-60 ms a write: off a switchover's demote and promote path.
         score) mmha_par mmha_score_apply "$_ap_v" ;;
         beat) mmha_act_beat "$_ap_v" </dev/null || _ap_rc=$? ;;

@@ -13,7 +13,7 @@
 #                               WHY as the exit reason (none: the step's)
 #   NAME VALUE                  a node attribute ("-" deletes it)
 #   score SCORE REASON | epoch-file EPOCH | report SET | beat ... |
-#   source ...                  the monitors' steps
+#   source ... | history EVENT FIELDS  the monitors' steps
 #   log TEXT                    an info line
 #   exit RC [WHY]               the status of the action
 # The monitors' plans are decided in mmha-decide.sh

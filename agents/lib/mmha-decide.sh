@@ -229,8 +229,12 @@ mmha_decide_semisync() {
         fi
         _ss_v=degraded
         [ "$_ss_se" = 1 ] && [ "$_ss_sa" = 1 ] && _ss_v=active
-        [ "$_ss_v" = degraded ] && [ "$_ss_old" != degraded ] &&
+        # Each episode logged and kept in the history (counted there:
+        # mmha history, mmha metrics).
+        if [ "$_ss_v" = degraded ] && [ "$_ss_old" != degraded ]; then
             echo "warn semi-sync degraded: no reader acknowledges; the writer commits asynchronously (${9:-0} transactions unacknowledged so far)"
+            echo "history semisync-degraded unacked=${9:-0}"
+        fi
         echo "semisync $_ss_v"
         return 0
     fi

@@ -419,6 +419,8 @@ static void read_attributes(struct mmha_cl *cl, struct doc *d)
             n->lag_ms = to_ll(value, -1);
         } else if (is_attr(name, cl->prefix, "errant")) {
             copy(n->errant, sizeof(n->errant), value);
+        } else if (is_attr(name, cl->prefix, "semisync")) {
+            copy(n->semisync, sizeof(n->semisync), value);
         } else if (is_attr(name, cl->prefix, "peer")) {
             copy(n->peer, sizeof(n->peer), value);
         } else if (is_attr(name, cl->prefix, "offline")) {

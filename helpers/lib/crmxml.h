@@ -54,6 +54,7 @@ struct mmha_cl_node {
     long long lag_ms;
     char errant[MMHA_CL_SET]; /* "" = none */
     char peer[MMHA_CL_NAME];  /* "epoch@host:port" */
+    char semisync[16];        /* active, degraded, acking, ...; "" unset */
     bool has_score;
     long long score;
     bool offline;        /* permanent attribute <prefix>-offline=1 */

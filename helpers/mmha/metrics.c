@@ -190,6 +190,27 @@ static bool v_errant(const struct view *v, int i, double *x)
     return true;
 }
 
+static bool v_degraded(const struct view *v, int i, double *x)
+{
+    *x = strcmp(v->cl.node[i].semisync, "degraded") == 0;
+    return v->cl.node[i].semisync[0] != '\0';
+}
+
+/* Degraded episodes among the history records kept (the newest ones). */
+static long long degraded_records(const char *history)
+{
+    char rec[1024];
+    long long n = 0;
+    int i;
+    int total = mmha_cl_history_record(history, 0, NULL, 0);
+
+    for (i = 0; i < total; i++) {
+        mmha_cl_history_record(history, i, rec, sizeof(rec));
+        n += strncmp(rec, "semisync-degraded ", 18) == 0;
+    }
+    return n;
+}
+
 static bool v_failed(const struct view *v, int i, double *x)
 {
     *x = v->cl.node[i].failed;
@@ -314,6 +335,14 @@ static void render(struct text *t, const struct view *v, int rc)
              v_score);
     per_node(t, v, "mmha_errant_transactions",
              "Errant transactions the node reports (mmha-errant).", v_errant);
+    per_node(t, v, "mmha_semisync_degraded",
+             "1 on a writer whose semi-sync fell back to asynchronous "
+             "(mmha-semisync=degraded), 0 on other semisync=on nodes.",
+             v_degraded);
+    head(t, "mmha_semisync_degraded_records", "gauge",
+         "Degraded semi-sync episodes among the history records kept.");
+    add(t, "mmha_semisync_degraded_records %lld\n",
+        degraded_records(v->cl.history));
     threads(t, v);
     vips(t, v);
     guard(t, v);

@@ -70,7 +70,8 @@ static const char MON[] =
     "<attribute name='mmha-offline' value='1'/></node>"
     "<node name='node2'><attribute name='master-mysql' value='1000'/>"
     "<attribute name='mmha-readable' value='1'/>"
-    "<attribute name='mmha-peer' value='7@node2:3307'/></node>"
+    "<attribute name='mmha-peer' value='7@node2:3307'/>"
+    "<attribute name='mmha-semisync' value='degraded'/></node>"
     "</node_attributes><failures>"
     "<failure op_key='mysql_monitor_2000' node='node1' exitreason='reader "
     "not replicating: error 1062'/>"
@@ -128,6 +129,7 @@ int main(void)
         CHECK(false, "node2 found");
         return unit_done();
     }
+    CHECK_STR(n->semisync, "degraded", "semisync attribute");
     CHECK_STR(n->peer, "7@node2:3307", "peer attribute");
     CHECK(!n->failed, "another resource's failure not ours");
     n = mmha_cl_node_find(&cl, "node3");

@@ -29,9 +29,11 @@ SEMISYNC_REPLICA_ACTIVE=1'
     assert_line --index 0 "do semisync source"
     assert_line "semisync degraded"
     assert_line --partial "warn semi-sync degraded"
-    # No reader acknowledges: one warning, then the attribute only.
+    # No reader acknowledges: one warning and one history record (the
+    # episodes counted there), then the attribute only.
     run -0 mmha_decide_semisync writer on 1 0 0 0 "" active 7
     assert_line --partial "(7 transactions unacknowledged so far)"
+    assert_line "history semisync-degraded unacked=7"
     run -0 mmha_decide_semisync writer on 1 0 0 0 "" degraded 9
     assert_output "semisync degraded"
     # semisync_timeout reloaded: set again.

@@ -169,6 +169,8 @@ timed_write() {
     wait_until 10 "[ \"\$(mm_attr $w mmha-semisync)\" = degraded ]"
     run -0 grep -c 'semi-sync degraded' \
         "$(_cluster_ndir "$w")/log-pacemaker/pacemaker.log"
+    # Counted: a record in the history.
+    wait_until 10 "mm_history | grep -q '^semisync-degraded node=node$w '"
     cluster_exec "$r" kill -CONT "$pid"
     wait_until 30 "semisync_attrs $w $r"
     # Gone cleanly (its IO thread stopped): nothing to wait for at all.
