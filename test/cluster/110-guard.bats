@@ -364,8 +364,7 @@ totem_ms() {
     run -0 grep 'making MySQL read-only: rival_newer_epoch' \
         "$GUARD_DIR/guard3.log"
     run -0 grep -c 'ALARM: node 3' "$GUARD_DIR/guard2.log"
-    run -0 guard_get 3 FENCES
-    assert_output 1
+    guard_wait 3 5 FENCES 1
 }
 
 @test "MySQL down: the guard keeps running; a cut-off server that comes back writable is made read-only" {
@@ -382,8 +381,9 @@ totem_ms() {
     guard_wait 3 15 QUORUM inquorate
     bed_restart 3
     wait_until 5 "ro_is 3 1"
-    run -0 guard_get 3 LAST_FENCE
-    assert_output inquorate
+    # The guard writes its status file after the SET: wait for it.
+    guard_wait 3 5 LAST_FENCE inquorate
+    run -0 grep 'making MySQL read-only: inquorate' "$GUARD_DIR/guard3.log"
     cluster_heal 3
     guard_wait 3 30 QUORUM quorate
     guard_wait 3 10 MEMBERS_COUNT 3
