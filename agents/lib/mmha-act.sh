@@ -483,7 +483,7 @@ mmha_act_beat() {
     set +f
     case "$1" in
     fresh)
-        rm -f "$_ab_f"
+        [ ! -e "$_ab_f" ] || rm -f "$_ab_f"
         return 0
         ;;
     restart)
@@ -701,10 +701,15 @@ mm_stop_replication() {
 # connection is made.
 mm_reader_io_stall() {
     _is_f=$(mmha_state_file io.stall)
+    _is_n=''
+    { read -r _is_n <"$_is_f"; } 2>/dev/null
+    # The clock only when it is needed (a process on every monitor).
+    _is_now=0
+    [ "$MMHA_R_IO" != no ] && [ -z "$MMHA_R_READ_FILE" ] && _is_now=$(mm_now_ms)
     _is_d=$(mmha_decide_io_stall "$MMHA_R_IO" "$MMHA_R_READ_FILE" \
-        "$(cat "$_is_f" 2>/dev/null)" "$(mm_now_ms)" 2000)
+        "$_is_n" "$_is_now" 2000)
     case "$_is_d" in
-    ok) rm -f "$_is_f" ;;
+    ok) [ -z "$_is_n" ] || rm -f "$_is_f" ;;
     note) mm_now_ms >"$_is_f" ;;
     restart)
         rm -f "$_is_f"

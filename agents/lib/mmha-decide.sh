@@ -63,9 +63,26 @@ mmha_is_uint() {
 }
 
 # mmha_is_ipv4 S: S is a dotted-quad IPv4 address.
+# In the shell: every monitor validates writer_vip.
 mmha_is_ipv4() {
-    printf '%s\n' "$1" | grep -Eqx \
-        '((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])'
+    case "$1" in
+    *[!0-9.]* | .* | *. | *..*) return 1 ;;
+    esac
+    _ip_r=$1 _ip_n=0
+    while [ -n "$_ip_r" ]; do
+        _ip_o=${_ip_r%%.*}
+        case "$_ip_r" in
+        *.*) _ip_r=${_ip_r#*.} ;;
+        *) _ip_r='' ;;
+        esac
+        _ip_n=$((_ip_n + 1))
+        # 0-255, no leading zero.
+        case "$_ip_o" in
+        [0-9] | [1-9][0-9] | 1[0-9][0-9] | 2[0-4][0-9] | 25[0-5]) ;;
+        *) return 1 ;;
+        esac
+    done
+    [ "$_ip_n" = 4 ]
 }
 
 # mmha_in_list WORD LIST: WORD is one of the space-separated words of LIST
@@ -144,11 +161,15 @@ mmha_record_field() {
 #               0 = none, "" = unknown
 #   LAG_MS      measured lag in ms, "" when unknown
 #   SERVER_ID   this server's server_id (tie-breaker)
+#   NOACK BEHIND  1: not acknowledging semi-sync / received less than
+#               another reader
+#   NAME_RANK   with several readers, mmha_decide_name_rank's figure: the
+#               tie-breaker in place of the server_id's last digit
 # Prints "SCORE REASON...", SCORE being a number or "del" (remove the
 # score: this node must not be promoted).
 mmha_decide_score() {
     _role=$1 _sql=$2 _errno=${3:-0} _errant=$4 _lag=$5 _sid=${6:-0}
-    _noack=${7:-0} _behind=${8:-0}
+    _noack=${7:-0} _behind=${8:-0} _rank=${9:-}
     if [ "$_role" = promoted ]; then
         echo "$MMHA_SCORE_PROMOTED writer"
         return 0
@@ -184,8 +205,10 @@ mmha_decide_score() {
     if [ "$_score" -lt "$MMHA_SCORE_READER_MIN" ]; then
         _score=$MMHA_SCORE_READER_MIN
     fi
+    # Equal lag steps: the name decides (issue 18), else the server_id.
     mmha_is_uint "$_sid" || _sid=0
-    _score=$((_score - _sid % 10))
+    mmha_is_uint "$_rank" || _rank=$((_sid % 10))
+    _score=$((_score - _rank))
     echo "$_score reader, $_why"
 }
 
@@ -274,6 +297,24 @@ mmha_decide_received_behind() {
 $4
 EOT
     return 1
+}
+
+# mmha_decide_name_rank NODE RECEIVED_LINES: how many other nodes named in
+# the "NODE SOURCE FILE:POS" lines sort before NODE (byte order), 9 at
+# most: readers otherwise equal are promoted in name order.  Every reader
+# sees the same names, so their ranks differ.
+mmha_decide_name_rank() {
+    _nr=0
+    while read -r _nr_n _; do
+        [ -n "$_nr_n" ] && [ "$_nr_n" != "$1" ] || continue
+        # dash's and bash's test compare bytes (POSIX.1-2024 has it too).
+        # shellcheck disable=SC3012
+        [ "$_nr_n" \< "$1" ] && _nr=$((_nr + 1))
+    done <<EOT
+$2
+EOT
+    [ "$_nr" -gt 9 ] && _nr=9
+    echo "$_nr"
 }
 
 # mmha_decide_start_semisync VERSION_LINE MODE: mysqld's start options
@@ -935,8 +976,18 @@ mmha_decide_reader_monitor() {
         "$_rm_old")" "$_rm_lag $_rm_rd" \
         "$(mmha_record_field "$_rm_w" epoch)" "$_rm_io" "$_rm_sql" \
         "$_rm_host:$_rm_port" "$(mmha_record_field "$_rm_w" addr)" "$_rm_addr")
-    printf '%s\n' "$_rm_attrs" | grep -v '^score '
-    _rm_flags=$(printf '%s\n' "$_rm_attrs" | sed -n 's/^score //p')
+    # The attribute lines out, the score's flags kept (no process: every
+    # reader's monitor runs this).
+    _rm_flags=''
+    while IFS= read -r _rm_l; do
+        case "$_rm_l" in
+        'score '*) _rm_flags="$_rm_flags${_rm_flags:+
+}${_rm_l#score }" ;;
+        *) printf '%s\n' "$_rm_l" ;;
+        esac
+    done <<EOT
+$_rm_attrs
+EOT
     _rm_s=$_rm_sql
     [ "$_rm_conf" = 1 ] || _rm_s=''
     _rm_ss=$(mmha_decide_semisync reader "${O_SEMISYNC:-off}" \
@@ -950,7 +1001,9 @@ mmha_decide_reader_monitor() {
     esac
     # Several readers: each publishes what it received of the writer's
     # binary log; one that received less than another scores less.
-    _rm_bh=0
+    _rm_bh=0 _rm_rank=''
+    [ "${O_RECEIVED_ON:-0}" = 1 ] &&
+        _rm_rank=$(mmha_decide_name_rank "$_rm_node" "$O_RECEIVED")
     if [ "${O_RECEIVED_ON:-0}" = 1 ] && [ "$_rm_conf" = 1 ] &&
         [ -n "${O_REPLICA_READ_FILE:-}" ]; then
         _rm_rcv="$_rm_host:$_rm_port $O_REPLICA_READ_FILE:${O_REPLICA_READ_POS:-0}"
@@ -959,7 +1012,8 @@ mmha_decide_reader_monitor() {
             "$O_RECEIVED" && _rm_bh=1
     fi
     echo "score $(mmha_decide_score unpromoted "$_rm_s" "$_rm_serr" \
-        "${_rm_flags% *}" "${_rm_flags#* }" "$_rm_sid" "$_rm_na" "$_rm_bh")"
+        "${_rm_flags% *}" "${_rm_flags#* }" "$_rm_sid" "$_rm_na" "$_rm_bh" \
+        "$_rm_rank")"
     _rm_h=$(mmha_decide_reader_health "$_rm_conf" "$_rm_io" "$_rm_sql" \
         "$_rm_serr" "$_rm_ierr" "$_rm_else")
     case "$_rm_h" in

@@ -179,7 +179,9 @@ mm_validate_mysqld() {
         ocf_exit_reason "socket is not set and config $OCF_RESKEY_config has no socket"
         return "$OCF_ERR_INSTALLED"
     fi
-    if ! id "$OCF_RESKEY_user" >/dev/null 2>&1; then
+    # The user matters to a start only (id is a process on every monitor).
+    if [ "${MM_ACTION:-}" = start ] || [ "${MM_ACTION:-}" = validate-all ] &&
+        ! id "$OCF_RESKEY_user" >/dev/null 2>&1; then
         ocf_exit_reason "user $OCF_RESKEY_user does not exist"
         return "$OCF_ERR_INSTALLED"
     fi

@@ -186,6 +186,25 @@ node2 node1:3306 mariadb-bin.000004:5000
 node3 node1:3306 mariadb-bin.000004:4000
 node4 node1:3306 mariadb-bin.000004:5000'
 
+# candidate_obs: a healthy reader of node1 (epoch 6) as its monitor sees
+# it, the readers' received lines of RECEIVED with it; the caller adds
+# MY_NODE, SERVER_ID and what differs.
+candidate_obs() {
+    printf '%s\n' "READ_ONLY=1
+REPLICA_CONFIGURED=1
+REPLICA_SOURCE_HOST=node1
+REPLICA_SOURCE_PORT=3306
+REPLICA_IO_RUNNING=yes
+REPLICA_SQL_RUNNING=yes
+REPLICA_READ_FILE=mariadb-bin.000004
+WRITER=node=node1 epoch=6 addr=node1:3306
+ERRANT_NOW=
+ERRANT_OLD=
+READABLE=1
+RECEIVED_ON=1
+RECEIVED ${RECEIVED//$'\n'/$'\n'RECEIVED }"
+}
+
 @test "most advanced candidate: a reader that received less than another is behind, whatever its lag" {
     # node3's IO thread was held back: behind node2 and node4.
     run -0 mmha_decide_received_behind node3 "node1:3306 mariadb-bin.000004:4000" node1 "$RECEIVED"
@@ -208,19 +227,7 @@ node4 node1:3306 mariadb-bin.000004:5000'
 
 @test "most advanced candidate: the reader that received most is promoted before the one with least lag" {
     local obs s3 s2
-    obs="READ_ONLY=1
-REPLICA_CONFIGURED=1
-REPLICA_SOURCE_HOST=node1
-REPLICA_SOURCE_PORT=3306
-REPLICA_IO_RUNNING=yes
-REPLICA_SQL_RUNNING=yes
-REPLICA_READ_FILE=mariadb-bin.000004
-WRITER=node=node1 epoch=6 addr=node1:3306
-ERRANT_NOW=
-ERRANT_OLD=
-READABLE=1
-RECEIVED_ON=1
-RECEIVED ${RECEIVED//$'\n'/$'\n'RECEIVED }"
+    obs=$(candidate_obs)
     # node3: held back, so it applied all it has: no lag.
     run -0 mmha_decide_reader_monitor "$obs
 MY_NODE=node3
@@ -245,4 +252,30 @@ SERVER_ID=2
 LAG_MS=0
 REPLICA_READ_POS=5000"
     refute_line --partial "received "
+}
+
+@test "most advanced candidate: received and lag equal, the name decides" {
+    local obs s2 s4
+    run -0 mmha_decide_name_rank node2 "$RECEIVED"
+    assert_output 1
+    run -0 mmha_decide_name_rank node4 "$RECEIVED"
+    assert_output 3
+    # A name no line has yet still ranks; ten names earlier count as 9.
+    run -0 mmha_decide_name_rank a ""
+    assert_output 0
+    run -0 mmha_decide_name_rank z "$(printf 'n%s x y\n' 0 1 2 3 4 5 6 7 8 9 10)"
+    assert_output 9
+    obs="$(candidate_obs)
+REPLICA_READ_POS=5000
+LAG_MS=400"
+    # node4's server_id ends in 2, node2's in 4: the name wins over it.
+    run -0 mmha_decide_reader_monitor "$obs
+MY_NODE=node2
+SERVER_ID=14"
+    s2=$(sed -n 's/^score \([0-9]*\) .*/\1/p' <<<"$output")
+    run -0 mmha_decide_reader_monitor "$obs
+MY_NODE=node4
+SERVER_ID=12"
+    s4=$(sed -n 's/^score \([0-9]*\) .*/\1/p' <<<"$output")
+    [ "$s2" -gt "$s4" ] || fail "node2 $s2, node4 $s4"
 }
