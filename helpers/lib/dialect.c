@@ -265,6 +265,14 @@ static const struct dialect_row table[] = {
      "@@GLOBAL.rpl_semi_sync_master_wait_no_slave"},
     {MMHA_VAR_SEMISYNC_SOURCE_WAIT_NONE, MYSQL, 8, 0, 26,
      "@@GLOBAL.rpl_semi_sync_source_wait_no_replica"},
+    /*
+     * A stopped semi-sync IO thread of MariaDB's connects to its source to
+     * end its dump thread, bounded by this; MySQL's opens no such
+     * connection.
+     */
+    {MMHA_VAR_SEMISYNC_KILL_CONN_TIMEOUT, MARIA, 0, 0, 0,
+     "@@GLOBAL.rpl_semi_sync_slave_kill_conn_timeout"},
+    {MMHA_VAR_SEMISYNC_KILL_CONN_TIMEOUT, MYSQL, 0, 0, 0, ""},
     {MMHA_STATUS_SEMISYNC_SOURCE_ON, MARIA, 0, 0, 0,
      "Rpl_semi_sync_master_status"},
     {MMHA_STATUS_SEMISYNC_SOURCE_ON, MYSQL, 0, 0, 0,

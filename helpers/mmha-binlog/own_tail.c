@@ -64,10 +64,16 @@ static bool missing_own(const char *source, const char *binlog,
     size_t i;
 
     *from = NULL;
+    /* All freeable from here on, whichever parse fails. */
+    mmha_gtid_init(&s, MMHA_GTID_MARIADB);
+    mmha_gtid_init(&b, MMHA_GTID_MARIADB);
+    mmha_gtid_init(&sl, MMHA_GTID_MARIADB);
     mmha_gtid_init(&out, MMHA_GTID_MARIADB);
     if (!mmha_gtid_parse(&s, MMHA_GTID_MARIADB, source, msg, len) ||
         !mmha_gtid_parse(&b, MMHA_GTID_MARIADB, binlog, msg, len) ||
         !mmha_gtid_parse(&sl, MMHA_GTID_MARIADB, slave, msg, len)) {
+        mmha_gtid_free(&s);
+        mmha_gtid_free(&b);
         return false;
     }
     for (i = 0; ok && i < s.n; i++) {

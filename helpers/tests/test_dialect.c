@@ -209,7 +209,8 @@ static void test_every_key_defined(void)
                 k != MMHA_SQL_SUPER_READ_ONLY_OFF &&
                 k != MMHA_VAR_SERVER_UUID && k != MMHA_VAR_GTID_DOMAIN &&
                 k != MMHA_OPT_IGNORE_DOMAIN_IDS &&
-                k != MMHA_COL_IGNORE_DOMAINS) {
+                k != MMHA_COL_IGNORE_DOMAINS &&
+                k != MMHA_VAR_SEMISYNC_KILL_CONN_TIMEOUT) {
                 missing++;
                 printf("# key %d empty for %s\n", k, names[i]);
             }

@@ -35,6 +35,9 @@ setup() {
 teardown() {
     # A test that failed with server 2 stopped leaves it running.
     kill -CONT "$(bed_pid 2)" 2>/dev/null || true
+    # One that failed with 1 stopped, or 2's IO thread stopped, too.
+    kill -CONT "$(bed_pid 1)" 2>/dev/null || true
+    bed_sql 2 "START SLAVE IO_THREAD" 2>/dev/null || true
 }
 
 binlog() {
@@ -158,6 +161,26 @@ pair_up() {
     assert_output "$ids"
     run -0 gstatus 1 Rpl_semi_sync_master_clients
     assert_output 1
+}
+
+@test "replica stop --io-thread with the source hung: the dump-thread kill waits 1 s at most, the setting is put back" {
+    local t0 ms
+    pair_up
+    bed_sql 2 "SET GLOBAL rpl_semi_sync_slave_kill_conn_timeout = 5"
+    kill -STOP "$(bed_pid 1)"
+    t0=$(_mmha_now_ms)
+    run -0 binlog replica stop --io-thread --timeout 10 \
+        --defaults-file "$(bed_cnf 2)" --format shell
+    ms=$(($(_mmha_now_ms) - t0))
+    kill -CONT "$(bed_pid 1)"
+    echo "# semi-sync IO thread stopped, source SIGSTOPped: $ms ms (2 s with the server's 5 s setting)" >&3
+    assert_line REPLICA_IO_RUNNING=no
+    [ "$ms" -lt 1800 ] || fail "the stop took $ms ms"
+    run -0 bed_sql 2 "SELECT @@GLOBAL.rpl_semi_sync_slave_kill_conn_timeout"
+    assert_output 5
+    # The source answers again: 2 replicates from it as before.
+    bed_sql 2 "START SLAVE IO_THREAD"
+    run -0 bed_wait_replicating 2 10
 }
 
 @test "no replica: a write does not wait; a hung replica: one write waits the timeout, then the source is degraded; both counted unacknowledged" {
