@@ -484,18 +484,24 @@ mmha_state_number() {
 # OCF_NOT_RUNNING when cleanly stopped, OCF_ERR_GENERIC when it runs but
 # does not answer.
 mm_status() {
-    if ocf_is_true "$OCF_RESKEY_manage_mysqld"; then
-        if ! mmha_mysqld_pid >/dev/null; then
-            return "$OCF_NOT_RUNNING"
-        fi
-    elif [ ! -f "$(mmha_state_file attached)" ]; then
-        return "$OCF_NOT_RUNNING"
-    fi
+    mm_present || return $?
     if ! mmha_ping; then
         ocf_exit_reason "mysqld runs but does not answer"
         return "$OCF_ERR_GENERIC"
     fi
     return "$OCF_SUCCESS"
+}
+
+# mm_present: mysqld runs (or, attached, the resource is started), else
+# OCF_NOT_RUNNING; nothing asked of the server (a killed one is told at
+# once).
+mm_present() {
+    if ocf_is_true "$OCF_RESKEY_manage_mysqld"; then
+        mmha_mysqld_pid >/dev/null || return "$OCF_NOT_RUNNING"
+    elif [ ! -f "$(mmha_state_file attached)" ]; then
+        return "$OCF_NOT_RUNNING"
+    fi
+    return 0
 }
 
 # mm_status_capture: mm_status, then mm_capture - in one helper run when
@@ -504,11 +510,7 @@ mm_status() {
 # falls back to both, so a stopped, hung or slow server is told apart as
 # before.
 mm_status_capture() {
-    if ocf_is_true "$OCF_RESKEY_manage_mysqld"; then
-        mmha_mysqld_pid >/dev/null || return "$OCF_NOT_RUNNING"
-    elif [ ! -f "$(mmha_state_file attached)" ]; then
-        return "$OCF_NOT_RUNNING"
-    fi
+    mm_present || return $?
     mmha_capture 2 2>/dev/null && return 0
     mm_status || return $?
     mm_capture
