@@ -157,7 +157,7 @@ mm_promote_commit() {
     mm_capture || return 1
     _pm_rec="node=$(mmha_node) epoch=$1 addr=$(mm_my_addr) $(mmha_position_text)"
     _pm_cibf=$(mmha_state_file promote.cib)
-    rm -f "$_pm_cibf"
+    [ ! -e "$_pm_cibf" ] || rm -f "$_pm_cibf"
     mmha_par mm_promote_cib "$_pm_cibf" epoch "$1" \
         writer "$_pm_rec time=$(mmha_now_iso)"
     # The guard learns the new epoch before the server is writable.
@@ -169,7 +169,8 @@ mm_promote_commit() {
         ocf_log err "mmha-readonly --writable: $_pm_out"
         _pm_why="cannot make the server writable"
     else
-        rm -f "$(mmha_state_file beat.stale)"
+        _pm_st=$(mmha_state_file beat.stale)
+        [ ! -e "$_pm_st" ] || rm -f "$_pm_st"
         mmha_beat_start "$1" quick >&2 ||
             _pm_why="the heartbeat (mmha-lag beat) does not run"
     fi

@@ -143,8 +143,10 @@ mmha_score_apply() {
 mmha_epoch_file_put() {
     [ -n "$OCF_RESKEY_epoch_file" ] || return 0
     [ "$(mmha_epoch_file_get)" = "$1" ] && return 0
-    _ef_dir=$(dirname "$OCF_RESKEY_epoch_file")
-    mkdir -p "$_ef_dir" || return 1
+    # On a promotion's path before the server is writable: no dirname or
+    # mkdir process (epoch_file is an absolute path, validated).
+    _ef_dir=${OCF_RESKEY_epoch_file%/*}
+    [ -d "${_ef_dir:-/}" ] || mkdir -p "$_ef_dir" || return 1
     _ef_tmp="$OCF_RESKEY_epoch_file.tmp.$$"
     if ! echo "$1" >"$_ef_tmp" || ! mv -f "$_ef_tmp" "$OCF_RESKEY_epoch_file"; then
         rm -f "$_ef_tmp"
