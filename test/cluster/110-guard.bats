@@ -491,7 +491,8 @@ guard_member_writable() {
 
 @test "corosync dies on the writer's node: its server goes read-only" {
     # node2 is the writer; corosync there is killed, the node's init then
-    # stops the node (the test bed has no corosync restart inside a node).
+    # stops the node 2 s later (the test bed has no corosync restart
+    # inside a node).
     run -0 ro 2
     assert_output 0
     local cpid
