@@ -306,7 +306,9 @@ EOT
 mmha_decide_name_rank() {
     _nr=0
     while read -r _nr_n _; do
-        [ -n "$_nr_n" ] && [ "$_nr_n" != "$1" ] || continue
+        if [ -z "$_nr_n" ] || [ "$_nr_n" = "$1" ]; then
+            continue
+        fi
         # dash's and bash's test compare bytes (POSIX.1-2024 has it too).
         # shellcheck disable=SC3012
         [ "$_nr_n" \< "$1" ] && _nr=$((_nr + 1))

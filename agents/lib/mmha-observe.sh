@@ -31,6 +31,11 @@ mmha_node() {
     fi
 }
 
+# mmha_node_init: ask for this node's name once per agent run.
+mmha_node_init() {
+    MMHA_NODE_NAME=$(mmha_node)
+}
+
 # mmha_state_file SUFFIX: a per-resource file under HA_RSCTMP (cleared at
 # boot, so nothing stale survives a reboot).
 mmha_state_file() {
