@@ -10,13 +10,15 @@
 #
 # Copyright the mmha contributors.
 
-# mm_repoint WRITER_RECORD [SETTLE_MS]: follow the recorded writer, when
-# needed.  Status 0: re-pointed, 2: nothing to do, 1: failed.  The helper
-# checks that both threads stay up SETTLE_MS (default its 500 ms); a
-# notification passes 0: it is on the path to the writer address, and the
-# next monitor judges the threads anyway.
+# mm_repoint WRITER_RECORD [SETTLE_MS [TIMEOUT_S]]: follow the recorded
+# writer, when needed.  Status 0: re-pointed, 2: nothing to do, 1: failed.
+# The helper checks that both threads stay up SETTLE_MS (default its 500
+# ms); a notification passes 0: it is on the path to the writer address,
+# and the next monitor judges the threads anyway.  TIMEOUT_S: the helper's
+# bound (default the operation's deadline).
 mm_repoint() {
-    _rp_w=$1 _rp_settle=${2:-}
+    _rp_w=$1 _rp_settle=${2:-} _rp_to=${3:-}
+    [ -n "$_rp_to" ] || _rp_to=$(mmha_deadline)
     mm_writer_elsewhere "$_rp_w" || return 2
     _addr=$(mmha_record_field "$_rp_w" addr)
     mm_capture || return 1
@@ -42,7 +44,7 @@ mm_repoint() {
     ocf_log info "$_why ($*)"
     ocf_run mmha_helper mmha-binlog repoint --to "$_addr" "$@" \
         --repl-defaults-file "$OCF_RESKEY_repl_defaults_file" \
-        --timeout "$(mmha_deadline)" || return 1
+        --timeout "$_rp_to" || return 1
 }
 
 # mm_notify_repoint: after a promotion, follow the new writer, then

@@ -85,8 +85,29 @@ mmha_record() {
     else
         _mr_old=$(mmha_cib_get history) || _mr_old=
     fi
-    mmha_cib_set history \
-        "$(mmha_decide_history "$_mr_old" "$_mr_rec" "$MMHA_HISTORY_MAX")"
+    # An append is a read, then a write: another node's record written in
+    # between is lost, or this one when the other lands last (seen: a
+    # promotion's, the new writer's and the rejoining node's errant record
+    # in the same 100 ms; the errant one was lost).  So the write is read
+    # back and made again on the history as it is then, after a pause that
+    # differs between processes (3 tries).
+    _mr_i=1
+    while :; do
+        mmha_cib_set history \
+            "$(mmha_decide_history "$_mr_old" "$_mr_rec" "$MMHA_HISTORY_MAX")" ||
+            return 1
+        _mr_old=$(crm_attribute -t crm_config -n "mmha-$(mmha_rsc)-history" \
+            -G -q 2>/dev/null) || _mr_old=
+        case ";$_mr_old;" in
+        *";$_mr_rec;"*) return 0 ;;
+        esac
+        if [ "$_mr_i" -ge 3 ]; then
+            ocf_log warn "history: record lost to concurrent writes: $_mr_rec"
+            return 1
+        fi
+        sleep "0.$((($$ + _mr_i) % 9 + 1))"
+        _mr_i=$((_mr_i + 1))
+    done
 }
 
 # ---------------------------------------------------------------- attributes and scores
@@ -405,7 +426,12 @@ mmha_act_step() {
     semisync-detached) mmha_detach mm_semisync "$_st_a" ;;
     demote-readonly) mmha_act_demote_readonly ;;
     repoint)
-        mm_repoint "$_st_a"
+        # A start's: 10 s at most.  A recorded writer that does not answer
+        # (its node crashed while this one restarted) would hold the start,
+        # and with it this node's promotion, for the whole start timeout
+        # (measured: 80 s and more, test/cluster/140); the monitor judges
+        # a channel left to connect.
+        mm_repoint "$_st_a" "" "$(mmha_timeout_max 10)"
         [ $? = 1 ] && ocf_log warn "replication not resumed; monitor will tell"
         return 0
         ;;

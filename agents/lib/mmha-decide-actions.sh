@@ -187,10 +187,13 @@ mmha_decide_promote() {
     if [ "${O_SEMISYNC:-off}" = on ]; then
         # Semi-sync before the first write is accepted.
         echo "do semisync source"
-        # Only another node's acknowledged writes can be missing here.
+        # Only another node's acknowledged writes can be missing here.  The
+        # attribute is a monitor old: an IO thread stopped since (not
+        # reconnecting: stopped, or failed) acknowledged nothing after.
         if [ -n "$_dp_prev" ] && [ "$_dp_prev" != "${O_MY_NODE:-}" ] &&
-            [ "${O_SEMISYNC_OLD:-}" != acking ]; then
-            echo "warn promoting a reader that was not acknowledging semi-sync (${O_SEMISYNC_OLD:-unknown}): writes the previous writer acknowledged may be missing"
+            { [ "${O_SEMISYNC_OLD:-}" != acking ] ||
+                [ "${O_REPLICA_IO_RUNNING:-}" = no ]; }; then
+            echo "warn promoting a reader that was not acknowledging semi-sync (${O_SEMISYNC_OLD:-unknown}, IO thread ${O_REPLICA_IO_RUNNING:-unknown}): writes the previous writer acknowledged may be missing"
         fi
     fi
     echo "must commit $_dp_e || 1"

@@ -149,8 +149,19 @@ SEMISYNC_OLD=acking"
         "$(grep -n 'must commit' <<<"$output" | cut -d: -f1)" ]
     refute_line --partial "warn "
     run -0 mmha_decide_promote "$promote
-SEMISYNC_OLD=not-acking"
-    assert_line --partial "warn promoting a reader that was not acknowledging semi-sync (not-acking): writes the previous writer acknowledged may be missing"
+SEMISYNC_OLD=not-acking
+REPLICA_IO_RUNNING=connecting"
+    assert_line --partial "warn promoting a reader that was not acknowledging semi-sync (not-acking, IO thread connecting): writes the previous writer acknowledged may be missing"
+    # Acknowledging at its last monitor, its IO thread stopped since.
+    run -0 mmha_decide_promote "$promote
+SEMISYNC_OLD=acking
+REPLICA_IO_RUNNING=no"
+    assert_line --partial "warn promoting a reader that was not acknowledging semi-sync (acking, IO thread no):"
+    # Reconnecting to a source that died: what it acknowledged stands.
+    run -0 mmha_decide_promote "$promote
+SEMISYNC_OLD=acking
+REPLICA_IO_RUNNING=connecting"
+    refute_line --partial "warn "
     # Promoted again where it was the writer (its mysqld recovered in
     # place): nothing of another node to miss.
     run -0 mmha_decide_promote "${promote/MY_NODE=n2/MY_NODE=n1}

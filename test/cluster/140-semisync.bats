@@ -8,7 +8,8 @@
 # which the reader had, fetched back by the re-point); with no reader
 # acknowledging the writer goes on (after semisync_timeout for a hung
 # reader, at once for one gone) and says degraded; semisync=off turns it
-# off again.
+# off again; a promotion from a reader that had stopped acknowledging
+# says that acknowledged writes may be missing.
 
 bats_require_minimum_version 1.5.0
 
@@ -254,4 +255,36 @@ timed_write() {
 
 @test "semisync=on, crash of the writer's node: no acknowledged write missing, old writer rejoins without errant set" {
     unclean_end crash
+}
+
+@test "semisync=on, the reader's IO thread stopped, then the writer's node crashes: the promotion says acknowledged writes may be missing, the old writer's tail is reported" {
+    local w r log before set t0
+    w=$(mm_writer)
+    r=$(mm_other "$w")
+    wait_until 90 both_roles
+    wait_until 30 "semisync_attrs $w $r"
+    log=$(_cluster_ndir "$r")/log-pacemaker/pacemaker.log
+    before=$(grep -c 'may be missing' "$log" || true)
+    # The reader gone cleanly: the writer commits without waiting, so
+    # this row is acknowledged and only on the writer.  The crash follows
+    # at once, before the reader's 2 s monitor fails on the stopped
+    # thread and its recovery reconnects it.
+    mm_sql "$r" "STOP SLAVE IO_THREAD"
+    timed_write 20 >/dev/null
+    cluster_crash "$w"
+    t0=$(_mmha_now_ms)
+    wait_until 90 "[ \"\$(mm_writer)\" = $r ]"
+    echo "# node$r promoted $(mm_elapsed_ms "$t0") ms after the crash" >&3
+    run -0 grep 'may be missing' "$log"
+    [ "${#lines[@]}" -gt "$before" ]
+    echo "# node$r: ${lines[-1]##*WARNING: }" >&3
+    run -0 mm_sql "$r" "SELECT COUNT(*) FROM test.ss WHERE id = 20"
+    assert_output 0
+    # Back after its reboot, the old writer holds the row the new writer
+    # lacks: reported (attribute and history), not kept silently.
+    wait_until 150 "[ -n \"\$(mm_attr $w mmha-errant)\" ]"
+    set=$(errant_reported "$w") || fail "node$w: errant set not reported"
+    echo "# node$w errant set: $set" >&3
+    [ -n "$set" ]
+    wait_until 20 "mm_history | grep -q '^errant node=node$w '"
 }

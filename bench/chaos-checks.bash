@@ -1,0 +1,259 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# bench/chaos-checks.bash: bench/chaos's run of one fault (chaos_one), the
+# invariants checked after it, the documented errant repair, and the
+# run's end (chaos_finish).  Sourced by bench/chaos after
+# bench/chaos-faults.bash; CHAOS_OUT is the run's output folder.
+
+CHAOS_OUT=${CHAOS_OUT:-/tmp/mmha-chaos}
+chaos_lib=$(cd "$(dirname "${BASH_SOURCE[0]}")/../test/lib" && pwd)
+
+# chaos_settled: a writer with the writer VIP, every running database
+# node's instance up, nothing pending in the cluster.
+chaos_settled() {
+    local w n st running=0 alive=0 i
+    w=$(mm_writer 2>/dev/null) || return 1
+    [ "$(mm_vip_started writer 2>/dev/null)" = "$w" ] || return 1
+    n=$(mm_any_node) || return 1
+    st=$(cluster_exec "$n" crm_mon -1 2>/dev/null) || return 1
+    for i in $(chaos_db_alive); do
+        alive=$((alive + 1))
+        grep -Eq "(Promoted|Unpromoted): \[.* node$i( |\])" <<<"$st" &&
+            running=$((running + 1))
+    done
+    [ "$running" = "$alive" ] &&
+        cluster_exec "$n" crm_resource --wait --timeout=5s >/dev/null 2>&1
+}
+
+# chaos_overlap_ms: the double-writer milliseconds the read_only checkers
+# saw so far (every sample, from the host and inside each node).
+chaos_overlap_ms() {
+    "$MM_PY" "$chaos_lib/ro-checker" --analyze "$(_mm_dir)"/logs/ro-*.log 2>/dev/null |
+        awk '$1 == "OVERLAP" { for (i = 2; i <= NF; i++)
+            if ($i ~ /^ms=/) { sub(/^ms=/, "", $i); n += $i } } END { print n + 0 }'
+}
+
+# chaos_rocheck_nodes: a checker inside every running node (one whose node
+# was fenced or crashed died with it).
+chaos_rocheck_nodes() {
+    local i logs pid
+    logs=$(_mm_dir)/logs
+    for i in $(chaos_db_alive); do
+        pid=$(cat "$logs/rocheck-node$i.pid" 2>/dev/null)
+        [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && continue
+        _mm_bg "rocheck-node$i" "$i" "$MM_PY" "$chaos_lib/ro-checker" \
+            --defaults-file /etc/mysql/mmha.cnf --source "node$i" \
+            --log "$logs/ro-node$i.log" "node$i=/run/mysqld/mysqld.sock"
+    done
+}
+
+# chaos_gap T0 T1: "GAP_MS RECOVERY_MS" of the client's writes from T0 to
+# T1: the longest time between two acknowledgements in it (from the last
+# one before T0), and when that gap ended, after T0.
+chaos_gap() {
+    awk -v t0="$1" -v t1="$2" '$2 == "ACK" {
+        if ($1 < t0) { last = $1; next }
+        if ($1 > t1) exit
+        if (last != "" && $1 - last > max) { max = $1 - last; end = $1 }
+        last = $1 }
+        END { print max + 0, (max > 0 ? end - t0 : 0) }' "$(mm_client_log chaos)"
+}
+
+# chaos_lost T0 WRITER: writes acknowledged before T0 that WRITER's server
+# lacks (its relay log given 10 s), not counted at an earlier fault; they
+# are added to $CHAOS_OUT/lost.ids.
+chaos_lost() {
+    local have=$CHAOS_OUT/have.ids log
+    log=$(mm_client_log chaos)
+    wait_until 10 "mm_sql $2 'SELECT id FROM test.wc_chaos' | sort >'$have' &&
+        [ -z \"\$(awk -v t=$1 '\$2 == \"ACK\" && \$1 < t { print \$3 }' '$log' |
+            sort | comm -23 - '$have')\" ]" >/dev/null 2>&1
+    touch "$CHAOS_OUT/lost.ids"
+    awk -v t="$1" '$2 == "ACK" && $1 < t { print $3 }' "$log" | sort |
+        comm -23 - "$have" | comm -23 - "$CHAOS_OUT/lost.ids" >"$CHAOS_OUT/lost.new"
+    sort -m "$CHAOS_OUT/lost.ids" "$CHAOS_OUT/lost.new" -o "$CHAOS_OUT/lost.ids"
+    grep -c . "$CHAOS_OUT/lost.new"
+}
+
+# chaos_errant WRITER: every other running database node's errant set
+# against WRITER: a reported one (mmha-errant equal to mmha-binlog
+# errant's) is repaired as docs/operations.md says and counted in
+# CHAOS_REPAIRS; one not reported within 30 s is a violation.
+chaos_errant() {
+    local w=$1 i set
+    for i in $(chaos_db_alive); do
+        [ "$i" = "$w" ] && continue
+        set=$(cluster_exec "$i" mmha-binlog errant \
+            --defaults-file /etc/mysql/mmha.cnf --reference "node$w:3306" \
+            --format shell 2>/dev/null | sed -n 's/^ERRANT=//p')
+        [ -n "$set" ] || continue
+        if ! wait_until 30 "[ \"\$(mm_attr $i mmha-errant)\" = '$set' ]" >/dev/null; then
+            CHAOS_VIOL+=("errant-silent:node$i:$set")
+            continue
+        fi
+        chaos_repair_errant "$i" "$w" && CHAOS_REPAIRS=$((CHAOS_REPAIRS + 1)) ||
+            CHAOS_VIOL+=("errant-repair-failed:node$i")
+    done
+}
+
+# chaos_repair_errant NODE WRITER: docs/operations.md's repair, steps 3-5:
+# the rows only NODE has undone there without logging, NODE given the
+# writer's GTID state, the writer's own position reset, the report
+# cleared.
+chaos_repair_errant() {
+    local i=$1 w=$2 extra pos
+    mm_sql "$w" 'SELECT id FROM test.wc_chaos' | sort >"$CHAOS_OUT/repair.w"
+    mm_sql "$i" 'SELECT id FROM test.wc_chaos' | sort >"$CHAOS_OUT/repair.i"
+    extra=$(comm -13 "$CHAOS_OUT/repair.w" "$CHAOS_OUT/repair.i" | paste -sd, -)
+    if [ -n "$extra" ]; then
+        mm_sql "$i" "SET SESSION sql_log_bin = 0;
+            DELETE FROM test.wc_chaos WHERE id IN ($extra)" || return 1
+    fi
+    pos=$(mm_sql "$w" 'SELECT @@gtid_binlog_pos') || return 1
+    mm_sql "$i" "STOP SLAVE; RESET MASTER;
+        SET GLOBAL gtid_binlog_state = '$pos'; START SLAVE" || return 1
+    mm_sql "$w" "STOP SLAVE; SET GLOBAL gtid_slave_pos = @@gtid_binlog_pos" ||
+        return 1
+    cluster_exec "$(mm_any_node)" crm_attribute -N "node$i" -n mmha-errant \
+        -l reboot -D >/dev/null 2>&1
+    echo "$(date +%T) node$i: errant set repaired (rows undone: ${extra:-none})" \
+        >>"$CHAOS_OUT/repairs.log"
+}
+
+# chaos_resources: nothing failed, blocked or unmanaged, no unclean node.
+chaos_resources() {
+    local st
+    st=$(cluster_exec "$(mm_any_node)" crm_mon -1 -r 2>/dev/null) || {
+        CHAOS_VIOL+=("crm_mon-failed")
+        return
+    }
+    grep -Eq 'FAILED|blocked|unmanaged|UNCLEAN' <<<"$st" &&
+        CHAOS_VIOL+=("resources:$(grep -Eo '[^ ]+ +\(ocf[^)]*\): +[A-Za-z]+ .*(FAILED|blocked|unmanaged)|UNCLEAN[^ ]*' <<<"$st" | head -n 1 | tr -s ' ' '_')")
+}
+
+# chaos_writable WRITER: exactly WRITER's server writable among the
+# running database nodes.
+chaos_writable() {
+    local i ro wr=''
+    for i in $(chaos_db_alive); do
+        ro=$(mm_sql "$i" 'SELECT @@global.read_only' 2>/dev/null) || continue
+        [ "$ro" = 0 ] && wr+="$i "
+    done
+    [ "$wr" = "$1 " ] || CHAOS_VIOL+=("writable:${wr// /,}")
+}
+
+# chaos_keep K: every node's logs, the client's and the checkers', kept.
+chaos_keep() {
+    local keep=$CHAOS_OUT/violation-$1 n
+    mkdir -p "$keep"
+    for n in "$CLUSTER_DIR"/nodes/node*; do
+        cp -r "$n/log-pacemaker" "$keep/${n##*/}-log-pacemaker" 2>/dev/null
+    done
+    cp "$(_mm_dir)"/logs/*.log "$keep/" 2>/dev/null
+    cluster_exec "$(mm_any_node)" crm_mon -1 -A -f >"$keep/crm_mon.txt" 2>&1
+}
+
+# chaos_one K KIND PARAMS: run fault K, settle, check; one faults.tsv line.
+chaos_one() {
+    local k=$1 kind=$2 p=$3 w t t0 t1 planned=0 gap rec lost=0 o0 o1
+    CHAOS_VIOL=() CHAOS_REPAIRS=0
+    chaos_planned "$kind" && planned=1
+    w=$(mm_writer 2>/dev/null) || w=''
+    t=$(chaos_target "$kind" "$(chaos_param "$p" pick)" "${w:-1}") || t=-
+    o0=$(chaos_overlap_ms)
+    t0=$(_mmha_now_ms)
+    echo "$(date +%T.%3N) fault $k $kind $p target node$t (writer node$w)" >>"$CHAOS_OUT/events.log"
+    if [ "$t" = - ] || ! chaos_fault "$kind" "$p" "$t" 2>>"$CHAOS_OUT/events.log"; then
+        CHAOS_VIOL+=("fault-not-applied")
+    fi
+    if ! wait_until 180 chaos_settled >/dev/null 2>&1; then
+        CHAOS_VIOL+=("not-settled-180s")
+    fi
+    t1=$(_mmha_now_ms)
+    echo "$(date +%T.%3N) settled after $((t1 - t0)) ms" >>"$CHAOS_OUT/events.log"
+    chaos_rocheck_nodes
+    w=$(mm_writer 2>/dev/null) || w=''
+    if [ -n "$w" ]; then
+        chaos_writable "$w"
+        mm_wait_writer "$w" 30 >/dev/null 2>&1 || CHAOS_VIOL+=("writer-vip-no-write")
+        chaos_errant "$w"
+        mm_check_replication 5 2>>"$CHAOS_OUT/events.log" || CHAOS_VIOL+=("replication")
+        lost=$(chaos_lost "$t0" "$w")
+        # Only an unplanned failover may lose acknowledged writes.
+        if [ "$lost" -gt 0 ] && { [ "$planned" = 1 ] || [ "$kind" = "${kind%-writer}" ]; }; then
+            CHAOS_VIOL+=("lost-$lost")
+        fi
+    else
+        CHAOS_VIOL+=("no-writer")
+    fi
+    chaos_resources
+    o1=$(chaos_overlap_ms)
+    [ "$o1" -gt "$o0" ] && CHAOS_VIOL+=("double-writer")
+    read -r gap rec < <(chaos_gap "$t0" "$(($(_mmha_now_ms) + 1000))")
+    [ "${#CHAOS_VIOL[@]}" -gt 0 ] && chaos_keep "$k"
+    printf '%s\t%s\t%s\t%s\tnode%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$k" "$kind" \
+        "$p" "$planned" "$t" "$rec" "$gap" "$lost" "$((o1 - o0))" \
+        "$(IFS=,; echo "${CHAOS_VIOL[*]:--}")" "$CHAOS_REPAIRS"
+}
+
+# chaos_inventory: the daemons (by name, counted) and the addresses of
+# every node, the run's start and end compared.
+chaos_inventory() {
+    local i
+    for ((i = 1; i <= CLUSTER_N; i++)); do
+        cluster_exec "$i" ps -eo comm= 2>/dev/null |
+            grep -E '^(corosync|pacemaker|mariadbd|mysqld|mmha-)' |
+            sed "s/^/node$i /"
+    done | sort | uniq -c
+    for ((i = 1; i <= CLUSTER_N; i++)); do
+        ip -n "$(netns_name "$i")" -o -4 addr show 2>/dev/null |
+            awk '{ print $4 }'
+    done | sort
+}
+
+# chaos_finish OUT: stop the client and checkers, compare the tables and
+# the inventory, print the per-kind table.
+chaos_finish() {
+    local o=$1 w i ref rc=0
+    wait_until 180 chaos_settled >/dev/null 2>&1
+    mm_client_stop chaos >"$o/client.summary"
+    mm_rocheck_stop >"$o/rocheck.summary"
+    w=$(mm_writer 2>/dev/null) || w=1
+    ref=$(mm_checksum "$w" test.wc_chaos)
+    for i in $(chaos_db_alive); do
+        wait_until 60 "[ \"\$(mm_checksum $i test.wc_chaos)\" = '$ref' ]" >/dev/null ||
+            { echo "CHECKSUM differs: node$i $(mm_checksum "$i" test.wc_chaos), writer node$w $ref" >>"$o/end.txt"; rc=1; }
+    done
+    chaos_inventory >"$o/inventory.end"
+    if ! diff -u "$o/inventory.start" "$o/inventory.end" >>"$o/end.txt"; then
+        echo "daemons or addresses differ from the start (diff above)" >>"$o/end.txt"
+        rc=1
+    fi
+    [ "$rc" = 0 ] && echo "end: CHECKSUM TABLE equal on every node; daemons and addresses as at the start" >>"$o/end.txt"
+    "$MM_PY" - "$o/faults.tsv" <<'PY' | tee "$o/summary"
+import csv, statistics, sys
+rows = list(csv.DictReader(open(sys.argv[1]), delimiter='\t'))
+def pct(v, q):
+    v = sorted(v)
+    return v[min(len(v) - 1, int(round(q * (len(v) - 1))))] if v else 0
+kinds = sorted({r['kind'] for r in rows})
+print('%-18s %5s %22s %14s %10s %10s %8s %6s %7s' % ('kind', 'count',
+      'recovery med/p90/max', 'gap med/max', 'lost pln', 'lost unpl',
+      'double', 'viol', 'repair'))
+tot = {'n': 0, 'lp': 0, 'lu': 0, 'd': 0, 'v': 0, 'r': 0}
+for k in kinds + ['all']:
+    rs = rows if k == 'all' else [r for r in rows if r['kind'] == k]
+    rec = [int(r['recovery_ms']) for r in rs]
+    gap = [int(r['gap_ms']) for r in rs]
+    lp = sum(int(r['lost']) for r in rs if r['planned'] == '1')
+    lu = sum(int(r['lost']) for r in rs if r['planned'] != '1')
+    d = sum(int(r['double_ms']) for r in rs)
+    v = sum(1 for r in rs if r['violations'] != '-')
+    rp = sum(int(r['repairs']) for r in rs)
+    print('%-18s %5d %22s %14s %10d %10d %8d %6d %7d' % (k, len(rs),
+          '%d/%d/%d' % (statistics.median(rec) if rec else 0, pct(rec, .9), max(rec or [0])),
+          '%d/%d' % (statistics.median(gap) if gap else 0, max(gap or [0])),
+          lp, lu, d, v, rp))
+PY
+    cat "$o/end.txt"
+    return "$rc"
+}
