@@ -97,11 +97,22 @@ chaos_errant() {
     done
 }
 
-# chaos_repair_errant NODE WRITER: docs/operations.md's repair, steps 3-5:
-# the rows only NODE has undone there without logging, NODE given the
-# writer's GTID state, the writer's own position reset, the report
-# cleared.
+# chaos_repair_errant NODE WRITER: docs/operations.md's repair, steps 2-6,
+# with NODE in maintenance meanwhile (its monitor saw the replica stopped
+# mid-repair and failed the instance): the rows only NODE has undone there
+# without logging, NODE given the writer's GTID state, the writer's own
+# position reset, the report cleared.
 chaos_repair_errant() {
+    local i=$1 w=$2 rc=0
+    cluster_exec "$(mm_any_node)" crm_attribute -N "node$i" -n maintenance \
+        -v true >/dev/null || return 1
+    chaos_repair_steps "$i" "$w" || rc=1
+    cluster_exec "$(mm_any_node)" crm_attribute -N "node$i" -n maintenance \
+        -D >/dev/null 2>&1
+    return "$rc"
+}
+
+chaos_repair_steps() {
     local i=$1 w=$2 extra pos
     mm_sql "$w" 'SELECT id FROM test.wc_chaos' | sort >"$CHAOS_OUT/repair.w"
     mm_sql "$i" 'SELECT id FROM test.wc_chaos' | sort >"$CHAOS_OUT/repair.i"
@@ -229,6 +240,7 @@ chaos_finish() {
     local o=$1 w i ref rc=0
     wait_until 180 chaos_settled >/dev/null 2>&1
     mm_client_stop chaos >"$o/client.summary"
+    mm_client_stop chaos_reads >"$o/client-reads.summary"
     mm_rocheck_stop >"$o/rocheck.summary"
     w=$(mm_writer 2>/dev/null) || w=1
     ref=$(mm_checksum "$w" test.wc_chaos)
