@@ -85,29 +85,51 @@ mmha_record() {
     else
         _mr_old=$(mmha_cib_get history) || _mr_old=
     fi
-    # An append is a read, then a write: another node's record written in
-    # between is lost, or this one when the other lands last (seen: a
-    # promotion's, the new writer's and the rejoining node's errant record
-    # in the same 100 ms; the errant one was lost).  So the write is read
-    # back and made again on the history as it is then, after a pause that
-    # differs between processes (3 tries).
-    _mr_i=1
+    mmha_record_append "$_mr_rec" "$_mr_old" || return 1
+    # An append is a read, then a write: another process that read the
+    # history before this write and writes after it drops this record
+    # (seen: a promotion's, the new writer's and the rejoining node's
+    # errant record in the same 100 ms; the errant one was lost).  Such a
+    # write lands within moments: looked at again 1 s later, off the
+    # caller's path, and appended again when it is gone.
+    mmha_detach mmha_record_recheck "$_mr_rec"
+}
+
+# mmha_record_append RECORD OLD_HISTORY: write the history with RECORD
+# appended and read it back; made again on the history as it is then
+# while another write replaced it (3 tries, after a pause that differs
+# between processes).
+mmha_record_append() {
+    _ra_rec=$1 _ra_old=$2 _ra_i=1
     while :; do
         mmha_cib_set history \
-            "$(mmha_decide_history "$_mr_old" "$_mr_rec" "$MMHA_HISTORY_MAX")" ||
+            "$(mmha_decide_history "$_ra_old" "$_ra_rec" "$MMHA_HISTORY_MAX")" ||
             return 1
-        _mr_old=$(crm_attribute -t crm_config -n "mmha-$(mmha_rsc)-history" \
-            -G -q 2>/dev/null) || _mr_old=
-        case ";$_mr_old;" in
-        *";$_mr_rec;"*) return 0 ;;
+        _ra_old=$(crm_attribute -t crm_config -n "mmha-$(mmha_rsc)-history" \
+            -G -q 2>/dev/null) || _ra_old=
+        case ";$_ra_old;" in
+        *";$_ra_rec;"*) return 0 ;;
         esac
-        if [ "$_mr_i" -ge 3 ]; then
-            ocf_log warn "history: record lost to concurrent writes: $_mr_rec"
+        if [ "$_ra_i" -ge 3 ]; then
+            ocf_log warn "history: record lost to concurrent writes: $_ra_rec"
             return 1
         fi
-        sleep "0.$((($$ + _mr_i) % 9 + 1))"
-        _mr_i=$((_mr_i + 1))
+        sleep "0.$((($$ + _ra_i) % 9 + 1))"
+        _ra_i=$((_ra_i + 1))
     done
+}
+
+# mmha_record_recheck RECORD: mmha_record's second look (detached).
+# shellcheck disable=SC2317
+mmha_record_recheck() {
+    sleep 1
+    _rc_h=$(crm_attribute -t crm_config -n "mmha-$(mmha_rsc)-history" \
+        -G -q 2>/dev/null) || _rc_h=
+    case ";$_rc_h;" in
+    *";$1;"*) return 0 ;;
+    esac
+    ocf_log info "history: record replaced by a concurrent write, appended again"
+    mmha_record_append "$1" "$_rc_h"
 }
 
 # ---------------------------------------------------------------- attributes and scores
