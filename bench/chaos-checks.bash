@@ -220,13 +220,14 @@ chaos_one() {
 }
 
 # chaos_inventory: the daemons (by name, counted) and the addresses of
-# every node, the run's start and end compared.
+# every node, the run's start and end compared.  The heartbeat (mmha-lag)
+# runs where the writer is: counted cluster-wide.
 chaos_inventory() {
     local i
     for ((i = 1; i <= CLUSTER_N; i++)); do
         cluster_exec "$i" ps -eo comm= 2>/dev/null |
             grep -E '^(corosync|pacemaker|mariadbd|mysqld|mmha-)' |
-            sed "s/^/node$i /"
+            sed -e "/^mmha-lag/!s/^/node$i /" -e "s/^mmha-lag/cluster mmha-lag/"
     done | sort | uniq -c
     for ((i = 1; i <= CLUSTER_N; i++)); do
         ip -n "$(netns_name "$i")" -o -4 addr show 2>/dev/null |
