@@ -261,6 +261,15 @@ mmha_snapshot_join() {
     mmha_snapshot_take "$MMHA_FILE_TEXT"
 }
 
+# mmha_snapshot_join_conf: mmha_snapshot_join keeping only the cluster
+# properties (a promotion: what it writes after the role change compares
+# with the CIB as it is then, not with this copy).
+mmha_snapshot_join_conf() {
+    MMHA_CONF_XML=''
+    mmha_snapshot_join
+    MMHA_SNAPSHOT=0
+}
+
 # mmha_file_text FILE: FILE's lines into MMHA_FILE_TEXT without a process
 # (the shell's read; a cat is ~2 ms on every monitor).
 mmha_file_text() {

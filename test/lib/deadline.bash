@@ -22,6 +22,7 @@ export BOUND_MS SIGNAL_MS
 # spike can delay a process start by 100 ms and more (load average 13 seen).
 # BOUNDED_EACH, when set, is evaluated before each try (to arm a fault that
 # the try uses up); BOUNDED_LABEL names the fault in the figure.
+# shellcheck disable=SC2154 # status and output: set by bats' run
 bounded() {
     local want=$1 secs=$2 t0 ms bound try
     shift 2
