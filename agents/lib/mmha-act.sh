@@ -105,8 +105,7 @@ mmha_record_append() {
         mmha_cib_set history \
             "$(mmha_decide_history "$_ra_old" "$_ra_rec" "$MMHA_HISTORY_MAX")" ||
             return 1
-        _ra_old=$(crm_attribute -t crm_config -n "mmha-$(mmha_rsc)-history" \
-            -G -q 2>/dev/null) || _ra_old=
+        _ra_old=$(mmha_history_live) || _ra_old=
         case ";$_ra_old;" in
         *";$_ra_rec;"*) return 0 ;;
         esac
@@ -119,12 +118,17 @@ mmha_record_append() {
     done
 }
 
+# mmha_history_live: the history as the CIB holds it now (never the
+# operation's snapshot: the appends check what landed).
+mmha_history_live() {
+    crm_attribute -t crm_config -n "mmha-$(mmha_rsc)-history" -G -q 2>/dev/null
+}
+
 # mmha_record_recheck RECORD: mmha_record's second look (detached).
 # shellcheck disable=SC2317
 mmha_record_recheck() {
     sleep 1
-    _rc_h=$(crm_attribute -t crm_config -n "mmha-$(mmha_rsc)-history" \
-        -G -q 2>/dev/null) || _rc_h=
+    _rc_h=$(mmha_history_live) || _rc_h=
     case ";$_rc_h;" in
     *";$1;"*) return 0 ;;
     esac
