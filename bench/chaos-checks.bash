@@ -76,6 +76,23 @@ chaos_lost() {
     grep -c . "$CHAOS_OUT/lost.new"
 }
 
+# chaos_local_acked K WRITER: "ACKED ERRANT" of fault K's local clients
+# (a cut-off writer's own application): the writes they were told
+# committed, and of those the ones WRITER lacks - acknowledged on a node
+# the cluster had given up, repaired away with its errant set.
+chaos_local_acked() {
+    local f acked=0 errant=0 have=$CHAOS_OUT/have-local.ids
+    mm_sql "$2" 'SELECT id FROM test.wc_chaos WHERE id >= 1000000000' |
+        sort >"$have"
+    for f in "$(_mm_dir)"/logs/chaos_local_"$1"_node*.log; do
+        [ -e "$f" ] || continue
+        acked=$((acked + $(grep -c ' ACK ' "$f")))
+        errant=$((errant + $(awk '$2 == "ACK" { print $3 }' "$f" | sort |
+            comm -23 - "$have" | grep -c .)))
+    done
+    echo "$acked $errant"
+}
+
 # chaos_errant WRITER: every other running database node's errant set
 # against WRITER: a reported one (mmha-errant equal to mmha-binlog
 # errant's) is repaired as docs/operations.md says and counted in
@@ -114,15 +131,20 @@ chaos_repair_errant() {
 
 chaos_repair_steps() {
     local i=$1 w=$2 extra pos
-    mm_sql "$w" 'SELECT id FROM test.wc_chaos' | sort >"$CHAOS_OUT/repair.w"
+    # NODE's replica stopped and NODE read before the writer: a row that
+    # came from the writer between two reads the other way round looked
+    # like NODE's own and was deleted there (seen: two acknowledged rows
+    # gone from one node, CHECKSUM unequal at the end).
+    mm_sql "$i" 'STOP SLAVE' || return 1
     mm_sql "$i" 'SELECT id FROM test.wc_chaos' | sort >"$CHAOS_OUT/repair.i"
+    mm_sql "$w" 'SELECT id FROM test.wc_chaos' | sort >"$CHAOS_OUT/repair.w"
     extra=$(comm -13 "$CHAOS_OUT/repair.w" "$CHAOS_OUT/repair.i" | paste -sd, -)
     if [ -n "$extra" ]; then
         mm_sql "$i" "SET SESSION sql_log_bin = 0;
             DELETE FROM test.wc_chaos WHERE id IN ($extra)" || return 1
     fi
     pos=$(mm_sql "$w" 'SELECT @@gtid_binlog_pos') || return 1
-    mm_sql "$i" "STOP SLAVE; RESET MASTER;
+    mm_sql "$i" "RESET MASTER;
         SET GLOBAL gtid_binlog_state = '$pos'; START SLAVE" || return 1
     mm_sql "$w" "STOP SLAVE; SET GLOBAL gtid_slave_pos = @@gtid_binlog_pos" ||
         return 1
@@ -168,8 +190,16 @@ chaos_keep() {
 # chaos_one K KIND PARAMS: run fault K, settle, check; one faults.tsv line.
 chaos_one() {
     local k=$1 kind=$2 p=$3 w t t0 t1 planned=0 gap rec lost=0 o0 o1
-    CHAOS_VIOL=() CHAOS_REPAIRS=0
+    local on_writer=0 lacked=0 lerrant=0
+    # CHAOS_K: the fault's number, for its local clients' names.
+    # shellcheck disable=SC2034
+    CHAOS_VIOL=() CHAOS_REPAIRS=0 CHAOS_K=$k
     chaos_planned "$kind" && planned=1
+    # Only an unplanned fault on the writer may lose acknowledged writes
+    # (an overlap: when either of its two is one).
+    case "$kind,$(chaos_param "$p" a),$(chaos_param "$p" b)" in
+    *-writer*) [ "$planned" = 1 ] || on_writer=1 ;;
+    esac
     w=$(mm_writer 2>/dev/null) || w=''
     t=$(chaos_target "$kind" "$(chaos_param "$p" pick)" "${w:-1}") || t=-
     o0=$(chaos_overlap_ms)
@@ -202,10 +232,10 @@ chaos_one() {
         # as it resumed, then undone by an errant repair, were missed
         # when only the ones before the fault counted).
         lost=$(chaos_lost "$t1" "$w")
-        # Only an unplanned failover may lose acknowledged writes.
-        if [ "$lost" -gt 0 ] && { [ "$planned" = 1 ] || [ "$kind" = "${kind%-writer}" ]; }; then
+        if [ "$lost" -gt 0 ] && [ "$on_writer" = 0 ]; then
             CHAOS_VIOL+=("lost-$lost")
         fi
+        read -r lacked lerrant < <(chaos_local_acked "$k" "$w")
     else
         CHAOS_VIOL+=("no-writer")
     fi
@@ -214,9 +244,10 @@ chaos_one() {
     [ "$o1" -gt "$o0" ] && CHAOS_VIOL+=("double-writer")
     read -r gap rec < <(chaos_gap "$t0" "$(($(_mmha_now_ms) + 1000))")
     [ "${#CHAOS_VIOL[@]}" -gt 0 ] && chaos_keep "$k"
-    printf '%s\t%s\t%s\t%s\tnode%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$k" "$kind" \
-        "$p" "$planned" "$t" "$rec" "$gap" "$lost" "$((o1 - o0))" \
-        "$(IFS=,; echo "${CHAOS_VIOL[*]:--}")" "$CHAOS_REPAIRS"
+    printf '%s\t%s\t%s\t%s\tnode%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$k" \
+        "$kind" "$p" "$planned" "$t" "$rec" "$gap" "$lost" "$((o1 - o0))" \
+        "$(IFS=,; echo "${CHAOS_VIOL[*]:--}")" "$CHAOS_REPAIRS" "$lacked" \
+        "$lerrant"
 }
 
 # chaos_inventory: the daemons (by name, counted) and the addresses of
@@ -279,9 +310,9 @@ def pct(v, q):
     v = sorted(v)
     return v[min(len(v) - 1, int(round(q * (len(v) - 1))))] if v else 0
 kinds = sorted({r['kind'] for r in rows})
-print('%-18s %5s %22s %14s %10s %10s %8s %6s %7s' % ('kind', 'count',
+print('%-18s %5s %22s %14s %10s %10s %8s %6s %7s %13s' % ('kind', 'count',
       'recovery med/p90/max', 'gap med/max', 'lost pln', 'lost unpl',
-      'double', 'viol', 'repair'))
+      'double', 'viol', 'repair', 'local ack/err'))
 tot = {'n': 0, 'lp': 0, 'lu': 0, 'd': 0, 'v': 0, 'r': 0}
 for k in kinds + ['all']:
     rs = rows if k == 'all' else [r for r in rows if r['kind'] == k]
@@ -292,10 +323,12 @@ for k in kinds + ['all']:
     d = sum(int(r['double_ms']) for r in rs)
     v = sum(1 for r in rs if r['violations'] != '-')
     rp = sum(int(r['repairs']) for r in rs)
-    print('%-18s %5d %22s %14s %10d %10d %8d %6d %7d' % (k, len(rs),
+    la = sum(int(r.get('local_acked') or 0) for r in rs)
+    le = sum(int(r.get('local_errant') or 0) for r in rs)
+    print('%-18s %5d %22s %14s %10d %10d %8d %6d %7d %13s' % (k, len(rs),
           '%d/%d/%d' % (statistics.median(rec) if rec else 0, pct(rec, .9), max(rec or [0])),
           '%d/%d' % (statistics.median(gap) if gap else 0, max(gap or [0])),
-          lp, lu, d, v, rp))
+          lp, lu, d, v, rp, '%d/%d' % (la, le)))
 PY
     cat "$o/end.txt"
     return "$rc"

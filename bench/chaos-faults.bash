@@ -8,9 +8,16 @@ CHAOS_FENCING=${CHAOS_FENCING:-on}
 # The kinds drawn, each as likely.  -writer / -reader: on the writer's
 # node, or on one of the others (drawn by the fault's "pick").
 chaos_kinds=(kill9-writer kill9-reader hang-writer hang-reader
-    partition-writer partition-reader netem-writer netem-reader
-    crash-writer crash-reader corosync-writer corosync-reader
-    switchover switchover-update standby)
+    freeze-writer freeze-reader partition-writer partition-reader
+    netem-writer netem-reader crash-writer crash-reader
+    corosync-writer corosync-reader restart-writer restart-reader
+    switchover switchover-update standby overlap)
+
+# The kinds an overlap draws its two faults from: the unplanned ones.
+chaos_overlap_kinds=(kill9-writer kill9-reader hang-writer hang-reader
+    freeze-writer freeze-reader partition-writer partition-reader
+    netem-writer netem-reader crash-writer crash-reader
+    corosync-writer corosync-reader restart-writer restart-reader)
 
 # chaos_plan SEED N: N lines "K KIND PARAMS" (PARAMS: name=value pairs
 # joined by ","), from bash's generator seeded with SEED.  Drawn in this
@@ -21,8 +28,19 @@ chaos_plan() {
     for ((k = 1; k <= $2; k++)); do
         kind=${chaos_kinds[RANDOM % ${#chaos_kinds[@]}]}
         p="pick=$((RANDOM % 100))"
+        if [ "$kind" = overlap ]; then
+            # The second fault starts 1-8 s into the first, each with its
+            # own target; the parameters below serve both.
+            p+=",a=${chaos_overlap_kinds[RANDOM % ${#chaos_overlap_kinds[@]}]}"
+            p+=",b=${chaos_overlap_kinds[RANDOM % ${#chaos_overlap_kinds[@]}]}"
+            p+=",after=$((1 + RANDOM % 8)),pick2=$((RANDOM % 100))"
+            p+=",secs=$((5 + RANDOM % 16))"
+            p+=",loss=$((20 + RANDOM % 31)),delay=$((100 + RANDOM % 401))"
+            printf '%d %s %s\n' "$k" "$kind" "$p"
+            continue
+        fi
         case $kind in
-        hang-*) p+=",secs=$((2 + RANDOM % 19))" ;;
+        hang-* | freeze-*) p+=",secs=$((2 + RANDOM % 19))" ;;
         partition-*) p+=",secs=$((5 + RANDOM % 26))" ;;
         netem-*)
             p+=",loss=$((20 + RANDOM % 31)),delay=$((100 + RANDOM % 401))"
@@ -57,7 +75,9 @@ chaos_db_alive() {
 chaos_target() {
     local others=() i
     case $1 in
-    *-writer | standby) echo "$3"; return 0 ;;
+    # An overlap draws its own two targets (chaos_overlap): the writer is
+    # the line's.
+    *-writer | standby | overlap) echo "$3"; return 0 ;;
     switchover*) echo $((3 - $3)); return 0 ;;
     esac
     for i in $(chaos_db_alive); do
@@ -108,18 +128,104 @@ table inet mmha_chaos_loss {
 EOF
 }
 
+# chaos_freeze i SECS: node i stalls as a paused VM does: every process of
+# it stopped for SECS, then resumed.  Its kernel side (the namespace's
+# TCP/IP) still answers, as a host's would under a stalled guest's
+# emulated NIC it would not: a client's connect succeeds and then hears
+# nothing.  The nsenter outside of a command run in the node stops with
+# its child and is resumed with it.  A node fenced meanwhile has nothing
+# left to resume (the fencing's kill resumes those nsenters itself).
+chaos_freeze() {
+    local pids outside
+    pids=$(cluster_node_pids "$1") || return 1
+    # shellcheck disable=SC2086 # one PID a word
+    kill -STOP $pids || return 1
+    sleep "$2"
+    outside=$(cluster_node_outside_parents "$1" 2>/dev/null)
+    # shellcheck disable=SC2086
+    kill -CONT $pids $outside 2>/dev/null
+    return 0
+}
+
+# chaos_operator_restart i: an operator restarts node i's mysqld outside
+# Pacemaker, as a service manager would: a clean shutdown (SIGTERM), then
+# the same command line again at once - without the agent's
+# --read-only=1, so the server's configuration decides.
+chaos_operator_restart() {
+    local pid args=() a
+    pid=$(cluster_exec "$1" cat /run/mysqld/mysqld.pid) || return 1
+    while IFS= read -r -d '' a; do
+        [ "$a" = --read-only=1 ] || args+=("$a")
+    done < <(cluster_exec "$1" cat "/proc/$pid/cmdline")
+    [ "${#args[@]}" -gt 0 ] || return 1
+    cluster_exec "$1" kill -TERM "$pid" || return 1
+    wait_until 60 "! cluster_exec $1 kill -0 $pid" >/dev/null 2>&1 ||
+        return 1
+    cluster_exec "$1" setsid -f "${args[@]}" </dev/null \
+        >>"$CHAOS_OUT/operator-mysqld.log" 2>&1
+}
+
+# chaos_local_start i: a client writing on node i itself (127.0.0.1), as
+# an application on the writer's host would while the node is cut off:
+# ids from 10^9 + fault * 10^4, so they are told from the writer client's;
+# its log is logs/chaos_local_FAULT_nodeI.log.  chaos_local_stop i: stop it.
+chaos_local_start() {
+    local name=chaos_local_${CHAOS_K:-0}_node$1
+    # shellcheck disable=SC2154 # test/lib/cluster-mm.bash's own folder
+    _mm_bg "$name" "$1" "$MM_PY" "$_mm_lib_dir/writer-client" \
+        --defaults-file "$(_mm_dir)/app.cnf" --log "$(_mm_dir)/logs/$name.log" \
+        --tag local --table test.wc_chaos --writer 127.0.0.1 \
+        --first-id $((1000000000 + ${CHAOS_K:-0} * 10000))
+}
+
+chaos_local_stop() {
+    _mm_kill_pidfile "$(_mm_dir)/logs/chaos_local_${CHAOS_K:-0}_node$1.pid"
+}
+
+# chaos_overlap PARAMS: fault a on its target, and 1-8 s into it fault b
+# on the target drawn then (the writer may have moved).
+chaos_overlap() {
+    local p=$1 a b ta tb w pa rc=0
+    a=$(chaos_param "$p" a) && b=$(chaos_param "$p" b) || return 1
+    w=$(mm_writer 2>/dev/null) || w=1
+    ta=$(chaos_target "$a" "$(chaos_param "$p" pick)" "$w") || return 1
+    echo "  overlap: $a on node$ta" >&2
+    chaos_fault "$a" "$p" "$ta" &
+    pa=$!
+    sleep "$(chaos_param "$p" after)"
+    w=$(mm_writer 2>/dev/null) || w=$ta
+    if tb=$(chaos_target "$b" "$(chaos_param "$p" pick2)" "$w"); then
+        echo "  overlap: $b on node$tb ($(date +%T.%3N))" >&2
+        chaos_fault "$b" "$p" "$tb" || rc=1
+    else
+        echo "  overlap: no target for $b" >&2
+    fi
+    wait "$pa" || rc=1
+    return "$rc"
+}
+
 # chaos_fault KIND PARAMS TARGET: the fault and its heal.
 chaos_fault() {
     local kind=$1 p=$2 t=$3 secs pid n
     secs=$(chaos_param "$p" secs) || secs=0
     case $kind in
     kill9-*) mm_kill_mysqld "$t" ;;
+    freeze-*) chaos_freeze "$t" "$secs" ;;
+    restart-*) chaos_operator_restart "$t" ;;
+    overlap) chaos_overlap "$p" ;;
     hang-*)
         pid=$(cluster_exec "$t" cat /run/mysqld/mysqld.pid) || return 1
         cluster_exec "$t" kill -STOP "$pid"
         sleep "$secs"
         # The node may have been fenced meanwhile: nothing to resume.
         cluster_exec "$t" kill -CONT "$pid" 2>/dev/null
+        ;;
+    partition-writer)
+        cluster_partition "$t" || return 1
+        chaos_local_start "$t"
+        sleep "$secs"
+        chaos_local_stop "$t"
+        cluster_heal "$t"
         ;;
     partition-*)
         cluster_partition "$t" || return 1

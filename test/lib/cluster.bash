@@ -237,16 +237,49 @@ _cluster_wait_gone() {
     done
 }
 
+# cluster_node_pids i: every process of node i (its PID namespace), as
+# host PIDs.
+cluster_node_pids() {
+    local ipid p
+    _cluster_load || return 1
+    ipid=$(_cluster_init_pid "$1")
+    _cluster_alive "$ipid" || return 1
+    for p in /proc/[0-9]*; do
+        [ "$p/ns/pid" -ef "/proc/$ipid/ns/pid" ] && echo "${p#/proc/}"
+    done
+    return 0
+}
+
+# cluster_node_outside_parents i: the host processes (outside node i)
+# whose children run in it: the nsenter of every cluster_exec.
+cluster_node_outside_parents() {
+    local ipid p k v
+    ipid=$(_cluster_init_pid "$1")
+    for p in $(cluster_node_pids "$1"); do
+        while read -r k v; do
+            [ "$k" = PPid: ] || continue
+            [ "/proc/$v/ns/pid" -ef "/proc/$ipid/ns/pid" ] || echo "$v"
+            break
+        done 2>/dev/null <"/proc/$p/status"
+    done | sort -u
+}
+
 # _cluster_kill i: the node dies at once (its PID namespace with it).
 _cluster_kill() {
-    local i=$1 dir ipid upid
+    local i=$1 dir ipid upid outside
     dir=$(_cluster_ndir "$i")
     ipid=$(_cluster_init_pid "$i")
     upid=$(cat "$dir/unshare.pid" 2>/dev/null)
     netns_link_down "$i"
+    # An nsenter stops itself when its child stops (a frozen node): it
+    # would never reap the child it ran, and the namespace, so this kill,
+    # would never end.  Resumed once its child is dead.
+    outside=$(cluster_node_outside_parents "$i" 2>/dev/null)
     if _cluster_alive "$ipid"; then
         kill -KILL "$ipid"
     fi
+    # shellcheck disable=SC2086 # one PID a word
+    [ -z "$outside" ] || kill -CONT $outside 2>/dev/null
     _cluster_wait_gone 10 "$ipid" "$upid" || {
         _cluster_err "node$i: init $ipid still alive after SIGKILL"
         return 1
