@@ -9,7 +9,9 @@ chaos_lib=$(cd "$(dirname "${BASH_SOURCE[0]}")/../test/lib" && pwd)
 
 # chaos_settled: a writer with the writer VIP, every database node back
 # (fencing reboots a crashed one; the bench does with fencing off), its
-# instance up and its server answering, nothing pending in the cluster.
+# instance up - or stopped with an errant set reported, which waits for
+# the documented repair - and its server answering, nothing pending in
+# the cluster.
 chaos_settled() {
     local w n st i
     w=$(mm_writer 2>/dev/null) || return 1
@@ -18,7 +20,8 @@ chaos_settled() {
     st=$(cluster_exec "$n" crm_mon -1 2>/dev/null) || return 1
     for ((i = 1; i <= MM_DB_N; i++)); do
         _cluster_alive "$(_cluster_init_pid "$i")" &&
-            grep -Eq "(Promoted|Unpromoted): \[.* node$i( |\])" <<<"$st" &&
+            { grep -Eq "(Promoted|Unpromoted): \[.* node$i( |\])" <<<"$st" ||
+                [ -n "$(mm_attr "$i" mmha-errant 2>/dev/null)" ]; } &&
             [ "$(mm_sql "$i" 'SELECT 1' 2>/dev/null)" = 1 ] || return 1
     done
     cluster_exec "$n" crm_resource --wait --timeout=5s >/dev/null 2>&1
@@ -126,6 +129,10 @@ chaos_repair_errant() {
     chaos_repair_steps "$i" "$w" || rc=1
     cluster_exec "$(mm_any_node)" crm_attribute -N "node$i" -n maintenance \
         -D >/dev/null 2>&1
+    # Step 6: the failures of an instance its errant set kept from
+    # replicating are cleared, and it starts again.
+    cluster_exec "$(mm_any_node)" crm_resource --cleanup -r ms-mysql \
+        -N "node$i" >/dev/null 2>&1
     return "$rc"
 }
 
@@ -226,6 +233,12 @@ chaos_one() {
         chaos_writable "$w"
         mm_wait_writer "$w" 30 >/dev/null 2>&1 || CHAOS_VIOL+=("writer-vip-no-write")
         chaos_errant "$w"
+        # A repaired node starts again: settled once more before the
+        # checks that need it replicating.
+        if [ "$CHAOS_REPAIRS" -gt 0 ] &&
+            ! wait_until 120 "chaos_settled && sleep 2 && chaos_settled" >/dev/null 2>&1; then
+            CHAOS_VIOL+=("not-settled-after-repair")
+        fi
         mm_check_replication 5 2>>"$CHAOS_OUT/events.log" || CHAOS_VIOL+=("replication")
         # Every write acknowledged up to the settled state, those of the
         # fault's own window too (a hung writer's queued writes, acked

@@ -958,7 +958,8 @@ mmha_decide_source_result() {
 # hysteresis; "-" unknown).  Prints the plan: the attribute lines of
 # mmha_decide_reader_attrs (errant, report, readable, lag-ms, peer), then
 # "score SCORE REASON" (SCORE "del": no score) and last "exit 0" or
-# "exit 1 REASON" (a reader that does not replicate is failed).
+# "exit 1 REASON" (a reader that does not replicate is failed, unless its
+# errant set is reported: then a "warn" line and "exit 0").
 mmha_decide_reader_monitor() {
     mmha_obs_read "$1"
     _rm_w=${O_WRITER:-} _rm_node=${O_MY_NODE:-} _rm_addr=${O_MY_ADDR:-}
@@ -1024,7 +1025,17 @@ EOT
         _rm_why=${_rm_h#failed }
         [ -n "$_rm_setxt" ] && _rm_why="$_rm_why: $_rm_setxt"
         [ -n "$_rm_ietxt" ] && _rm_why="$_rm_why: $_rm_ietxt"
-        echo "exit 1 reader not replicating: $_rm_why"
+        if [ "${_rm_flags% *}" = 1 ]; then
+            # An errant set reported: a restart cannot mend it (the same
+            # transactions come back, the source refuses the same way,
+            # seen as a restart loop until the node was banned, its
+            # server down), and the repair needs the server up.  Kept
+            # running, unreadable and unpromotable, the reason logged.
+            echo "warn reader not replicating: $_rm_why (errant set reported: kept running for the repair, docs/operations.md)"
+            echo "exit 0"
+        else
+            echo "exit 1 reader not replicating: $_rm_why"
+        fi
         ;;
     esac
 }

@@ -41,11 +41,17 @@ int mmha_hb_beat_sql(struct mmha_conn *c, char *buf, size_t len,
     char file[2 * 255 + 1];
 
     mmha_escape(c, file, sizeof(file), binlog_file);
+    /* A row only while the server is writable, decided by the statement
+     * itself: one sent before a hang and run after the demotion's
+     * read_only (the beat's user may bypass it) would otherwise land
+     * after the final position, an errant transaction on the old writer
+     * (bench/chaos: a hung writer's queued beat). */
     return snprintf(buf, len,
                     "INSERT INTO mmha.heartbeat "
                     "(server_id, ts, binlog_file, binlog_pos, epoch) "
-                    "VALUES (@@GLOBAL.server_id, UTC_TIMESTAMP(6), '%s', "
-                    "%" PRIu64 ", %" PRIu64 ") ON DUPLICATE KEY UPDATE "
+                    "SELECT @@GLOBAL.server_id, UTC_TIMESTAMP(6), '%s', "
+                    "%" PRIu64 ", %" PRIu64 " FROM DUAL "
+                    "WHERE @@GLOBAL.read_only = 0 ON DUPLICATE KEY UPDATE "
                     "ts = VALUES(ts), binlog_file = VALUES(binlog_file), "
                     "binlog_pos = VALUES(binlog_pos), epoch = VALUES(epoch)",
                     file, binlog_pos, epoch);

@@ -245,6 +245,22 @@ exit 0"
     assert_line "exit 0"
 }
 
+@test "reader monitor, whole: an errant old writer its new source refuses is kept running for the repair" {
+    # Its own domain's errant GTIDs are in its replica position: the new
+    # writer refuses them (1236) at every start; a restart cannot help.
+    run -0 mmha_decide_reader_monitor "$(observe ERRANT_NOW=2-2-13440 \
+        ERRANT_OLD=2-2-13440 REPLICA_IO_RUNNING=no REPLICA_SQL_RUNNING=no \
+        REPLICA_LAST_IO_ERRNO=1236 \
+        "REPLICA_LAST_IO_ERROR=connecting slave requested to start from GTID 2-2-13440, which is not in the master's binlog" \
+        LAG_MS= READABLE=0)"
+    assert_line "errant 2-2-13440"
+    assert_line "readable 0"
+    assert_line "score del broken: errant transactions"
+    assert_line --regexp "^warn reader not replicating: .*not in the master.s binlog \\(errant set reported: kept running for the repair"
+    assert_line "exit 0"
+    refute_line --regexp '^exit 1'
+}
+
 @test "reader monitor, whole: a broken reader is failed with the server's error" {
     run -0 mmha_decide_reader_monitor "$(observe REPLICA_SQL_RUNNING=no \
         REPLICA_LAST_SQL_ERRNO=1062 "REPLICA_LAST_SQL_ERROR=Duplicate entry '7'" \

@@ -158,6 +158,29 @@ assert isinstance(d["lag_ms"], float) and d["readable"] in (True, False)
 ' "$output"
 }
 
+@test "a beat held up until the server is read-only writes nothing (no errant transaction after a demotion)" {
+    # The beat's own read_only check passes, then its write waits (here
+    # behind a global read lock; in the field, a hung server that had not
+    # read it yet) until the server is read-only.  Run then by a user
+    # that bypasses read_only, it would land after the demotion's final
+    # position: the statement itself must find the server read-only.
+    local gtid0 ts0 lock
+    mmha-lag beat --once --defaults-file "$W" >/dev/null
+    gtid0=$(bed_sql 1 "SELECT @@GLOBAL.gtid_binlog_pos")
+    ts0=$(bed_sql 1 "SELECT ts FROM mmha.heartbeat WHERE server_id = @@server_id")
+    { echo "FLUSH TABLES WITH READ LOCK;"; sleep 1.5
+      echo "SET GLOBAL read_only = 1; UNLOCK TABLES;"; } |
+        mariadb --defaults-file="$W" 3>&- &
+    lock=$!
+    sleep 0.5
+    run -0 mmha-lag beat --once --defaults-file "$W" --timeout 10 --format shell
+    wait "$lock"
+    run -0 bed_sql 1 "SELECT @@GLOBAL.read_only, @@GLOBAL.gtid_binlog_pos,
+        (SELECT ts FROM mmha.heartbeat WHERE server_id = @@server_id)"
+    bed_sql 1 "SET GLOBAL read_only = 0"
+    assert_output "$(printf '1\t%s\t%s' "$gtid0" "$ts0")"
+}
+
 @test "check uses the row of the highest epoch" {
     # A stale writer (server id 99) with a newer ts but a lower epoch.
     bed_sql 1 "INSERT INTO mmha.heartbeat VALUES

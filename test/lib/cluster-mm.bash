@@ -127,7 +127,7 @@ bind-address=0.0.0.0
 report-host=$addr
 server-id=$i
 gtid-domain-id=$i
-log-bin=mariadb-bin
+log-bin=${MM_BINLOG_FS:+/var/lib/mysql-binlog/}mariadb-bin
 relay-log=relay-bin
 log-slave-updates
 binlog-format=ROW
@@ -154,6 +154,9 @@ EOF
     {
         printf '%s /etc/mysql\n' "$etc"
         printf '%s /var/lib/mysql\n' "$data"
+        if [ -n "${MM_BINLOG_FS:-}" ]; then
+            printf '%s/node%s /var/lib/mysql-binlog\n' "$MM_BINLOG_FS" "$i"
+        fi
         if [ "${MM_INSTALLED:-0}" != 1 ]; then
             printf '%s/stage/ocf /usr/lib/ocf/resource.d/mmha\n' "$(_mm_dir)"
             printf '%s/stage/ocf-lib /usr/lib/ocf/lib/mmha\n' "$(_mm_dir)"
@@ -307,14 +310,19 @@ mm_wait_settled() {
 }
 
 # mm_start [-n N] [--fencing on|off] [--pcs] [--example F] [--no-config]
-#          [--quorum-node] [--installed]
+#          [--quorum-node] [--installed] [--binlog-fs MB]
+# --binlog-fs MB: each database node's binary logs on a tmpfs of its own
+# of MB megabytes (/var/lib/mysql-binlog in the node), which a test can
+# fill (mm_binlog_fs i: its host path).  Mounted on the host before the
+# nodes boot, so that every boot of a node (after a crash, a fencing)
+# sees the same one; mm_stop unmounts it.
 # Every database node gets auto-increment-increment=N and offset=its
 # index.  --quorum-node: 3 cluster nodes, databases on node1 and node2
 # only (the 2-node example); node3 runs corosync and Pacemaker alone, in
 # standby, for the quorum (docs/operations.md, "a quorum-only node").
 mm_start() {
-    local n=2 fencing=on pcs=0 example='' config=1 t0 i qnode=0
-    MM_INSTALLED=0
+    local n=2 fencing=on pcs=0 example='' config=1 t0 i qnode=0 binlog_mb=''
+    MM_INSTALLED=0 MM_BINLOG_FS=''
     while [ $# -gt 0 ]; do
         case $1 in
         -n) n=$2; shift 2 ;;
@@ -324,6 +332,7 @@ mm_start() {
         --example) example=$2; shift 2 ;;
         --no-config) config=0; shift ;;
         --installed) MM_INSTALLED=1; shift ;;
+        --binlog-fs) binlog_mb=$2; shift 2 ;;
         *) _mm_err "mm_start: unknown option $1"; return 2 ;;
         esac
     done
@@ -336,6 +345,9 @@ mm_start() {
         [ "$pcs" = 1 ] && example=$MM_TOP/crm-examples/$MM_DB_N-node.pcs.sh
     fi
     t0=$(_cluster_now_ms)
+    if [ -n "$binlog_mb" ]; then
+        _mm_binlog_fs_mount "$binlog_mb" "$MM_DB_N" || return 1
+    fi
     # The nodes' daemons (and the agent under them) inherit this PATH:
     # without the tree's build/ in it, they use the snapshot's helpers.
     PATH=$(printf '%s' "$PATH" | tr ':' '\n' | grep -vxF "$MMHA_BUILD_DIR" |
@@ -352,6 +364,7 @@ mm_start() {
 MM_READERS=$MM_READERS
 MM_EXAMPLE=$example
 MM_DB_N=$MM_DB_N
+MM_BINLOG_FS=$MM_BINLOG_FS
 EOF
     if [ "$MM_INSTALLED" != 1 ]; then
         _mm_stage || return 1
@@ -385,7 +398,46 @@ mm_stop() {
     for f in "$(_mm_dir)"/logs/*.pid; do
         [ -e "$f" ] && _mm_kill_pidfile "$f"
     done
+    MM_BINLOG_FS=''
+    _mm_load 2>/dev/null
     cluster_stop
+    _mm_binlog_fs_umount
+}
+
+# _mm_binlog_fs_mount MB N: a tmpfs of MB megabytes for each of N nodes'
+# binary logs, under a new MM_BINLOG_FS.
+_mm_binlog_fs_mount() {
+    local i
+    [[ $1 =~ ^[1-9][0-9]{0,4}$ ]] || {
+        _mm_err "mm_start: --binlog-fs: megabytes (1-99999), not '$1'"
+        return 2
+    }
+    MM_BINLOG_FS=$(mktemp -d "${TMPDIR:-/tmp}/mmha-binlog-fs.XXXXXX") || return 1
+    install -d -m 0755 /var/lib/mysql-binlog || return 1
+    for ((i = 1; i <= $2; i++)); do
+        mkdir "$MM_BINLOG_FS/node$i" &&
+            mount -t tmpfs -o "size=${1}m,mode=0750" tmpfs "$MM_BINLOG_FS/node$i" &&
+            chown mysql:mysql "$MM_BINLOG_FS/node$i" || return 1
+    done
+}
+
+# _mm_binlog_fs_umount: the tmpfs of _mm_binlog_fs_mount gone.
+_mm_binlog_fs_umount() {
+    local d
+    [ -n "${MM_BINLOG_FS:-}" ] && [ -d "$MM_BINLOG_FS" ] || return 0
+    for d in "$MM_BINLOG_FS"/node*; do
+        mountpoint -q "$d" && umount "$d"
+        rmdir "$d"
+    done
+    rmdir "$MM_BINLOG_FS"
+    MM_BINLOG_FS=''
+}
+
+# mm_binlog_fs i: the host path of node i's binary-log filesystem
+# (mm_start --binlog-fs); status 1 without one.
+mm_binlog_fs() {
+    _mm_load || return 1
+    [ -n "${MM_BINLOG_FS:-}" ] && printf '%s/node%s\n' "$MM_BINLOG_FS" "$1"
 }
 
 # ---- SQL -----------------------------------------------------------------
