@@ -16,6 +16,7 @@
 #include "conn.h"
 #include "deadline.h"
 #include "exitcode.h"
+#include "gtid.h"
 #include "log.h"
 #include "opts.h"
 #include "output.h"
@@ -202,7 +203,8 @@ static bool action_word(struct args *a, int argc, char **argv,
             return true;
         }
     }
-    mmha_err("%s: '%s' is not an action (%s)", a->cmd, a->action, list);
+    mmha_err("%s: '%s' is not an action (%s)", a->cmd, mmha_arg_text(a->action),
+             list);
     return false;
 }
 
@@ -227,6 +229,28 @@ static bool replica_words(struct args *a, int argc, char **argv)
         }
     }
     return true;
+}
+
+/*
+ * A GTID set of either flavour, not empty: checked before connecting (the
+ * server's flavour, known once connected, is checked then).
+ */
+static bool gtid_text_valid(const char *text)
+{
+    struct mmha_gtid_set s;
+    char err[160];
+    bool ok;
+
+    if (text[0] == '\0') {
+        return false;
+    }
+    ok = mmha_gtid_parse(&s, MMHA_GTID_MARIADB, text, err, sizeof(err));
+    mmha_gtid_free(&s);
+    if (!ok) {
+        ok = mmha_gtid_parse(&s, MMHA_GTID_MYSQL, text, err, sizeof(err));
+        mmha_gtid_free(&s);
+    }
+    return ok;
 }
 
 /* What each subcommand needs and refuses; false after one clear line. */
@@ -289,7 +313,12 @@ static bool check_args(const struct args *a)
     }
     if (a->pos != NULL &&
         !mmha_parse_binlog_pos(a->pos, file, sizeof(file), &pos)) {
-        mmha_err("--pos: '%s' is not FILE:POS", a->pos);
+        mmha_err("--pos: '%s' is not FILE:POS", mmha_arg_text(a->pos));
+        return false;
+    }
+    if (a->gtid != NULL && !gtid_text_valid(a->gtid)) {
+        mmha_err("--gtid: '%s' is not a GTID set (D-S-N,... or UUID:N-M,...)",
+                 mmha_arg_text(a->gtid));
         return false;
     }
     if (is_repoint) {
@@ -304,7 +333,7 @@ static bool check_args(const struct args *a)
         }
         if (a->at != NULL &&
             !mmha_parse_binlog_pos(a->at, file, sizeof(file), &pos)) {
-            mmha_err("--at: '%s' is not FILE:POS", a->at);
+            mmha_err("--at: '%s' is not FILE:POS", mmha_arg_text(a->at));
             return false;
         }
         if (a->ignore_domains != NULL &&
@@ -313,7 +342,7 @@ static bool check_args(const struct args *a)
              !domain_list_valid(a->ignore_domains))) {
             mmha_err("--ignore-domains: '%s' is not a list of domain ids "
                      "(1,2)",
-                     a->ignore_domains);
+                     mmha_arg_text(a->ignore_domains));
             return false;
         }
         if (a->at != NULL &&
@@ -367,7 +396,8 @@ static int parse_args(struct args *a, int argc, char **argv)
         return MMHA_EXIT_OK;
     }
     if (!is_subcommand(a->cmd)) {
-        mmha_err("'%s' is not a subcommand (" SUBCOMMANDS ")", a->cmd);
+        mmha_err("'%s' is not a subcommand (" SUBCOMMANDS ")",
+                 mmha_arg_text(a->cmd));
         return MMHA_EXIT_USAGE;
     }
     argc--;
@@ -390,7 +420,7 @@ static int parse_args(struct args *a, int argc, char **argv)
             argv[optind - 1][1] <= '9') {
             /* "replica net-timeout -1": a number, not an option. */
             mmha_err("net-timeout: '%s' is not a decimal whole number",
-                     argv[optind - 1]);
+                     mmha_arg_text(argv[optind - 1]));
             return MMHA_EXIT_USAGE;
         }
         if (opt == '?' || opt == ':') {
@@ -413,7 +443,7 @@ static int parse_args(struct args *a, int argc, char **argv)
         return MMHA_EXIT_USAGE;
     }
     if (optind < argc) {
-        mmha_err("unexpected argument '%s'", argv[optind]);
+        mmha_err("unexpected argument '%s'", mmha_arg_text(argv[optind]));
         return MMHA_EXIT_USAGE;
     }
     return check_args(a) ? MMHA_EXIT_OK : MMHA_EXIT_USAGE;

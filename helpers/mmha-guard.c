@@ -167,8 +167,8 @@ static int own_option(struct guard_args *a, int opt, const char *arg)
             return -1;
         }
         if (strlen(arg) >= CPG_MAX_NAME_LENGTH) {
-            mmha_err("--group: '%s' must be 1 to %d characters", arg,
-                     CPG_MAX_NAME_LENGTH - 1);
+            mmha_err("--group: '%s' must be 1 to %d characters",
+                     mmha_arg_text(arg), CPG_MAX_NAME_LENGTH - 1);
             return -1;
         }
         a->group = arg;
@@ -239,7 +239,7 @@ static int parse_args(struct guard_args *a, int argc, char **argv)
         }
     }
     if (optind < argc) {
-        mmha_err("unexpected argument '%s'", argv[optind]);
+        mmha_err("unexpected argument '%s'", mmha_arg_text(argv[optind]));
         return MMHA_EXIT_USAGE;
     }
     if (a->common.timeout_ms < 0) {

@@ -211,7 +211,8 @@ static int parse_args(struct lag_args *a, int argc, char **argv)
     } else if (strcmp(argv[1], "age") == 0) {
         a->cmd = LAG_AGE;
     } else {
-        mmha_err("%s: unknown subcommand; use beat, check or age", argv[1]);
+        mmha_err("%s: unknown subcommand; use beat, check or age",
+                 mmha_arg_text(argv[1]));
         return -1;
     }
     argc--;
@@ -241,7 +242,7 @@ static int parse_args(struct lag_args *a, int argc, char **argv)
         }
     }
     if (optind < argc) {
-        mmha_err("%s: unexpected argument", argv[optind]);
+        mmha_err("%s: unexpected argument", mmha_arg_text(argv[optind]));
         return -1;
     }
     if (a->common.help) {

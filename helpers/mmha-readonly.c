@@ -109,7 +109,8 @@ static int own_option(struct ro_args *a, int opt, const char *arg)
             return -1;
         }
         if (!mmha_spare_valid(arg)) {
-            mmha_err("--spare-user: '%s' is not USER or USER@HOST", arg);
+            mmha_err("--spare-user: '%s' is not USER or USER@HOST",
+                     mmha_arg_text(arg));
             return -1;
         }
         if (a->nspare == SPARE_MAX) {
@@ -147,7 +148,8 @@ static int parse_args(struct ro_args *a, int argc, char **argv)
         }
     }
     if (optind < argc) {
-        mmha_err("%s: unexpected argument (see %s --help)", argv[optind], TOOL);
+        mmha_err("%s: unexpected argument (see %s --help)",
+                 mmha_arg_text(argv[optind]), TOOL);
         return MMHA_EXIT_USAGE;
     }
     if (a->common.help) {

@@ -881,6 +881,16 @@ mmha_decide_reader_attrs() {
     echo "score $_ra_flag ${_ra_lag:--}"
 }
 
+# mmha_show VALUE: VALUE as a message quotes it: its first 40 characters,
+# then "..." when it is longer (a reason stays one short line).
+mmha_show() {
+    if [ "${#1}" -le 40 ]; then
+        printf '%s\n' "$1"
+    else
+        printf '%.40s...\n' "$1"
+    fi
+}
+
 # mmha_decide_param_number NAME VALUE MIN MAX: prints nothing when VALUE
 # is a decimal integer in MIN..MAX written as the helpers read numbers (no
 # sign, no leading zero, no spaces), else the one-line reason.  The agent
@@ -888,37 +898,46 @@ mmha_decide_reader_attrs() {
 mmha_decide_param_number() {
     case "$2" in
     '' | *[!0-9]*)
-        echo "$1 must be a decimal integer in $3..$4 (is '$2')"
+        echo "$1 must be a decimal integer in $3..$4 (is '$(mmha_show "$2")')"
         return 0
         ;;
     0?*)
-        echo "$1 must be written without leading zeros (is '$2')"
+        echo "$1 must be written without leading zeros (is '$(mmha_show "$2")')"
         return 0
         ;;
     esac
     if [ "${#2}" -gt 12 ] || [ "$2" -lt "$3" ] || [ "$2" -gt "$4" ]; then
-        echo "$1 must be in $3..$4 (is '$2')"
+        echo "$1 must be in $3..$4 (is '$(mmha_show "$2")')"
     fi
 }
 
 # mmha_decide_param_name NAME VALUE: VALUE can be part of a node attribute
-# or account name as given (letters, digits, "_", "-", "."; not empty).
+# or account name as given (letters, digits, "_", "-", "."; not empty; at
+# most 200 characters, as the helpers take an attribute prefix).
 mmha_decide_param_name() {
     case "$2" in
     '' | *[!A-Za-z0-9_.-]*)
-        echo "$1 may only hold letters, digits, '_', '-' and '.' (is '$2')"
+        echo "$1 may only hold letters, digits, '_', '-' and '.' (is '$(mmha_show "$2")')"
+        return 0
         ;;
     esac
+    [ "${#2}" -le 200 ] ||
+        echo "$1 must be at most 200 characters (is '$(mmha_show "$2")')"
 }
 
 # mmha_decide_param_host NAME VALUE: VALUE is a host name or an IPv4 or
 # IPv6 address as other servers connect to it (it goes into records that
-# fields are split on spaces); empty is allowed (the node name).
+# fields are split on spaces); empty is allowed (the node name); at most
+# 255 characters.
 mmha_decide_param_host() {
     case "$2" in
     '') ;;
     -* | *[!A-Za-z0-9.:-]*)
-        echo "$1 must be a host name or an IP address (is '$2')"
+        echo "$1 must be a host name or an IP address (is '$(mmha_show "$2")')"
+        ;;
+    *)
+        [ "${#2}" -le 255 ] ||
+            echo "$1 must be at most 255 characters (is '$(mmha_show "$2")')"
         ;;
     esac
 }

@@ -30,6 +30,7 @@ mm_fill_defaults() {
 
 # mm_validate_params: what is wrong on every node (OCF_ERR_CONFIGURED).
 mm_validate_params() {
+    mm_check_lengths || return "$OCF_ERR_CONFIGURED"
     if [ -z "$OCF_RESKEY_defaults_file" ]; then
         ocf_exit_reason "defaults_file is required (an option file with the administrative user)"
         return "$OCF_ERR_CONFIGURED"
@@ -58,7 +59,7 @@ mm_validate_params() {
     fi
     if [ -n "$OCF_RESKEY_writer_vip" ] &&
         ! mmha_is_ipv4 "$OCF_RESKEY_writer_vip"; then
-        ocf_exit_reason "writer_vip must be an IPv4 address (is '$OCF_RESKEY_writer_vip')"
+        ocf_exit_reason "writer_vip must be an IPv4 address (is '$(mmha_show "$OCF_RESKEY_writer_vip")')"
         return "$OCF_ERR_CONFIGURED"
     fi
     case "${OCF_RESKEY_binary##*/}" in
@@ -69,11 +70,29 @@ mm_validate_params() {
     esac
 }
 
+# The longest parameter value: a path (PATH_MAX) or a list of names.
+MM_PARAM_MAX=4096
+
+# mm_check_lengths: no parameter (those with a _default, as the meta-data
+# lists them) longer than a path may be: one line naming the first that is,
+# without its value. The reasons below then quote a path whole (the
+# operator needs it) and any other value by mmha_show.
+mm_check_lengths() {
+    for _lp in $(set | sed -n 's/^OCF_RESKEY_\([a-z_]*\)_default=.*/\1/p'); do
+        # A parameter name of the agent's own, never a value.
+        eval "_lv=\${OCF_RESKEY_$_lp}"
+        if [ "${#_lv}" -gt "$MM_PARAM_MAX" ]; then
+            ocf_exit_reason "$_lp is ${#_lv} characters long (at most $MM_PARAM_MAX)"
+            return 1
+        fi
+    done
+}
+
 mm_check_bool() {
     case "$2" in
     1 | 0 | [Tt]rue | [Ff]alse | [Yy]es | [Nn]o | [Oo]n | [Oo]ff) return 0 ;;
     esac
-    ocf_exit_reason "$1 must be true or false (is '$2')"
+    ocf_exit_reason "$1 must be true or false (is '$(mmha_show "$2")')"
     return 1
 }
 
@@ -84,7 +103,7 @@ mm_check_choice() {
     for _c in "$@"; do
         [ "$_v" = "$_c" ] && return 0
     done
-    ocf_exit_reason "$_n must be one of: $* (is '$_v')"
+    ocf_exit_reason "$_n must be one of: $* (is '$(mmha_show "$_v")')"
     return 1
 }
 
@@ -182,7 +201,7 @@ mm_validate_mysqld() {
     # The user matters to a start only (id is a process on every monitor).
     if [ "${MM_ACTION:-}" = start ] || [ "${MM_ACTION:-}" = validate-all ] &&
         ! id "$OCF_RESKEY_user" >/dev/null 2>&1; then
-        ocf_exit_reason "user $OCF_RESKEY_user does not exist"
+        ocf_exit_reason "user $(mmha_show "$OCF_RESKEY_user") does not exist"
         return "$OCF_ERR_INSTALLED"
     fi
     mmha_cnf_val read-only

@@ -14,8 +14,39 @@
 
 enum {
     NAME_ATTR_MAX = 200,           /* leaves room for "-lag-ms" */
+    NAME_WORD_MAX = 255,           /* a host name, a node, an account */
+    NAME_PATH_MAX = PATH_MAX - 1,  /* what open(2) takes */
     TIMEOUT_MAX_MS = 86400 * 1000, /* --timeout: one day */
+    ARG_TEXT_MAX = 40,             /* characters of a value a message shows */
+    ARG_TEXT_BUFS = 4,             /* values one message may show */
 };
+
+const char *mmha_arg_text(const char *s)
+{
+    static char bufs[ARG_TEXT_BUFS][ARG_TEXT_MAX + sizeof("...")];
+    static unsigned int next;
+    char *b = bufs[next++ % ARG_TEXT_BUFS];
+    size_t i;
+
+    if (s == NULL) {
+        return "";
+    }
+    for (i = 0; i < ARG_TEXT_MAX && s[i] != '\0'; i++) {
+        unsigned char ch = (unsigned char)s[i];
+
+        b[i] = ch < 0x20 || ch == 0x7f ? '?' : (char)ch;
+    }
+    if (s[i] == '\0') {
+        b[i] = '\0';
+        return b;
+    }
+    /* Cut before a UTF-8 character, not inside one. */
+    while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80) {
+        i--;
+    }
+    memcpy(b + i, "...", sizeof("..."));
+    return b;
+}
 
 void mmha_common_defaults(struct mmha_common *c, int64_t timeout_ms)
 {
@@ -97,12 +128,13 @@ bool mmha_parse_int(const char *name, const char *s, int64_t min, int64_t max,
         return false;
     }
     if (!parse_u64(s, strlen(s), (uint64_t)max, &v, &too_big) && !too_big) {
-        mmha_err("%s: '%s' is not a decimal whole number", name, s);
+        mmha_err("%s: '%s' is not a decimal whole number", name,
+                 mmha_arg_text(s));
         return false;
     }
     if (too_big || v < (uint64_t)min) {
-        mmha_err("%s: '%s' is out of range (%lld to %lld)", name, s,
-                 (long long)min, (long long)max);
+        mmha_err("%s: '%s' is out of range (%lld to %lld)", name,
+                 mmha_arg_text(s), (long long)min, (long long)max);
         return false;
     }
     *out = (int64_t)v;
@@ -142,8 +174,8 @@ bool mmha_parse_seconds_ms(const char *name, const char *s, int64_t min_ms,
     }
     if (too_big || (int64_t)(whole * 1000 + frac) < min_ms ||
         (int64_t)(whole * 1000 + frac) > max_ms) {
-        mmha_err("%s: '%s' is out of range (%s to %s seconds)", name, s,
-                 ms_text(min_ms, lo, sizeof(lo)),
+        mmha_err("%s: '%s' is out of range (%s to %s seconds)", name,
+                 mmha_arg_text(s), ms_text(min_ms, lo, sizeof(lo)),
                  ms_text(max_ms, hi, sizeof(hi)));
         return false;
     }
@@ -153,7 +185,7 @@ bool mmha_parse_seconds_ms(const char *name, const char *s, int64_t min_ms,
 malformed:
     mmha_err("%s: '%s' is not a number of seconds (decimal, at most 3 "
              "decimals)",
-             name, s);
+             name, mmha_arg_text(s));
     return false;
 }
 
@@ -254,6 +286,9 @@ static bool name_char_ok(unsigned char ch, enum mmha_name_kind kind)
         return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
                (ch >= '0' && ch <= '9') || ch == '_' || ch == '.' || ch == '-';
     case MMHA_NAME_WORD: return strchr(" '\"`\\*?[]", ch) == NULL;
+    case MMHA_NAME_HOST:
+        return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+               (ch >= '0' && ch <= '9') || strchr(".-_:%", ch) != NULL;
     case MMHA_NAME_PATH:
     default: return true;
     }
@@ -264,7 +299,14 @@ bool mmha_check_name(const char *opt, const char *s, enum mmha_name_kind kind)
     static const char *const what[] = {
         [MMHA_NAME_ATTR] = "letters, digits, '_', '.' and '-' only",
         [MMHA_NAME_WORD] = "no blank, quote, backslash, glob, control char",
+        [MMHA_NAME_HOST] = "letters, digits, '.', '-', '_', ':', '%' only",
         [MMHA_NAME_PATH] = "no control character",
+    };
+    static const size_t max[] = {
+        [MMHA_NAME_ATTR] = NAME_ATTR_MAX,
+        [MMHA_NAME_WORD] = NAME_WORD_MAX,
+        [MMHA_NAME_HOST] = NAME_WORD_MAX,
+        [MMHA_NAME_PATH] = NAME_PATH_MAX,
     };
     size_t i;
 
@@ -274,13 +316,14 @@ bool mmha_check_name(const char *opt, const char *s, enum mmha_name_kind kind)
     }
     for (i = 0; s[i] != '\0'; i++) {
         if (!name_char_ok((unsigned char)s[i], kind)) {
-            mmha_err("%s: '%s' is not usable (%s)", opt, s, what[kind]);
+            mmha_err("%s: '%s' is not usable (%s)", opt, mmha_arg_text(s),
+                     what[kind]);
             return false;
         }
     }
-    if (kind == MMHA_NAME_ATTR && i > NAME_ATTR_MAX) {
-        mmha_err("%s: '%s' is longer than %d characters", opt, s,
-                 NAME_ATTR_MAX);
+    if (i > max[kind]) {
+        mmha_err("%s: '%s' is longer than %zu characters", opt,
+                 mmha_arg_text(s), max[kind]);
         return false;
     }
     return true;
@@ -371,7 +414,7 @@ int mmha_common_option(struct mmha_common *c, int opt, const char *arg)
         c->conn.defaults_file = arg;
         return 1;
     case MMHA_OPT_DEFAULTS_GROUP:
-        if (!mmha_check_name("--defaults-group", arg, MMHA_NAME_WORD) ||
+        if (!mmha_check_name("--defaults-group", arg, MMHA_NAME_ATTR) ||
             !files_combine(c, opt)) {
             return -1;
         }
@@ -379,13 +422,14 @@ int mmha_common_option(struct mmha_common *c, int opt, const char *arg)
         return 1;
     case MMHA_OPT_FORMAT:
         if (!mmha_format_parse(arg, &c->format)) {
-            mmha_err("--format: '%s' is not one of human, shell, json", arg);
+            mmha_err("--format: '%s' is not one of human, shell, json",
+                     mmha_arg_text(arg));
             return -1;
         }
         return 1;
     case 'H': c->help = true; return 1;
     case MMHA_OPT_HOST:
-        if (!mmha_check_name("--host", arg, MMHA_NAME_WORD)) {
+        if (!mmha_check_name("--host", arg, MMHA_NAME_HOST)) {
             return -1;
         }
         c->conn.host = arg;
@@ -442,8 +486,8 @@ void mmha_bad_option(const char *tool, int optopt_value, char **argv)
         mmha_err("-%c: unknown option or missing value (see %s --help)",
                  optopt_value, tool);
     } else {
-        mmha_err("%s: unknown option or missing value (see %s --help)", word,
-                 tool);
+        mmha_err("%s: unknown option or missing value (see %s --help)",
+                 mmha_arg_text(word), tool);
     }
 }
 

@@ -121,16 +121,27 @@ int mmha_option_file_ok(const char *option, const char *path,
 void mmha_print_version(const char *tool);
 
 /*
+ * A value as a message shows it: its first 40 characters, then "...",
+ * and every control character as '?', so that a refusal stays one short
+ * line whatever was given. Static buffers used in turn (4 values at most
+ * in one message); for the messages of the option parsing.
+ */
+const char *mmha_arg_text(const char *s);
+
+/*
  * What a string option may hold, checked by mmha_check_name:
- *   ATTR  a Pacemaker attribute name (prefix): letters, digits, _ . -
- *   WORD  a name (user, host, node, group): no blank, quote, backslash,
- *         glob character (* ? [ ]) or control character
- *   PATH  a file: not empty, no control character
+ *   ATTR  a Pacemaker attribute name (prefix): letters, digits, _ . -;
+ *         at most 200 characters
+ *   WORD  a name (user, node, group): no blank, quote, backslash,
+ *         glob character (* ? [ ]) or control character; at most 255
+ *   HOST  a host name or address: letters, digits, . - _ : %; at most 255
+ *   PATH  a file: not empty, no control character, shorter than PATH_MAX
  * Each refuses the empty string. False after one line naming the option.
  */
 enum mmha_name_kind {
     MMHA_NAME_ATTR,
     MMHA_NAME_WORD,
+    MMHA_NAME_HOST,
     MMHA_NAME_PATH,
 };
 bool mmha_check_name(const char *opt, const char *s, enum mmha_name_kind kind);

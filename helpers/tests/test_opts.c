@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Number, position and option parsing, and the deadline. */
+#include <limits.h>
+#include <string.h>
+
 #include "deadline.h"
 #include "exitcode.h"
 #include "log.h"
@@ -111,6 +114,38 @@ static void test_names(void)
     CHECK(mmha_check_name("--f", "/a b/c", MMHA_NAME_PATH), "path blank ok");
     CHECK(!mmha_check_name("--f", "a\nb", MMHA_NAME_PATH), "path newline");
     CHECK(!mmha_check_name("--f", "", MMHA_NAME_PATH), "path empty");
+    CHECK(mmha_check_name("--h", "::1", MMHA_NAME_HOST), "host v6 ok");
+    CHECK(mmha_check_name("--h", "db-1.example", MMHA_NAME_HOST), "host ok");
+    CHECK(!mmha_check_name("--h", "a;b", MMHA_NAME_HOST), "host ;");
+    CHECK(!mmha_check_name("--h", "$(id)", MMHA_NAME_HOST), "host $( )");
+}
+
+/* Every kind has a bound; a refusal shows 40 characters of the value. */
+static void test_long_values(void)
+{
+    static char big[102401];
+    char pathmax[PATH_MAX + 1];
+
+    memset(big, '9', sizeof(big) - 1);
+    CHECK(!mmha_check_name("--f", big, MMHA_NAME_PATH), "path 100 kB");
+    CHECK(!mmha_check_name("--u", big, MMHA_NAME_WORD), "word 100 kB");
+    CHECK(!mmha_check_name("--h", big, MMHA_NAME_HOST), "host 100 kB");
+    memset(pathmax, 'p', sizeof(pathmax) - 1);
+    pathmax[PATH_MAX - 1] = '\0';
+    CHECK(mmha_check_name("--f", pathmax, MMHA_NAME_PATH), "path PATH_MAX-1");
+    pathmax[PATH_MAX - 1] = 'p';
+    pathmax[PATH_MAX] = '\0';
+    CHECK(!mmha_check_name("--f", pathmax, MMHA_NAME_PATH), "path PATH_MAX");
+    CHECK(strlen(mmha_arg_text(big)) == 43 &&
+              strcmp(mmha_arg_text(big) + 40, "...") == 0,
+          "a long value shown as 40 characters and ...");
+    CHECK_STR(mmha_arg_text("a\nb\tc"), "a?b?c", "control characters as ?");
+    CHECK_STR(mmha_arg_text("short"), "short", "a short value as it is");
+    /* 39 ASCII, then a 2-byte character across the cut: cut before it. */
+    CHECK_STR(mmha_arg_text("123456789012345678901234567890123456789\xc3\xa9"
+                            "xyz"),
+              "123456789012345678901234567890123456789...",
+              "no UTF-8 character cut in two");
 }
 
 static void test_positions(void)
@@ -198,6 +233,7 @@ int main(void)
     test_numbers();
     test_strict_numbers();
     test_names();
+    test_long_values();
     test_positions();
     test_common_options();
     test_deadline();

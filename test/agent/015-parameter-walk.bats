@@ -1,16 +1,19 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Every parameter of the meta-data given bad values (empty, leading zero,
-# negative, huge, spaces, glob characters, quotes, command substitution):
-# validate-all refuses each with one line naming the parameter and an OCF
-# code for its scope, or the value is one the agent works with - which a
-# lifecycle on a real (attached) server then shows.
+# negative, huge, 100 kB, spaces, glob characters, quotes, command
+# substitution): validate-all refuses each with one short line naming the
+# parameter and an OCF code for its scope, and leaves the server as it
+# was; or the value is one the agent works with - which a lifecycle on a
+# real (attached) server then shows.
 
 load ../lib/agent
 
 # shellcheck disable=SC2016 # quoted on purpose: the agent must not run them
 BAD_VALUES=('' '08' '-1' '99999999999999999999' 'a b' '*' "'q'" '"q"'
-    '`id`' 'a;b' '$(id)')
+    '`id`' 'a;b' '$(id)' "$(printf '9%.0s' {1..102400})")
+# An exit reason is one line that names the parameter, not the whole value.
+REASON_MAX=300
 
 setup_file() {
     bed_start -n 1 -t none
@@ -29,6 +32,19 @@ setup() {
     load_bats_libs
 }
 
+# problem TEXT: one defect of the walk, kept for the report at its end.
+problem() {
+    printf '%s\n' "$1" >>"$WALK/bad"
+}
+
+# server_state: what validate-all must leave alone on server 1.
+server_state() {
+    bed_sql 1 "SELECT @@global.read_only, @@global.gtid_binlog_pos,
+        @@global.slave_net_timeout, @@global.rpl_semi_sync_master_enabled,
+        @@global.event_scheduler"
+    _bed_slave_field 1 Slave_IO_Running Slave_SQL_Running Master_Host
+}
+
 # walk_va PARAM VALUE: validate-all of node 1 (managed: every mysqld
 # parameter is checked) with PARAM=VALUE.
 walk_va() {
@@ -40,8 +56,10 @@ walk_va() {
 # accepted PARAM VALUE: a value validate-all lets through on purpose: an
 # empty optional parameter (its default), a path (pid, socket), or a name
 # the agent passes on as one argument and the helpers take (spare users,
-# attribute prefix, host, system user).
+# attribute prefix, host, system user). No value longer than a path
+# (4096 characters) is one.
 accepted() {
+    [ "${#2}" -le 4096 ] || return 1
     case "$1=$2" in
     repl_defaults_file= | datadir= | additional_parameters= | \
         replication_host= | replication_port= | writer_vip= | spare_users= | \
@@ -52,35 +70,59 @@ accepted() {
     return 1
 }
 
-@test "validate-all: every bad value refused in one line naming the parameter, or accepted on purpose" {
-    local p v out rc reasons
+# walk_all: validate-all with each bad value of each parameter of the
+# meta-data; the defects in $WALK/bad, the values accepted on purpose in
+# $WALK/accepted.
+walk_all() {
+    local p v out rc reasons line
     local -a params
+    # bats' DEBUG trap (its line tracking) runs at each command, 100 kB
+    # words and all: off here (a subshell; defects go to $WALK/bad).
+    trap - DEBUG
     mapfile -t params < <("$MMHA_AGENT" meta-data |
         sed -n 's/.*<parameter name="\([^"]*\)".*/\1/p')
-    [ "${#params[@]}" -ge 30 ] || fail "only ${#params[@]} parameters"
+    echo "${#params[@]}" >"$WALK/params"
     : >"$WALK/accepted"
+    : >"$WALK/bad"
     for p in "${params[@]}"; do
         for v in "${BAD_VALUES[@]}"; do
             rc=0
             out=$(walk_va "$p" "$v") || rc=$?
             if [ "$rc" = 0 ]; then
                 accepted "$p" "$v" ||
-                    fail "validate-all accepts $p='$v'"
-                printf '%s\t%s\n' "$p" "$v" >>"$WALK/accepted"
+                    problem "validate-all accepts $p='${v:0:40}' (${#v} characters)"
+                printf '%s\t%.40s\n' "$p" "$v" >>"$WALK/accepted"
                 continue
             fi
             case "$rc" in
             4 | 5 | 6) ;;
-            *) fail "$p='$v': validate-all exit $rc (not an OCF error code): $out" ;;
+            *) problem "$p='${v:0:40}': validate-all exit $rc (not an OCF error code): ${out:0:600}" ;;
             esac
             reasons=$(grep -c '^ocf-exit-reason:' <<<"$out") || true
             [ "$reasons" = 1 ] ||
-                fail "$p='$v': $reasons exit reasons: $out"
-            grep -q "^ocf-exit-reason:.*$p" <<<"$out" ||
-                fail "$p='$v': the reason does not name $p: $out"
+                problem "$p='${v:0:40}': $reasons exit reasons: ${out:0:600}"
+            line=$(grep '^ocf-exit-reason:' <<<"$out") || true
+            [[ $line == *"$p"* ]] ||
+                problem "$p='${v:0:40}': the reason does not name $p: ${out:0:600}"
+            [ "${#line}" -le "$REASON_MAX" ] ||
+                problem "$p='${v:0:40}': a reason of ${#line} characters: ${line:0:400}"
+            [ "${#out}" -le 4096 ] ||
+                problem "$p='${v:0:40}': ${#out} characters of output: ${out:0:600}"
         done
     done
-    echo "# $(wc -l <"$WALK/accepted") values accepted on purpose" >&3
+}
+
+@test "validate-all: every bad value refused in one line naming the parameter, or accepted on purpose" {
+    local s0 s1
+    s0=$(server_state)
+    (walk_all)
+    s1=$(server_state)
+    [ "$(<"$WALK/params")" -ge 30 ] || fail "only $(<"$WALK/params") parameters"
+    [ ! -s "$WALK/bad" ] || fail "$(cat "$WALK/bad")"
+    # validate-all changed nothing on the server.
+    assert_equal "$s1" "$s0"
+    echo "# $(<"$WALK/params") parameters x ${#BAD_VALUES[@]} values," \
+        "$(wc -l <"$WALK/accepted") accepted on purpose" >&3
 }
 
 @test "the accepted names work: an attached lifecycle with them" {
