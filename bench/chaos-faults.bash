@@ -11,7 +11,7 @@ chaos_kinds=(kill9-writer kill9-reader hang-writer hang-reader
     freeze-writer freeze-reader partition-writer partition-reader
     netem-writer netem-reader crash-writer crash-reader
     corosync-writer corosync-reader restart-writer restart-reader
-    switchover switchover-update standby overlap)
+    binlogfull-writer switchover switchover-update standby overlap)
 
 # The kinds an overlap draws its two faults from: the unplanned ones.
 chaos_overlap_kinds=(kill9-writer kill9-reader hang-writer hang-reader
@@ -41,6 +41,7 @@ chaos_plan() {
         fi
         case $kind in
         hang-* | freeze-*) p+=",secs=$((2 + RANDOM % 19))" ;;
+        binlogfull-*) p+=",secs=$((10 + RANDOM % 21))" ;;
         partition-*) p+=",secs=$((5 + RANDOM % 26))" ;;
         netem-*)
             p+=",loss=$((20 + RANDOM % 31)),delay=$((100 + RANDOM % 401))"
@@ -147,6 +148,19 @@ chaos_freeze() {
     return 0
 }
 
+# chaos_binlog_full i SECS: node i's binary-log filesystem (a tmpfs of
+# its own: bench/chaos starts the cluster with mm_start --binlog-fs) full
+# for SECS, then freed.  MariaDB waits for space (it retries every 60 s)
+# with the binary log's lock held.
+chaos_binlog_full() {
+    local d
+    d=$(mm_binlog_fs "$1") && [ -d "$d" ] || return 1
+    dd if=/dev/zero of="$d/chaos-fill" bs=1M 2>/dev/null
+    echo "  $d: $(df --output=avail -B1 "$d" | tail -n 1) bytes left" >&2
+    sleep "$2"
+    rm -f "$d/chaos-fill"
+}
+
 # chaos_operator_restart i: an operator restarts node i's mysqld outside
 # Pacemaker, as a service manager would: a clean shutdown (SIGTERM), then
 # the same command line again at once - without the agent's
@@ -210,6 +224,7 @@ chaos_fault() {
     secs=$(chaos_param "$p" secs) || secs=0
     case $kind in
     kill9-*) mm_kill_mysqld "$t" ;;
+    binlogfull-*) chaos_binlog_full "$t" "$secs" ;;
     freeze-*) chaos_freeze "$t" "$secs" ;;
     restart-*) chaos_operator_restart "$t" ;;
     overlap) chaos_overlap "$p" ;;

@@ -351,7 +351,10 @@ mm_start() {
     # The nodes' daemons (and the agent under them) inherit this PATH:
     # without the tree's build/ in it, they use the snapshot's helpers.
     PATH=$(printf '%s' "$PATH" | tr ':' '\n' | grep -vxF "$MMHA_BUILD_DIR" |
-        paste -sd: -) cluster_start -n "$n" --fencing "$fencing" || return 1
+        paste -sd: -) cluster_start -n "$n" --fencing "$fencing" || {
+        _mm_binlog_fs_umount
+        return 1
+    }
     MM_READERS=0
     MM_ADMIN_PW=$(_mm_password) MM_REPL_PW=$(_mm_password)
     MM_APP_PW=$(_mm_password)
