@@ -112,7 +112,7 @@ chaos_errant() {
             CHAOS_VIOL+=("errant-silent:node$i:$set")
             continue
         fi
-        chaos_repair_errant "$i" "$w" && CHAOS_REPAIRS=$((CHAOS_REPAIRS + 1)) ||
+        chaos_repair_errant "$i" "$w" "$set" && CHAOS_REPAIRS=$((CHAOS_REPAIRS + 1)) ||
             CHAOS_VIOL+=("errant-repair-failed:node$i")
     done
 }
@@ -126,7 +126,7 @@ chaos_repair_errant() {
     local i=$1 w=$2 rc=0
     cluster_exec "$(mm_any_node)" crm_attribute -N "node$i" -n maintenance \
         -v true >/dev/null || return 1
-    chaos_repair_steps "$i" "$w" || rc=1
+    chaos_repair_steps "$i" "$w" "$3" || rc=1
     cluster_exec "$(mm_any_node)" crm_attribute -N "node$i" -n maintenance \
         -D >/dev/null 2>&1
     # Step 6: the failures of an instance its errant set kept from
@@ -137,7 +137,7 @@ chaos_repair_errant() {
 }
 
 chaos_repair_steps() {
-    local i=$1 w=$2 extra pos
+    local i=$1 w=$2 extra pos spos
     # NODE's replica stopped and NODE read before the writer: a row that
     # came from the writer between two reads the other way round looked
     # like NODE's own and was deleted there (seen: two acknowledged rows
@@ -151,14 +151,36 @@ chaos_repair_steps() {
             DELETE FROM test.wc_chaos WHERE id IN ($extra)" || return 1
     fi
     pos=$(mm_sql "$w" 'SELECT @@gtid_binlog_pos') || return 1
-    mm_sql "$i" "RESET MASTER;
-        SET GLOBAL gtid_binlog_state = '$pos'; START SLAVE" || return 1
+    spos=$(mm_sql "$i" 'SELECT @@gtid_slave_pos') || return 1
+    spos=$(chaos_slave_pos_repaired "$spos" "$pos" "$3")
+    mm_sql "$i" "RESET MASTER; SET GLOBAL gtid_binlog_state = '$pos';
+        SET GLOBAL gtid_slave_pos = '$spos'; START SLAVE" || return 1
     mm_sql "$w" "STOP SLAVE; SET GLOBAL gtid_slave_pos = @@gtid_binlog_pos" ||
         return 1
     cluster_exec "$(mm_any_node)" crm_attribute -N "node$i" -n mmha-errant \
         -l reboot -D >/dev/null 2>&1
     echo "$(date +%T) node$i: errant set repaired (rows undone: ${extra:-none})" \
         >>"$CHAOS_OUT/repairs.log"
+}
+
+# chaos_slave_pos_repaired SLAVE_POS WRITER_POS ERRANT: SLAVE_POS with
+# the position of every GTID domain of the ERRANT set taken from
+# WRITER_POS (dropped where the writer has none): a reader that applied
+# the errant transactions from the old writer holds them in its replica
+# position too, and the writer refuses that position (error 1236) until
+# it is rewound; the other domains stay as the reader applied them.
+chaos_slave_pos_repaired() {
+    local e d res='' g
+    local -A errdom=() wpos=()
+    for e in ${3//,/ }; do errdom[${e%%-*}]=1; done
+    for e in ${2//,/ }; do wpos[${e%%-*}]=$e; done
+    for e in ${1//,/ }; do
+        d=${e%%-*}
+        g=$e
+        [ -n "${errdom[$d]:-}" ] && g=${wpos[$d]:-}
+        [ -n "$g" ] && res+=${res:+,}$g
+    done
+    echo "$res"
 }
 
 # chaos_resources: nothing failed, blocked or unmanaged, no unclean node.
