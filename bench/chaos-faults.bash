@@ -96,13 +96,26 @@ chaos_planned() {
     return 1
 }
 
-# chaos_reboot_if_off i: with fencing off nobody boots a node that went
-# down: the operator does, as after a real crash.
-chaos_reboot_if_off() {
-    [ "$CHAOS_FENCING" = off ] || return 0
-    wait_until 30 "cluster_node_down $1" >/dev/null 2>&1 || return 0
-    sleep 2
-    cluster_restart_node "$1"
+# chaos_heal_node i INIT_PID: node i, crashed or without corosync since
+# the fault (INIT_PID: its init then), is back.  With fencing off nobody
+# boots a node that went down: the bench does, as an operator after a
+# real crash.  With fencing on, the survivors fence it - when they have
+# quorum: after a second node's loss (an overlap) none has, and nothing
+# happens until the machine reboots by itself (a watchdog, an operator),
+# which the bench does after 60 s, saying so.
+chaos_heal_node() {
+    local i=$1 p0=$2
+    if [ "$CHAOS_FENCING" = off ]; then
+        wait_until 30 "cluster_node_down $i" >/dev/null 2>&1 || return 0
+        sleep 2
+        cluster_restart_node "$i"
+        return
+    fi
+    wait_until 60 "_hp=\$(_cluster_init_pid $i) && [ \"\$_hp\" != '$p0' ] &&
+        _cluster_alive \"\$_hp\"" >/dev/null 2>&1 && return 0
+    echo "  node$i not fenced within 60 s (no quorum): rebooted by the bench ($(date +%T.%3N))" >&2
+    cluster_node_down "$i" || cluster_crash "$i"
+    cluster_restart_node "$i"
 }
 
 # chaos_lossy i LOSS_PCT DELAY_MS: node i's link loses LOSS_PCT % of the
@@ -258,13 +271,15 @@ chaos_fault() {
             2>/dev/null
         ;;
     crash-*)
+        n=$(_cluster_init_pid "$t")
         cluster_crash "$t" || return 1
-        chaos_reboot_if_off "$t"
+        chaos_heal_node "$t" "$n"
         ;;
     corosync-*)
+        n=$(_cluster_init_pid "$t")
         pid=$(cluster_exec "$t" pidof -s corosync) || return 1
         cluster_exec "$t" kill -KILL "$pid" || return 1
-        chaos_reboot_if_off "$t"
+        chaos_heal_node "$t" "$n"
         ;;
     switchover) mm_switchover "$t" 60 ;;
     switchover-update)
