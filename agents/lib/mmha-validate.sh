@@ -30,7 +30,11 @@ mm_fill_defaults() {
 
 # mm_validate_params: what is wrong on every node (OCF_ERR_CONFIGURED).
 mm_validate_params() {
-    mm_check_lengths || return "$OCF_ERR_CONFIGURED"
+    # Not on a recurring monitor: its parameters are those its start
+    # checked, and the check costs two processes there.
+    if [ "${MM_ACTION:-}" != monitor ] || ocf_is_probe; then
+        mm_check_lengths || return "$OCF_ERR_CONFIGURED"
+    fi
     if [ -z "$OCF_RESKEY_defaults_file" ]; then
         ocf_exit_reason "defaults_file is required (an option file with the administrative user)"
         return "$OCF_ERR_CONFIGURED"
