@@ -209,6 +209,22 @@ chaos_local_stop() {
     _mm_kill_pidfile "$(_mm_dir)/logs/chaos_local_${CHAOS_K:-0}_node$1.pid"
 }
 
+# chaos_local_report i CUT_MS: how long the cut-off node i went on
+# acknowledging local writes after its link went down at CUT_MS (what
+# its guard bounds), to the events; its log kept in the run's folder.
+chaos_local_report() {
+    local log n last
+    log=$(_mm_dir)/logs/chaos_local_${CHAOS_K:-0}_node$1.log
+    cp "$log" "$CHAOS_OUT/local-${CHAOS_K:-0}-node$1.log" 2>/dev/null
+    n=$(grep -c ' ACK ' "$log" 2>/dev/null) || n=0
+    last=$(awk '$2 == "ACK" { t = $1 } END { print t + 0 }' "$log" 2>/dev/null)
+    if [ "$n" -gt 0 ]; then
+        echo "  local client on node$1: $n acknowledged, the last $((last - $2)) ms after the cut" >&2
+    else
+        echo "  local client on node$1: nothing acknowledged" >&2
+    fi
+}
+
 # chaos_overlap PARAMS: fault a on its target, and 1-8 s into it fault b
 # on the target drawn then (the writer may have moved).
 chaos_overlap() {
@@ -249,11 +265,13 @@ chaos_fault() {
         cluster_exec "$t" kill -CONT "$pid" 2>/dev/null
         ;;
     partition-writer)
+        n=$(date +%s%3N)
         cluster_partition "$t" || return 1
         chaos_local_start "$t"
         sleep "$secs"
         chaos_local_stop "$t"
         cluster_heal "$t"
+        chaos_local_report "$t" "$n"
         ;;
     partition-*)
         cluster_partition "$t" || return 1
