@@ -7,16 +7,7 @@
 load ../lib/agent
 
 setup_file() {
-    bed_start -n 3 -t mm -m "${AGENT_BED_MODE:-gtid}"
-    agent_cib_init 3
-    local i
-    for i in 1 2 3; do
-        agent_take_over "$i"
-        run_agent 0 "$i" start
-    done
-    run_agent 0 1 promote
-    agent_notify 2 post promote n1
-    agent_notify 3 post promote n1
+    agent_trio "${AGENT_BED_MODE:-gtid}"
     bed_app_sql 1 "CREATE TABLE test.three (id INT AUTO_INCREMENT PRIMARY KEY, v TEXT)"
     bed_sync 20
 }

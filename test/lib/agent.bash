@@ -162,6 +162,20 @@ agent_pair() {
     run_agent 0 1 promote && agent_notify 2 post promote n1
 }
 
+# agent_trio [gtid|filepos]: three bed servers, n1 <-> n2 master-master
+# and n3 a reader of n1, all handed to the agent and started; n1 promoted,
+# n2 and n3 notified (they follow n1).
+agent_trio() {
+    local i
+    bed_start -n 3 -t mm -m "${1:-gtid}" || return 1
+    agent_cib_init 3 || return 1
+    for i in 1 2 3; do
+        agent_take_over "$i" && run_agent 0 "$i" start || return 1
+    done
+    run_agent 0 1 promote || return 1
+    agent_notify 2 post promote n1 && agent_notify 3 post promote n1
+}
+
 # agent_mysqld_pid i: PID of the mariadbd the agent started for server i.
 agent_mysqld_pid() {
     local f
