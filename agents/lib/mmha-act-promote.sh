@@ -56,8 +56,12 @@ mm_promote_step() {
         echo "note ${_ps_d#promote }" >>"$4"
         ;;
     stop-receiving)
-        echo "note $(mm_stop_receiving "$(mmha_kv_get "$3" WRITER)" \
-            "$(mmha_decide_last_role "$(mmha_kv_get "$3" HISTORY)")")" >>"$4"
+        _ps_n=$(mm_stop_receiving "$(mmha_kv_get "$3" WRITER)" \
+            "$(mmha_decide_last_role "$(mmha_kv_get "$3" HISTORY)")") || {
+            ocf_exit_reason "promotion refused: ${_ps_n#*refuse }"
+            return 1
+        }
+        echo "note $_ps_n" >>"$4"
         ;;
     grace)
         [ "${2%% *}" = 0 ] || mm_promote_grace "$(mmha_kv_get "$3" T0_MS)" "$2"
@@ -98,10 +102,16 @@ mm_promote_step() {
 mm_stop_receiving() {
     _sr_node=$(mmha_record_field "$1" node) || _sr_node=
     _sr_addr=$(mmha_record_field "$1" addr) || _sr_addr=
-    _sr_tail=0
-    if [ -n "$MMHA_R_SOURCE_HOST" ] &&
-        [ "$MMHA_R_SOURCE_HOST:$MMHA_R_SOURCE_PORT" = "$_sr_addr" ] &&
+    _sr_tail=0 _sr_clean=0 _sr_from=0 _sr_reached=0
+    if [ -n "$_sr_node" ] && [ "$_sr_node" != "$(mmha_node)" ] &&
         mmha_decide_clean_demote "$_sr_node" "$2"; then
+        _sr_clean=1
+    fi
+    if [ -n "$MMHA_R_SOURCE_HOST" ] &&
+        [ "$MMHA_R_SOURCE_HOST:$MMHA_R_SOURCE_PORT" = "$_sr_addr" ]; then
+        _sr_from=1
+    fi
+    if [ "$_sr_from" = 1 ] && mmha_decide_clean_demote "$_sr_node" "$2"; then
         _sr_tail=1
         _sr_f=$(mmha_record_field "$2" file) || _sr_f=
         _sr_p=$(mmha_record_field "$2" pos) || _sr_p=
@@ -109,12 +119,20 @@ mm_stop_receiving() {
     case "$MMHA_R_IO" in
     yes | connecting) ;;
     *)
-        [ "$_sr_tail" = 1 ] || return 0
-        mmha_decide_read_reached "$MMHA_R_READ_FILE" "$MMHA_R_READ_POS" \
-            "$_sr_f" "$_sr_p" && return 0
+        [ "$_sr_tail" = 1 ] || {
+            mm_tail_verdict
+            return
+        }
+        if mmha_decide_read_reached "$MMHA_R_READ_FILE" "$MMHA_R_READ_POS" \
+            "$_sr_f" "$_sr_p"; then
+            _sr_reached=1
+            mm_tail_verdict
+            return
+        fi
         if ! mmha_start_io; then
             ocf_log warn "IO thread stopped and not started: $_sr_node's final $_sr_f:$_sr_p not fetched"
-            return 0
+            mm_tail_verdict
+            return
         fi
         printf '; started the stopped IO thread for %s' "$_sr_node's final $_sr_f:$_sr_p"
         # Started here, so stopped below whatever the capture says.
@@ -133,7 +151,11 @@ mm_stop_receiving() {
             _sr_i=$((_sr_i + 1))
             mmha_capture "$(mmha_short_timeout)" || break
         done
+        mmha_decide_read_reached "$MMHA_R_READ_FILE" "$MMHA_R_READ_POS" \
+            "$_sr_f" "$_sr_p" && _sr_reached=1
     fi
+    # Refused: the IO thread stays as it was (the reader unchanged).
+    mm_tail_verdict || return 1
     if mmha_stop_io; then
         # Logged with the promotion's other steps, in one line at its end.
         printf '; stopped receiving from %s (the relay log keeps applying)' \
@@ -141,6 +163,16 @@ mm_stop_receiving() {
     else
         ocf_log err "could not stop the IO thread from $MMHA_R_SOURCE_HOST:$MMHA_R_SOURCE_PORT"
     fi
+}
+
+# mm_tail_verdict: mmha_decide_tail on what mm_stop_receiving saw; a
+# refusal printed ("refuse REASON") with status 1.
+mm_tail_verdict() {
+    _tv=$(mmha_decide_tail "$_sr_clean" "$_sr_from" "$_sr_reached" \
+        "$MMHA_R_IO" "$MMHA_R_IO_ERRNO" "$MMHA_R_SQL" "$MMHA_R_SQL_ERRNO") || {
+        printf '%s\n' "$_tv"
+        return 1
+    }
 }
 
 # mm_promote_commit EPOCH HISTORY OLD_EPOCH OLD_WRITER: record this

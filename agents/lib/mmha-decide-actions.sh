@@ -178,7 +178,9 @@ mmha_decide_promote() {
     # A refused catch-up leaves the reader as it was; past it, nothing
     # more comes in from the old writer.
     echo "must catchup || 1"
-    echo "do stop-receiving"
+    # Refused when the cleanly demoted writer's last writes cannot come
+    # (mmha_decide_tail): the reader as it was.
+    echo "must stop-receiving || 1"
     echo "do grace $(mmha_decide_grace "${O_STONITH:-1}" "$_dp_prev" \
         "${O_MY_NODE:-}" "$(mmha_decide_last_role "${O_HISTORY:-}")" \
         "${O_GRACE_MS:-0}" "$(mmha_decide_prev_seen "${O_PREV_IN_CCM:-}" \

@@ -586,6 +586,56 @@ mmha_decide_clean_demote() {
     return 1
 }
 
+# mmha_decide_tail CLEAN FROM_OLD REACHED IO IO_ERRNO SQL SQL_ERRNO
+#   CLEAN     1: the previous writer (another node) demoted cleanly, so
+#             its final position is recorded and every write it
+#             acknowledged is in its binary log
+#   FROM_OLD  1: this server's channel is the previous writer's address
+#   REACHED   1: the IO thread received up to that final position
+#   IO, SQL   the threads' states (yes, connecting, no); *_ERRNO their
+#             last errors
+# At promotion, after the bounded wait for the old writer's tail: prints
+# "ok REASON", or "refuse REASON" with status 1 when this server cannot
+# hold the cleanly demoted writer's last writes and never will: its
+# source refuses its position (1236, a diverged server), its replication
+# stopped on an error, or it replicates from elsewhere and that does not
+# run.  Promoted, it would drop writes that were acknowledged on a
+# planned operation (bench/chaos: a switchover forced onto a reader that
+# had failed on 1236 lost 3137), while the old writer, read-only and
+# healthy, can take the role back.  An old writer that cannot be reached
+# (it went away after its demotion) or a reader that is only behind does
+# not stop the promotion: nothing more can come, or it keeps applying.
+mmha_decide_tail() {
+    if [ "$1" != 1 ]; then
+        echo "ok no clean demotion elsewhere"
+        return 0
+    fi
+    if [ "$3" = 1 ]; then
+        echo "ok the old writer's final position received"
+        return 0
+    fi
+    if [ "$5" = 1236 ]; then
+        echo "refuse its source refuses this server's position (error 1236): diverged, the old writer's last writes cannot arrive"
+        return 1
+    fi
+    if [ "$6" = no ] && [ "${7:-0}" != 0 ]; then
+        echo "refuse replication stopped on error $7: the old writer's last writes would not be applied"
+        return 1
+    fi
+    if [ "$2" != 1 ]; then
+        case "$4:$6" in
+        yes:yes | connecting:yes)
+            echo "ok replicating from another source"
+            return 0
+            ;;
+        esac
+        echo "refuse not replicating from the old writer, and the replication from elsewhere does not run (IO $4, SQL $6)"
+        return 1
+    fi
+    echo "ok the old writer's final position not received (IO $4, error ${5:-0}): nothing more can come"
+    return 0
+}
+
 # mmha_decide_grace STONITH PREV_WRITER MY_NODE LAST_ROLE_RECORD GRACE_MS
 #                   [PREV_SEEN LOST_AGE_MS CONSENSUS_MS LINK_RULE]
 #   STONITH      1 = the cluster fences, 0 = stonith-enabled=false

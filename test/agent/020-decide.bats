@@ -432,3 +432,32 @@ EOF
     run -1 mmha_is_ipv4 "192.0.2.10 "
     run -1 mmha_is_ipv4 ""
 }
+
+@test "tail at promotion: no clean demotion elsewhere, or the final position received: promote" {
+    run -0 mmha_decide_tail 0 0 0 no 1236 no 1236
+    assert_output --partial "ok no clean demotion"
+    run -0 mmha_decide_tail 1 1 1 yes 0 yes 0
+    assert_output --partial "ok the old writer's final position received"
+}
+
+@test "tail at promotion: a cleanly demoted writer refuses this server's position (1236): refused" {
+    run -1 mmha_decide_tail 1 1 0 no 1236 yes 0
+    assert_output --regexp "^refuse .*1236"
+    # Replicating from elsewhere, refused there too (the chaos run's case).
+    run -1 mmha_decide_tail 1 0 0 no 1236 no 0
+    assert_output --regexp "^refuse .*1236"
+}
+
+@test "tail at promotion: replication stopped on an error, or from elsewhere and not running: refused" {
+    run -1 mmha_decide_tail 1 1 0 yes 0 no 1062
+    assert_output --regexp "^refuse replication stopped on error 1062"
+    run -1 mmha_decide_tail 1 0 0 no 0 no 0
+    assert_output --regexp "^refuse not replicating from the old writer"
+}
+
+@test "tail at promotion: the old writer gone after its demotion, or a reader only behind: promote" {
+    run -0 mmha_decide_tail 1 1 0 connecting 2003 yes 0
+    assert_output --partial "nothing more can come"
+    run -0 mmha_decide_tail 1 0 0 yes 0 yes 0
+    assert_output --partial "ok replicating from another source"
+}

@@ -167,7 +167,7 @@ STONITH=0
 MY_NODE=n2
 GRACE_MS=1000
 WRITER_VIP=1"
-    assert_equal "$(steps "$output")" "must hook,must catchup,do stop-receiving,do grace,must commit,do tickle,do log-promoted,do hook,exit 0"
+    assert_equal "$(steps "$output")" "must hook,must catchup,must stop-receiving,do grace,must commit,do tickle,do log-promoted,do hook,exit 0"
     assert_line "must hook pre-promote 7 || 1 pre_promote_hook failed; promotion aborted"
     assert_line "do grace 0 n1 demoted cleanly"
     assert_line "must commit 7 || 1"
@@ -192,7 +192,7 @@ REFUSE=0"
 REFUSE=1"
     # After the server is writable, before the old writer's clients are
     # reset: the refusal is in place before this node's address can leave.
-    assert_equal "$(steps "$output")" "must hook,must catchup,do stop-receiving,do grace,must commit,do refuse-detached,do tickle,do log-promoted,do hook,exit 0"
+    assert_equal "$(steps "$output")" "must hook,must catchup,must stop-receiving,do grace,must commit,do refuse-detached,do tickle,do log-promoted,do hook,exit 0"
 }
 
 @test "promote: kill -9 / partition without fencing - the grace; with fencing none" {

@@ -76,3 +76,30 @@ log_since() {
     run -0 bed_app_sql 1 "INSERT INTO test.tail VALUES (6)"
     assert_equal "$(bed_sql 1 "SELECT COUNT(*) FROM test.tail WHERE id IN (4, 6)")" 2
 }
+
+@test "after a clean demotion, a candidate whose source refuses its position (1236) is refused: the old writer takes the role back, nothing lost" {
+    local spos bad
+    run_agent 0 2 start
+    run -0 wait_until 10 "[ \"\$(_bed_slave_field 2 Master_Port)\" = $(bed_port 1) ]"
+    # n2 diverged: a replica position n1's binary log does not hold (as a
+    # reader repaired by hand, or failed on 1236, would have it).
+    spos=$(bed_sql 2 "SELECT @@gtid_slave_pos")
+    bad=$(tr ',' '\n' <<<"$spos" | awk -F- '$1 == 1 { $3 = $3 + 5 } { print }' OFS=- | paste -sd,)
+    [[ $bad == *1-1-* ]] || fail "no domain 1 in '$spos'"
+    run -0 bed_sql 2 "STOP SLAVE; SET GLOBAL gtid_slave_pos = '$bad'; START SLAVE"
+    run -0 wait_until 10 "[ \"\$(_bed_slave_field 2 Last_IO_Errno)\" = 1236 ]"
+    # Acknowledged on n1 before its (planned) demotion.
+    run -0 bed_app_sql 1 "INSERT INTO test.tail VALUES (7)"
+    run_agent 0 1 demote
+    log_mark
+    run_agent 1 2 promote
+    assert_equal "$(bed_sql 2 "SELECT @@global.read_only")" 1
+    run -0 log_since
+    assert_output --partial "promotion refused: its source refuses this server's position (error 1236)"
+    # The old writer is promoted again: the row is there, writes go on.
+    run_agent 0 1 promote
+    assert_equal "$(bed_sql 1 "SELECT @@global.read_only")" 0
+    assert_equal "$(bed_sql 1 "SELECT COUNT(*) FROM test.tail WHERE id = 7")" 1
+    run -0 bed_app_sql 1 "INSERT INTO test.tail VALUES (8)"
+    run -0 bed_sql 2 "STOP SLAVE; SET GLOBAL gtid_slave_pos = '$spos'; START SLAVE"
+}

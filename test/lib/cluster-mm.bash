@@ -572,13 +572,21 @@ _mm_bg() {
     cluster_exec "$node" "$@" </dev/null >>"$logs/$name.out" 2>&1 3>&- &
     pid=$!
     # nsenter forks the command into the node's PID namespace: track the
-    # command itself (its host PID), which dies with the node.
-    for ((t = 0; t < 50; t++)); do
-        child=$(pgrep -P "$pid" | head -n 1)
-        [ -n "$child" ] && break
-        sleep 0.02
+    # command itself (its host PID), which dies with the node.  Below the
+    # background subshell ($!) comes nsenter, then the command: a TERM to
+    # nsenter is not passed on, and the command ran on as an orphan
+    # (bench/chaos's local client wrote on after its partition ended).
+    child=$pid
+    for ((t = 0; t < 100; t++)); do
+        child=$(pgrep -P "$child" | head -n 1)
+        [ -z "$child" ] && child=$pid
+        [ "$child" != "$pid" ] &&
+            [ "$(cat "/proc/$child/comm" 2>/dev/null)" != nsenter ] && break
+        [ "$child" = "$pid" ] && sleep 0.02
     done
-    echo "${child:-$pid}" >"$logs/$name.pid"
+    [ "$child" != "$pid" ] ||
+        _mm_err "$name: no process under nsenter after 2 s; its PID file names the shell"
+    echo "$child" >"$logs/$name.pid"
 }
 
 # mm_client_start NAME [-n i] [writer-client options]: a writer-client
