@@ -297,6 +297,23 @@ _bed_sync_one() {
     fi
 }
 
+# bed_diverge i N: server i's replica position with domain 1 (server 1's)
+# N transactions ahead of what it applied, so that its source refuses it
+# (error 1236, as for a server holding GTIDs its source lacks); the
+# position it had is printed, to put back with SET GLOBAL gtid_slave_pos.
+bed_diverge() {
+    local spos bad
+    spos=$(bed_sql "$1" "SELECT @@gtid_slave_pos") || return 1
+    bad=$(tr ',' '\n' <<<"$spos" |
+        awk -F- -v n="$2" '$1 == 1 { $3 = $3 + n } { print }' OFS=- | paste -sd,)
+    [[ $bad == *1-1-* ]] || _bed_die "bed_diverge: no domain 1 in '$spos'"
+    bed_sql "$1" "STOP SLAVE; SET GLOBAL gtid_slave_pos = '$bad'; START SLAVE" ||
+        return 1
+    wait_until 10 "[ \"\$(_bed_slave_field $1 Last_IO_Errno)\" = 1236 ]" >/dev/null ||
+        _bed_die "bed_diverge: server $1 not refused (1236) by its source"
+    echo "$spos"
+}
+
 # bed_sync [timeout_s]: every replica has applied everything its source
 # has.  Two rounds, so changes that travel two hops (mm with a third
 # server) arrive too.
