@@ -669,7 +669,7 @@ mmha_decide_grace() {
     else
         case "${6:-}" in
         down*)
-            echo "0 fencing off, $2 did not demote cleanly, but Pacemaker ${6#down } its instance on a node still in the membership"
+            echo "0 fencing off, $2 did not demote cleanly, but Pacemaker ${6#down } on a node still in the membership"
             return 0
             ;;
         lost)
@@ -694,9 +694,9 @@ mmha_decide_grace() {
 
 # mmha_decide_prev_seen IN_CCM CRMD LAST_OP LAST_RC: what Pacemaker shows
 # of the previous writer's node (its node_state and its instance's last
-# operation): "down stopped|demoted|..." for a member whose instance is
-# known not to be the writer, "lost" for a node out of the membership,
-# "unknown" otherwise.  in_ccm and crmd are "true"/"online" or, in newer
+# operation): "down stopped its instance", "down demoted its instance",
+# ... for a member whose instance is known not to be the writer, "lost"
+# for a node out of the membership, "unknown" otherwise.  in_ccm and crmd are "true"/"online" or, in newer
 # Pacemaker, the time they became so.
 mmha_decide_prev_seen() {
     case "$1" in
@@ -708,10 +708,10 @@ mmha_decide_prev_seen() {
             return 0
         fi
         case "$3:$4" in
-        stop:0) echo "down stopped" ;;
-        demote:0) echo "down demoted" ;;
-        start:0 | monitor:0) echo "down started it as a reader" ;;
-        monitor:7) echo "down found it not running" ;;
+        stop:0) echo "down stopped its instance" ;;
+        demote:0) echo "down demoted its instance" ;;
+        start:0 | monitor:0) echo "down started its instance as a reader" ;;
+        monitor:7) echo "down found its instance not running" ;;
         *) echo unknown ;;
         esac
         ;;

@@ -265,14 +265,14 @@ PROMOTE=n2"
 
 @test "grace without fencing: none when Pacemaker stopped or demoted the old writer on a member node (kill -9, failed monitor, standby)" {
     run -0 mmha_decide_prev_seen true online stop 0
-    assert_output "down stopped"
+    assert_output "down stopped its instance"
     run -0 mmha_decide_prev_seen true online demote 0
-    assert_output "down demoted"
+    assert_output "down demoted its instance"
     run -0 mmha_decide_prev_seen true online monitor 7
-    assert_output "down found it not running"
+    assert_output "down found its instance not running"
     # Newer Pacemaker writes the time it became a member instead of "true".
     run -0 mmha_decide_prev_seen 1733150000 1733150000 stop 0
-    assert_output "down stopped"
+    assert_output "down stopped its instance"
     # Still promoted, or nothing recorded: not known to be down.
     run -0 mmha_decide_prev_seen true online promote 0
     assert_output unknown
@@ -282,7 +282,7 @@ PROMOTE=n2"
     assert_output unknown
     run -0 mmha_decide_prev_seen false offline promote 0
     assert_output lost
-    run -0 mmha_decide_grace 0 n1 n2 "promote node=n1 epoch=1" 1000 "down stopped"
+    run -0 mmha_decide_grace 0 n1 n2 "promote node=n1 epoch=1" 1000 "down stopped its instance"
     assert_output --regexp '^0 .*Pacemaker stopped its instance'
 }
 
