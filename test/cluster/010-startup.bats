@@ -81,6 +81,19 @@ assert_vips() {
     mm_check_replication 5
 }
 
+@test "the bed: a client started inside a node is stopped by its PID file, not left running" {
+    local pid log
+    # Tracked as the command itself: a TERM to nsenter is not passed on,
+    # and bench/chaos's local client wrote on after its partition ended.
+    run -0 mm_client_start inode -n "$(mm_writer)" --writer 127.0.0.1
+    pid=$(cat "$(_mm_dir)/logs/inode.pid")
+    assert_equal "$(cat "/proc/$pid/comm")" python3
+    log=$(mm_client_log inode)
+    run -0 wait_until 10 "grep -q ' ACK ' '$log'"
+    mm_client_stop inode >/dev/null
+    run -0 wait_until 5 "! kill -0 $pid 2>/dev/null"
+}
+
 @test "3-node start-up from the pcs example: replica never the writer" {
     mm_stop
     OWN_CLUSTER=1
