@@ -85,7 +85,8 @@ assert_vips() {
     local pid log
     # Tracked as the command itself: a TERM to nsenter is not passed on,
     # and bench/chaos's local client wrote on after its partition ended.
-    run -0 mm_client_start inode -n "$(mm_writer)" --writer 127.0.0.1
+    mm_client_start inode -n "$(mm_writer)" --writer 127.0.0.1 ||
+        fail "no write acknowledged by the client inside the node"
     pid=$(cat "$(_mm_dir)/logs/inode.pid")
     assert_equal "$(cat "/proc/$pid/comm")" python3
     log=$(mm_client_log inode)
