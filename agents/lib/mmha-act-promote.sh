@@ -111,7 +111,7 @@ mm_stop_receiving() {
         [ "$MMHA_R_SOURCE_HOST:$MMHA_R_SOURCE_PORT" = "$_sr_addr" ]; then
         _sr_from=1
     fi
-    if [ "$_sr_from" = 1 ] && mmha_decide_clean_demote "$_sr_node" "$2"; then
+    if [ "$_sr_from" = 1 ] && [ "$_sr_clean" = 1 ]; then
         _sr_tail=1
         _sr_f=$(mmha_record_field "$2" file) || _sr_f=
         _sr_p=$(mmha_record_field "$2" pos) || _sr_p=
