@@ -55,14 +55,18 @@ pcs -f "$cib" resource create guard ocf:mmha:mmha-guard \
 pcs -f "$cib" constraint order start guard-clone "then" start ms-mysql \
     kind=Optional id=guard-before-mysql
 
-# The writer address: only with the writer, started after promote; its
-# stop runs beside demote (symmetrical=false, see the crm example).
+# The writer address: only with the writer, started beside the promotion
+# once the old writer is demoted (new connections refused until the server
+# is writable, writer_vip_refuse); its stop runs beside demote
+# (symmetrical=false, see the crm example).
 pcs -f "$cib" resource create vip-writer ocf:heartbeat:IPaddr2 \
     ip=192.0.2.10 cidr_netmask=24 op monitor interval=2s timeout=20s
 pcs -f "$cib" constraint colocation add vip-writer with Promoted ms-mysql \
     INFINITY id=vip-writer-on-promoted
-pcs -f "$cib" constraint order promote ms-mysql "then" start vip-writer \
-    kind=Mandatory symmetrical=false id=vip-writer-after-promote
+pcs -f "$cib" constraint order demote ms-mysql "then" start vip-writer \
+    kind=Mandatory symmetrical=false id=vip-writer-after-demote
+pcs -f "$cib" constraint order start ms-mysql "then" start vip-writer \
+    kind=Optional symmetrical=false id=vip-writer-after-start
 
 # Reader addresses: only where mysql-mm runs and publishes
 # mmha-readable=1, one per node while both are readable, both on the

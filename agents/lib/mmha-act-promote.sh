@@ -201,6 +201,9 @@ mm_promote_commit() {
         ocf_log err "mmha-readonly --writable: $_pm_out"
         _pm_why="cannot make the server writable"
     else
+        # New connections in (the address may be up already), while the
+        # writer record's CIB write above still runs.
+        mm_refuse_wanted && mm_refuse_set writer
         _pm_st=$(mmha_state_file beat.stale)
         [ ! -e "$_pm_st" ] || rm -f "$_pm_st"
         mmha_beat_start "$1" quick >&2 ||
@@ -232,6 +235,7 @@ mm_promote_undo() {
     mmha_beat_stop
     mm_readonly >/dev/null 2>&1 ||
         ocf_log err "the failed promotion could not make the server read-only again"
+    mm_refuse_wanted && mm_refuse_set reader
     if [ "$(cat "$1" 2>/dev/null)" = 0 ]; then
         if [ -n "$2" ] && [ -n "$3" ]; then
             mmha_cib_set_pairs epoch "$2" writer "$3"

@@ -443,9 +443,9 @@ mmha_act_step() {
     server-options) mm_check_server_options ;;
     ids) mm_ids_check ;;
     net-timeout) mm_net_timeout ;;
-    refuse) mm_refuse_install ;;
-    # At a promotion: off the way to the writable server (nft ~20 ms).
-    refuse-detached) mmha_detach mm_refuse_install ;;
+    refuse) mm_refuse_set "${_st_a:-reader}" ;;
+    # At a demotion: beside the read-only step, joined by its wait.
+    refuse-par) mmha_par mm_refuse_set "${_st_a:-reader}" ;;
     vip-clients) mmha_detach mm_vip_clients_publish ;;
     readonly) mm_readonly ;;
     semisync) mm_semisync "$_st_a" ;;
@@ -689,32 +689,63 @@ mm_net_timeout() {
         ocf_log warn "could not set the replica net timeout"
 }
 
-# mm_refuse_install: an nftables table that answers a connection to
-# writer_vip at this server's port with a TCP reset while the address is
-# not on this node.  While the address moves, a client whose neighbour
-# entry still names this node would get silence (the kernel drops a packet
-# for an address it does not hold) and wait for its SYN retransmission
-# (1 s) or its connect timeout; with the reset it retries at once.  Inert
-# while the address is here (fib: local).  Replaced whole, so it can run
-# again; kept after stop, which comes before the new writer's address is
-# up (kill -9, standby).  Without nft a warning: clients wait as before.
-mm_refuse_install() {
-    _ri_t=mmha_$(printf %s "${OCF_RESOURCE_INSTANCE%%:*}" | tr -c 'A-Za-z0-9_' _)
+# mm_refuse_set MODE: the connections to writer_vip at this
+# server's port that this node refuses with a TCP reset (nftables table
+# inet mmha_RESOURCE, prerouting, no connection tracking):
+#   - always, while the address is not on this node: a client whose
+#     neighbour entry still names this node while the address moves would
+#     get silence (the kernel drops a packet for an address it does not
+#     hold) and wait for its SYN retransmission (1 s) or its connect
+#     timeout; with the reset it retries at once.  Inert while the address
+#     is here (fib: local);
+#   - MODE reader: every new connection (a SYN) too, the address here or
+#     not.  The writer address starts on the new writer beside its
+#     promotion (crm-examples: ordered after the old writer's demotion,
+#     not after this promotion and its notifications, ~0.3 s sooner): a
+#     client gets a reset until the server is writable, never a read-only
+#     server or a stale read through the writer address;
+#   - MODE writer: only the first, set once the server is writable.
+# The mode is written at once, the table replaced whole under a lock from
+# it (an install in the background that runs late applies the newer mode).
+# Kept after stop.  Without nft a warning: clients wait as before.
+mm_refuse_set() {
+    _rs_f=$(mmha_state_file refuse)
+    echo "$1" >"$_rs_f.mode" || return 0
+    mm_refuse_apply "$_rs_f"
+}
+
+# mm_refuse_apply STATE_FILE: the table for the mode in STATE_FILE.mode,
+# under the lock STATE_FILE.lock.  A writer whose table cannot be set
+# gets none (a refusing writer would be an outage).
+mm_refuse_apply() {
+    _ra_t=mmha_$(printf %s "${OCF_RESOURCE_INSTANCE%%:*}" | tr -c 'A-Za-z0-9_' _)
     if ! command -v nft >/dev/null 2>&1; then
         ocf_log warn "writer_vip_refuse: nft (package nftables) not found; clients connecting to $OCF_RESKEY_writer_vip while it moves wait for TCP"
         return 0
     fi
-    _ri_err=$(nft -f - 2>&1 <<EOF
-table inet $_ri_t
-delete table inet $_ri_t
-table inet $_ri_t {
+    (
+        flock -w 10 9 || ocf_log warn "writer_vip_refuse: $1.lock busy for 10 s; setting the table anyway"
+        _ra_m=$(cat "$1.mode" 2>/dev/null)
+        _ra_syn="ip daddr $OCF_RESKEY_writer_vip tcp dport $OCF_RESKEY_replication_port tcp flags & (syn | ack) == syn reject with tcp reset"
+        [ "$_ra_m" = writer ] && _ra_syn=''
+        _ra_err=$(nft -f - 2>&1 <<EOF
+table inet $_ra_t
+delete table inet $_ra_t
+table inet $_ra_t {
     chain prerouting {
         type filter hook prerouting priority raw; policy accept;
         ip daddr $OCF_RESKEY_writer_vip tcp dport $OCF_RESKEY_replication_port fib daddr type != local reject with tcp reset
+        $_ra_syn
     }
 }
 EOF
-    ) || ocf_log warn "writer_vip_refuse: nft refused the table $_ri_t: $(printf %s "$_ri_err" | head -n 1)"
+        ) && exit 0
+        ocf_log warn "writer_vip_refuse: nft refused the table $_ra_t: $(printf %s "$_ra_err" | head -n 1)"
+        if [ "$_ra_m" = writer ]; then
+            nft delete table inet "$_ra_t" 2>/dev/null ||
+                ocf_log err "writer_vip_refuse: the table $_ra_t may still refuse new connections to this writer"
+        fi
+    ) 9>"$1.lock"
     return 0
 }
 

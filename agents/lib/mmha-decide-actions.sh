@@ -113,7 +113,8 @@ mmha_decide_stop() {
 }
 
 # mmha_decide_demote OBSERVATION: STATUS, READ_ONLY, SERVER_ID, EPOCH
-# (this writer's: its epoch file's, else the cluster's).  The history and
+# (this writer's: its epoch file's, else the cluster's), WRITER_VIP (1:
+# set), REFUSE (1: writer_vip_refuse too).  The history and
 # the score are read while the server goes read-only (snapshot-start);
 # the record is written with the final position mmha-readonly reports.
 mmha_decide_demote() {
@@ -133,6 +134,10 @@ mmha_decide_demote() {
     echo "must hook pre-demote ${O_EPOCH:-} || 1 pre_demote_hook failed; demotion aborted"
     echo "do snapshot-start"
     echo "do beat-stop"
+    # New connections refused here from now on, the address here or not:
+    # set beside the read-only step (nft 15-30 ms, the step 35-140 ms),
+    # joined after it.
+    [ "${O_REFUSE:-0}" = 1 ] && echo "do refuse-par reader"
     echo "must demote-readonly || 1"
     # Read-only, it commits nothing more: the replica side for the new
     # writer's stream (off the address's path; the re-point starts it).
@@ -198,10 +203,9 @@ mmha_decide_promote() {
             echo "warn promoting a reader that was not acknowledging semi-sync (${O_SEMISYNC_OLD:-unknown}, IO thread ${O_REPLICA_IO_RUNNING:-unknown}): writes the previous writer acknowledged may be missing"
         fi
     fi
+    # The commit lets new connections in once the server is writable
+    # (mm_refuse_set writer, writer_vip_refuse).
     echo "must commit $_dp_e || 1"
-    # This node's address leaves next: its refusal in place (again: a
-    # firewall reload may have flushed it).
-    [ "${O_REFUSE:-0}" = 1 ] && echo "do refuse-detached"
     [ "${O_WRITER_VIP:-0}" = 1 ] && echo "do tickle ${_dp_prev:--} $(mmha_record_field "${O_WRITER:-}" addr)"
     echo "do log-promoted $_dp_e"
     echo "do hook post-promote $_dp_e"

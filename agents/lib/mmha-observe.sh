@@ -767,9 +767,10 @@ mm_demote_observe() {
     _do_e=$(mmha_epoch_file_get)
     mmha_is_uint "$_do_e" || _do_e=$(mmha_cib_get epoch) || _do_e=''
     echo "EPOCH=$_do_e"
-    _do_v=0
+    _do_v=0 _do_f=0
     [ -n "$OCF_RESKEY_writer_vip" ] && _do_v=1
-    echo "WRITER_VIP=$_do_v"
+    mm_refuse_wanted && _do_f=1
+    printf 'WRITER_VIP=%s\nREFUSE=%s\n' "$_do_v" "$_do_f"
 }
 
 # mm_promote_observe STATUS T0_MS: mm_action_observe, the heartbeat, and

@@ -713,13 +713,17 @@ static void crm_out(FILE *o, struct conf *c)
     }
     fprintf(o,
             "# MMM <role writer> (exclusive): the writer address, started "
-            "after promote.\n"
+            "beside the promotion\n# once the old writer is demoted (new "
+            "connections refused until the server\n# is writable: "
+            "writer_vip_refuse).\n"
             "primitive vip-writer ocf:heartbeat:IPaddr2 \\\n"
             "    params ip=%s \\\n"
             "    op monitor interval=2s timeout=20s\n"
             "colocation vip-writer-on-promoted inf: vip-writer "
             "ms-mysql:Promoted\n"
-            "order vip-writer-after-promote Mandatory: ms-mysql:promote "
+            "order vip-writer-after-demote Mandatory: ms-mysql:demote "
+            "vip-writer:start \\\n    symmetrical=false\n"
+            "order vip-writer-after-start Optional: ms-mysql:start "
             "vip-writer:start \\\n    symmetrical=false\n",
             w->ips[0]);
     if (nr > 0) {
@@ -821,9 +825,12 @@ static void pcs_out(FILE *o, struct conf *c)
             "timeout=20s\n"
             "pcs -f \"$cib\" constraint colocation add vip-writer with "
             "Promoted ms-mysql \\\n    INFINITY id=vip-writer-on-promoted\n"
-            "pcs -f \"$cib\" constraint order promote ms-mysql \"then\" "
+            "pcs -f \"$cib\" constraint order demote ms-mysql \"then\" "
             "start vip-writer \\\n    kind=Mandatory symmetrical=false "
-            "id=vip-writer-after-promote\n",
+            "id=vip-writer-after-demote\n"
+            "pcs -f \"$cib\" constraint order start ms-mysql \"then\" "
+            "start vip-writer \\\n    kind=Optional symmetrical=false "
+            "id=vip-writer-after-start\n",
             w->ips[0]);
     for (k = 0; k < nr; k++) {
         fprintf(o,

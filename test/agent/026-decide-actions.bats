@@ -173,7 +173,7 @@ WRITER_VIP=1"
     assert_line "must commit 7 || 1"
 }
 
-@test "writer_vip_refuse: a reader's start and each promotion install the refusal, nothing without it" {
+@test "writer_vip_refuse: a reader's start and a demotion refuse new connections, the promotion's commit lets them in; nothing without it" {
     run -0 mmha_decide_start_reader "$CAPTURE_RO
 CAPTURE_RC=0
 WRITER=$W1
@@ -188,11 +188,26 @@ EPOCH_FILE=
 MY_NODE=n2
 REFUSE=0"
     refute_line "do refuse"
+    # The commit itself lets new connections in, once the server is
+    # writable (mm_promote_commit): no step of its own.
     run -0 mmha_decide_promote "$PROMOTE_FENCED
 REFUSE=1"
-    # After the server is writable, before the old writer's clients are
-    # reset: the refusal is in place before this node's address can leave.
-    assert_equal "$(steps "$output")" "must hook,must catchup,must stop-receiving,do grace,must commit,do refuse-detached,do tickle,do log-promoted,do hook,exit 0"
+    assert_equal "$(steps "$output")" "must hook,must catchup,must stop-receiving,do grace,must commit,do tickle,do log-promoted,do hook,exit 0"
+    # Beside the read-only step, after the hook: a demotion the hook
+    # aborts leaves a writer that takes new connections.
+    run -0 mmha_decide_demote "$CAPTURE_RW
+STATUS=0
+EPOCH=6
+WRITER_VIP=1
+REFUSE=1"
+    assert_equal "$(steps "$output")" "must hook,do snapshot-start,do beat-stop,do refuse-par,must demote-readonly,do vip-clients,do record-demote,score,do hook,exit 0"
+    assert_line "do refuse-par reader"
+    run -0 mmha_decide_demote "$CAPTURE_RW
+STATUS=0
+EPOCH=6
+WRITER_VIP=1
+REFUSE=0"
+    refute_line --partial "do refuse"
 }
 
 @test "promote: kill -9 / partition without fencing - the grace; with fencing none" {
