@@ -64,9 +64,7 @@ pcs -f "$cib" resource create vip-writer ocf:heartbeat:IPaddr2 \
 pcs -f "$cib" constraint colocation add vip-writer with Promoted ms-mysql \
     INFINITY id=vip-writer-on-promoted
 pcs -f "$cib" constraint order demote ms-mysql "then" start vip-writer \
-    kind=Mandatory symmetrical=false id=vip-writer-after-demote
-pcs -f "$cib" constraint order start ms-mysql "then" start vip-writer \
-    kind=Optional symmetrical=false id=vip-writer-after-start
+    kind=Optional symmetrical=false id=vip-writer-after-demote
 
 # Reader addresses: only where mysql-mm runs and publishes
 # mmha-readable=1, one per node while both are readable, both on the

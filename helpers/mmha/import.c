@@ -721,9 +721,7 @@ static void crm_out(FILE *o, struct conf *c)
             "    op monitor interval=2s timeout=20s\n"
             "colocation vip-writer-on-promoted inf: vip-writer "
             "ms-mysql:Promoted\n"
-            "order vip-writer-after-demote Mandatory: ms-mysql:demote "
-            "vip-writer:start \\\n    symmetrical=false\n"
-            "order vip-writer-after-start Optional: ms-mysql:start "
+            "order vip-writer-after-demote Optional: ms-mysql:demote "
             "vip-writer:start \\\n    symmetrical=false\n",
             w->ips[0]);
     if (nr > 0) {
@@ -826,11 +824,8 @@ static void pcs_out(FILE *o, struct conf *c)
             "pcs -f \"$cib\" constraint colocation add vip-writer with "
             "Promoted ms-mysql \\\n    INFINITY id=vip-writer-on-promoted\n"
             "pcs -f \"$cib\" constraint order demote ms-mysql \"then\" "
-            "start vip-writer \\\n    kind=Mandatory symmetrical=false "
-            "id=vip-writer-after-demote\n"
-            "pcs -f \"$cib\" constraint order start ms-mysql \"then\" "
             "start vip-writer \\\n    kind=Optional symmetrical=false "
-            "id=vip-writer-after-start\n",
+            "id=vip-writer-after-demote\n",
             w->ips[0]);
     for (k = 0; k < nr; k++) {
         fprintf(o,
