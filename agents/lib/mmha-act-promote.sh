@@ -203,7 +203,7 @@ mm_promote_commit() {
     else
         # New connections in (the address may be up already), while the
         # writer record's CIB write above still runs.
-        mm_refuse_wanted && mm_refuse_set writer
+        if mm_refuse_wanted; then mm_refuse_set writer; else mm_refuse_off; fi
         _pm_st=$(mmha_state_file beat.stale)
         [ ! -e "$_pm_st" ] || rm -f "$_pm_st"
         mmha_beat_start "$1" quick >&2 ||

@@ -714,6 +714,35 @@ mm_refuse_set() {
     mm_refuse_apply "$_rs_f"
 }
 
+# mm_refuse_off: no table (writer_vip_refuse false, or writer_vip unset,
+# since the last one was set): a reader's table left on a new writer would
+# refuse its clients.
+mm_refuse_off() {
+    _ro_f=$(mmha_state_file refuse)
+    [ -e "$_ro_f.mode" ] || return 0
+    rm -f "$_ro_f.mode"
+    command -v nft >/dev/null 2>&1 || return 0
+    nft delete table inet "mmha_$(printf %s "${OCF_RESOURCE_INSTANCE%%:*}" | tr -c 'A-Za-z0-9_' _)" 2>/dev/null
+    return 0
+}
+
+# mm_refuse_reload: the table for the parameters as they are now (a
+# reload changed writer_vip or writer_vip_refuse).  A writer keeps its
+# mode: its heartbeat runs, or its last mode was writer (never a reader's
+# table on a writer).
+mm_refuse_reload() {
+    if ! mm_refuse_wanted; then
+        mm_refuse_off
+        return 0
+    fi
+    _rr_m=reader
+    if mmha_beat_pid >/dev/null ||
+        [ "$(cat "$(mmha_state_file refuse).mode" 2>/dev/null)" = writer ]; then
+        _rr_m=writer
+    fi
+    mm_refuse_set "$_rr_m"
+}
+
 # mm_refuse_apply STATE_FILE: the table for the mode in STATE_FILE.mode,
 # under the lock STATE_FILE.lock.  A writer whose table cannot be set
 # gets none (a refusing writer would be an outage).

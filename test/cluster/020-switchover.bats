@@ -126,3 +126,30 @@ one_sleeper() {
     # notes the writer's clients again in the pre-demote notification.
     held_reset held2 "wait_until 5 one_sleeper"
 }
+
+# refuse_table i: node i's refusal table (empty when it has none).
+refuse_table() {
+    cluster_exec "$1" nft list table inet mmha_mysql 2>/dev/null
+}
+
+# The refusal follows a reload of its parameter: off, no table is left
+# anywhere and the next writer takes new connections (a reader's table
+# kept there would refuse them all); on again, each node's table for its
+# role - new connections refused on the reader only.
+@test "writer_vip_refuse reloaded: off removes every table and the next writer takes clients; on again, a table per role" {
+    local old new
+    old=$(mm_writer)
+    new=$(mm_other "$old")
+    cluster_exec "$old" crm_resource -r mysql -p writer_vip_refuse -v false >/dev/null
+    wait_until 30 "[ -z \"\$(refuse_table 1)\" ] && [ -z \"\$(refuse_table 2)\" ]"
+    mm_switchover "$new"
+    run -0 mm_app_sql "$(mm_vip writer)" "SELECT @@server_id, @@read_only"
+    assert_output "$(mm_sql "$new" "SELECT @@server_id")	0"
+    cluster_exec "$old" crm_resource -r mysql -p writer_vip_refuse -v true >/dev/null
+    wait_until 30 "refuse_table $old | grep -q 'tcp flags'"
+    run -0 refuse_table "$new"
+    assert_output --partial "fib daddr type != local"
+    refute_output --partial "tcp flags"
+    run -0 mm_app_sql "$(mm_vip writer)" "SELECT @@server_id"
+    assert_output "$(mm_sql "$new" "SELECT @@server_id")"
+}
