@@ -201,6 +201,11 @@ mm_promote_commit() {
         ocf_log err "mmha-readonly --writable: $_pm_out"
         _pm_why="cannot make the server writable"
     else
+        # The writer's promotion score beside the record: the address may
+        # be up and clients writing before this returns, and an operator's
+        # `crm_resource --clear` of the move then must not find the new
+        # writer with a reader's score (seen: the role moved back).
+        mmha_par mmha_score_apply "$MMHA_SCORE_PROMOTED writer"
         # New connections in (the address may be up already), while the
         # writer record's CIB write above still runs.
         if mm_refuse_wanted; then mm_refuse_set writer; else mm_refuse_off; fi
@@ -236,6 +241,8 @@ mm_promote_undo() {
     mm_readonly >/dev/null 2>&1 ||
         ocf_log err "the failed promotion could not make the server read-only again"
     mm_refuse_wanted && mm_refuse_set reader
+    # A reader's score until its next monitor measures its lag.
+    mmha_score_apply "$(mmha_decide_score unpromoted "" 0 "" "" 0)"
     if [ "$(cat "$1" 2>/dev/null)" = 0 ]; then
         if [ -n "$2" ] && [ -n "$3" ]; then
             mmha_cib_set_pairs epoch "$2" writer "$3"
@@ -261,19 +268,18 @@ mm_promote_cib() {
     echo "$_pc_rc" >"$_pc_f"
 }
 
-# mm_promoted_records RECORD HISTORY: a promotion's history record,
-# score and writer attributes (independent round trips, in parallel).
-# Called through mmha_detach.  In a live cluster they wait until the
-# writer address has started (~150 ms after promote): each lands as a CIB
-# change that makes the DC compute the transition again, and one arriving
-# while the DC's own CIB updates are pending costs a 1 s pause there
-# ("pe_calc ... is obsolete", then nothing for 1 s) - seen between the
-# post-promote notifications and the writer address's start.
+# mm_promoted_records RECORD HISTORY: a promotion's history record and
+# writer attributes (independent round trips, in parallel; the score is
+# written by the commit).  Called through mmha_detach.  In a live cluster
+# they wait 0.5 s: each lands as a CIB change that makes the DC compute
+# the transition again, and one arriving while the DC's own CIB updates
+# are pending costs a 1 s pause there ("pe_calc ... is obsolete", then
+# nothing for 1 s) - seen between the post-promote notifications and
+# what followed them.
 # shellcheck disable=SC2317
 mm_promoted_records() {
     sleep "$MMHA_RECORDS_DELAY_S"
     mmha_par mmha_record promote "$1" "$2"
-    mmha_par mmha_score_apply "$MMHA_SCORE_PROMOTED writer"
     mm_writer_publish "$1"
     wait
 }

@@ -108,6 +108,11 @@ held_reset() {
     assert_output --partial "Lost connection"
     run -0 grep -Ec "reset [0-9]+ client connection" \
         "$(_cluster_ndir "$new")/log-pacemaker/pacemaker.log"
+    # The move's constraint was cleared as soon as the address answered:
+    # the new writer scored as the writer by then, the role stays.
+    sleep 2
+    run -0 mm_writer
+    assert_output "$new"
 }
 
 @test "a session held on the old writer is reset once the writer address is up on the new one" {
@@ -138,6 +143,7 @@ refuse_table() {
 # role - new connections refused on the reader only.
 @test "writer_vip_refuse reloaded: off removes every table and the next writer takes clients; on again, a table per role" {
     local old new
+    mm_wait_settled 60
     old=$(mm_writer)
     new=$(mm_other "$old")
     cluster_exec "$old" crm_resource -r mysql -p writer_vip_refuse -v false >/dev/null
