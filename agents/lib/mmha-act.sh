@@ -718,12 +718,27 @@ mm_refuse_set() {
 # since the last one was set): a reader's table left on a new writer would
 # refuse its clients.
 mm_refuse_off() {
-    _ro_f=$(mmha_state_file refuse)
+    _ro_f=${HA_RSCTMP:-/run/resource-agents}/mysql-mm-${OCF_RESOURCE_INSTANCE%%:*}.refuse
     [ -e "$_ro_f.mode" ] || return 0
     rm -f "$_ro_f.mode"
     command -v nft >/dev/null 2>&1 || return 0
     nft delete table inet "mmha_$(printf %s "${OCF_RESOURCE_INSTANCE%%:*}" | tr -c 'A-Za-z0-9_' _)" 2>/dev/null
     return 0
+}
+
+# mm_refuse_converge writer|reader: a monitor's check that the table
+# follows writer_vip_refuse.  Pacemaker reloads only an instance whose
+# last start or promotion had other parameters (a demoted reader is not
+# reloaded: seen on the bed), so each monitor removes a table no longer
+# wanted and sets one that is missing.  No process unless the mode file
+# and the parameter disagree.
+mm_refuse_converge() {
+    if mm_refuse_wanted; then
+        [ -e "${HA_RSCTMP:-/run/resource-agents}/mysql-mm-${OCF_RESOURCE_INSTANCE%%:*}.refuse.mode" ] ||
+            mm_refuse_set "$1"
+    else
+        mm_refuse_off
+    fi
 }
 
 # mm_refuse_reload: the table for the parameters as they are now (a

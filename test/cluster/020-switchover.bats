@@ -137,10 +137,11 @@ refuse_table() {
     cluster_exec "$1" nft list table inet mmha_mysql 2>/dev/null
 }
 
-# The refusal follows a reload of its parameter: off, no table is left
-# anywhere and the next writer takes new connections (a reader's table
-# kept there would refuse them all); on again, each node's table for its
-# role - new connections refused on the reader only.
+# The refusal follows its parameter (a reload where Pacemaker runs one,
+# each monitor everywhere): off, no table is left anywhere and the next
+# writer takes new connections (a reader's table kept there would refuse
+# them all); on again, each node's table for its role - new connections
+# refused on the reader only.
 @test "writer_vip_refuse reloaded: off removes every table and the next writer takes clients; on again, a table per role" {
     local old new
     mm_wait_settled 60
