@@ -714,6 +714,11 @@ mm_refuse_set() {
     mm_refuse_apply "$_rs_f"
 }
 
+# mm_refuse_table: the nftables table's name, inet mmha_RESOURCE.
+mm_refuse_table() {
+    printf 'mmha_%s\n' "$(printf %s "${OCF_RESOURCE_INSTANCE%%:*}" | tr -c 'A-Za-z0-9_' _)"
+}
+
 # mm_refuse_off: no table (writer_vip_refuse false, or writer_vip unset,
 # since the last one was set): a reader's table left on a new writer would
 # refuse its clients.
@@ -722,7 +727,7 @@ mm_refuse_off() {
     [ -e "$_ro_f.mode" ] || return 0
     rm -f "$_ro_f.mode"
     command -v nft >/dev/null 2>&1 || return 0
-    nft delete table inet "mmha_$(printf %s "${OCF_RESOURCE_INSTANCE%%:*}" | tr -c 'A-Za-z0-9_' _)" 2>/dev/null
+    nft delete table inet "$(mm_refuse_table)" 2>/dev/null
     return 0
 }
 
@@ -762,7 +767,7 @@ mm_refuse_reload() {
 # under the lock STATE_FILE.lock.  A writer whose table cannot be set
 # gets none (a refusing writer would be an outage).
 mm_refuse_apply() {
-    _ra_t=mmha_$(printf %s "${OCF_RESOURCE_INSTANCE%%:*}" | tr -c 'A-Za-z0-9_' _)
+    _ra_t=$(mm_refuse_table)
     if ! command -v nft >/dev/null 2>&1; then
         ocf_log warn "writer_vip_refuse: nft (package nftables) not found; clients connecting to $OCF_RESKEY_writer_vip while it moves wait for TCP"
         return 0
