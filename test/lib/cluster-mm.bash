@@ -561,7 +561,7 @@ _mm_kill_pidfile() {
 # _mm_bg NAME NODE cmd...: start cmd in the background on the host (NODE
 # empty) or inside node NODE; NAME.pid gets its host PID.
 _mm_bg() {
-    local name=$1 node=$2 logs pid child t
+    local name=$1 node=$2 logs pid ns child t
     shift 2
     logs=$(_mm_dir)/logs
     if [ -z "$node" ]; then
@@ -576,16 +576,21 @@ _mm_bg() {
     # background subshell ($!) comes nsenter, then the command: a TERM to
     # nsenter is not passed on, and the command ran on as an orphan
     # (bench/chaos's local client wrote on after its partition ended).
-    child=$pid
+    # The subshell also forks short-lived shells of its own (cluster_exec's
+    # $(...)): look for nsenter by name, never take the first child.
+    child=''
     for ((t = 0; t < 100; t++)); do
-        child=$(pgrep -P "$child" | head -n 1)
-        [ -z "$child" ] && child=$pid
-        [ "$child" != "$pid" ] &&
-            [ "$(cat "/proc/$child/comm" 2>/dev/null)" != nsenter ] && break
-        [ "$child" = "$pid" ] && sleep 0.02
+        ns=$(pgrep -P "$pid" -x nsenter | head -n 1)
+        [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = nsenter ] && ns=$pid
+        [ -n "$ns" ] && child=$(pgrep -P "$ns" | head -n 1)
+        [ -n "$child" ] && break
+        _cluster_alive "$pid" || break
+        sleep 0.02
     done
-    [ "$child" != "$pid" ] ||
+    if [ -z "$child" ]; then
         _mm_err "$name: no process under nsenter after 2 s; its PID file names the shell"
+        child=$pid
+    fi
     echo "$child" >"$logs/$name.pid"
 }
 
