@@ -40,11 +40,13 @@ enum own_opt {
     OPT_IGNORE_DOMAINS,
     OPT_IGNORE_SOURCE_DOMAIN,
     OPT_IO_THREAD,
+    OPT_KEEP_IO,
     OPT_POS,
     OPT_PROGRESS,
     OPT_REFERENCE,
     OPT_REPL_DEFAULTS_FILE,
     OPT_SEMISYNC_TIMEOUT,
+    OPT_SENT_FILE,
     OPT_SETTLE,
     OPT_TO,
 };
@@ -63,6 +65,9 @@ static void usage(FILE *f)
         {"--ignore-domains LIST", "repoint: GTID domains to drop (1,2)"},
         {"--ignore-source-domain", "repoint: drop the source's own domain"},
         {"--io-thread", "replica stop/start: the IO thread only"},
+        {"--keep-io",
+         "semisync: never restart the IO thread (the side applies at its "
+         "next connect)"},
         {"--pos FILE:POS", "wait: until this source position is applied"},
         {"--progress", "wait: what remains, once a second, on stderr"},
         {"--reference FILE|HOST:PORT", "errant: the server to compare with"},
@@ -70,6 +75,8 @@ static void usage(FILE *f)
          "repoint, replica reconnect: replication account"},
         {"--semisync-timeout MS",
          "semisync source: commit wait for an ack, 1 to 3600000"},
+        {"--sent-file FILE",
+         "replica stop/start: FILE created once the statement is sent"},
         {"--settle MS", "repoint: threads up this long, 0 to 60000"},
         {"--to HOST:PORT", "repoint: the new source"},
         {NULL, NULL},
@@ -86,14 +93,15 @@ static void usage(FILE *f)
                "       " TOOL " errant --reference FILE | HOST:PORT"
                " [common options]\n"
                "       " TOOL " replica stop | start [--io-thread]"
-               " [common options]\n"
+               " [--sent-file FILE]\n"
+               "                   [common options]\n"
                "       " TOOL " replica net-timeout SECONDS [common options]\n"
                "       " TOOL " replica reconnect --repl-defaults-file FILE"
                " [common options]\n"
                "       " TOOL " clients [common options]\n"
                "       " TOOL " semisync source --semisync-timeout MS |"
                " replica | off | status\n"
-               "                   [common options]\n"
+               "                   [--keep-io] [common options]\n"
                "common options: [--defaults-file FILE | --defaults-extra-file "
                "FILE |\n"
                "       --no-defaults] [--defaults-group G] [--print-defaults]\n"
@@ -115,11 +123,13 @@ static const struct option longopts[] = {
     {"ignore-domains", required_argument, NULL, OPT_IGNORE_DOMAINS},
     {"ignore-source-domain", no_argument, NULL, OPT_IGNORE_SOURCE_DOMAIN},
     {"io-thread", no_argument, NULL, OPT_IO_THREAD},
+    {"keep-io", no_argument, NULL, OPT_KEEP_IO},
     {"pos", required_argument, NULL, OPT_POS},
     {"progress", no_argument, NULL, OPT_PROGRESS},
     {"reference", required_argument, NULL, OPT_REFERENCE},
     {"repl-defaults-file", required_argument, NULL, OPT_REPL_DEFAULTS_FILE},
     {"semisync-timeout", required_argument, NULL, OPT_SEMISYNC_TIMEOUT},
+    {"sent-file", required_argument, NULL, OPT_SENT_FILE},
     {"settle", required_argument, NULL, OPT_SETTLE},
     {"to", required_argument, NULL, OPT_TO},
     {NULL, 0, NULL, 0},
@@ -149,6 +159,7 @@ static int own_option(struct args *a, int opt, int argc, char **argv)
     case OPT_IGNORE_DOMAINS: a->ignore_domains = optarg; return 0;
     case OPT_IGNORE_SOURCE_DOMAIN: a->ignore_source_domain = true; return 0;
     case OPT_IO_THREAD: a->io_thread = true; return 0;
+    case OPT_KEEP_IO: a->keep_io = true; return 0;
     case OPT_POS: a->pos = optarg; return 0;
     case OPT_PROGRESS: a->progress = true; return 0;
     case OPT_REFERENCE:
@@ -162,6 +173,12 @@ static int own_option(struct args *a, int opt, int argc, char **argv)
             return -1;
         }
         a->repl_defaults = optarg;
+        return 0;
+    case OPT_SENT_FILE:
+        if (!mmha_check_name("--sent-file", optarg, MMHA_NAME_PATH)) {
+            return -1;
+        }
+        a->sent_file = optarg;
         return 0;
     case OPT_SEMISYNC_TIMEOUT:
         if (!mmha_parse_int("--semisync-timeout", optarg, 1,
@@ -264,8 +281,8 @@ static bool check_args(const struct args *a)
     bool is_repoint = strcmp(a->cmd, "repoint") == 0;
     bool is_errant = strcmp(a->cmd, "errant") == 0;
     bool is_replica = strcmp(a->cmd, "replica") == 0;
-    bool is_semisync_source =
-        strcmp(a->cmd, "semisync") == 0 && strcmp(a->action, "source") == 0;
+    bool is_semisync = strcmp(a->cmd, "semisync") == 0;
+    bool is_semisync_source = is_semisync && strcmp(a->action, "source") == 0;
     bool is_reconnect = is_replica && strcmp(a->action, "reconnect") == 0;
     bool is_stop_start = is_replica && (strcmp(a->action, "stop") == 0 ||
                                         strcmp(a->action, "start") == 0);
@@ -291,8 +308,13 @@ static bool check_args(const struct args *a)
         mmha_err("replica reconnect needs --repl-defaults-file FILE");
         return false;
     }
-    if (!is_stop_start && a->io_thread) {
-        mmha_err("--io-thread is for replica stop and replica start");
+    if (!is_stop_start && (a->io_thread || a->sent_file != NULL)) {
+        mmha_err("--io-thread and --sent-file are for replica stop and "
+                 "replica start");
+        return false;
+    }
+    if (!is_semisync && a->keep_io) {
+        mmha_err("--keep-io is for semisync");
         return false;
     }
     if (!is_errant && a->reference != NULL) {

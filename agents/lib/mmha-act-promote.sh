@@ -100,6 +100,9 @@ mm_promote_step() {
 # error it may get again: the wait is bounded all the same).  The SQL
 # thread keeps applying the relay log.
 mm_stop_receiving() {
+    # A stop's marks left by a promotion that never reached its join.
+    _sr_iof=$(mmha_state_file io-stop)
+    [ ! -e "$_sr_iof.sent" ] || rm -f "$_sr_iof.sent" "$_sr_iof.rc"
     _sr_node=$(mmha_record_field "$1" node) || _sr_node=
     _sr_addr=$(mmha_record_field "$1" addr) || _sr_addr=
     _sr_tail=0 _sr_clean=0 _sr_from=0 _sr_reached=0
@@ -156,13 +159,64 @@ mm_stop_receiving() {
     fi
     # Refused: the IO thread stays as it was (the reader unchanged).
     mm_tail_verdict || return 1
-    if mmha_stop_io; then
-        # Logged with the promotion's other steps, in one line at its end.
+    # Logged with the promotion's other steps, in one line at its end.
+    mm_io_stop_begin
+    case $? in
+    0)
         printf '; stopped receiving from %s (the relay log keeps applying)' \
             "$MMHA_R_SOURCE_HOST:$MMHA_R_SOURCE_PORT"
-    else
+        ;;
+    2)
+        printf '; stopped receiving from %s (its semi-sync stop waits on the source, joined once writable)' \
+            "$MMHA_R_SOURCE_HOST:$MMHA_R_SOURCE_PORT"
+        ;;
+    *) ocf_log err "could not stop the IO thread from $MMHA_R_SOURCE_HOST:$MMHA_R_SOURCE_PORT" ;;
+    esac
+}
+
+# mm_io_stop_begin: stop the IO thread; status 0 done, 2 under way, 1
+# failed.  A semi-sync IO thread's stop connects to its source to end its
+# dump thread, and waits for a source that does not answer (a crashed or
+# cut-off writer) up to rpl_semi_sync_slave_kill_conn_timeout, capped at
+# 1 s by mmha-binlog: measured, ~1 s of every semi-sync crash failover.
+# Once the server has the stop, the thread queues nothing more, and such a
+# source sends nothing: past 200 ms the promotion goes on without the
+# statement's end (mm_io_stop_join, once writable).  The stop runs
+# detached from this shell's output, so the step's $(...) does not wait.
+mm_io_stop_begin() {
+    _sb_f=$(mmha_state_file io-stop)
+    (
+        _sb_rc=0
+        mmha_replica stop --io-thread --sent-file "$_sb_f.sent" >/dev/null ||
+            _sb_rc=$?
+        echo "$_sb_rc" >"$_sb_f.rc"
+    ) >/dev/null 2>&1 &
+    _sb_i=0
+    while [ ! -s "$_sb_f.rc" ]; do
+        # Sent, 200 ms gone: under way.  Not sent: the bound is the helper's.
+        [ "$_sb_i" -ge 20 ] && [ -e "$_sb_f.sent" ] && return 2
+        [ "$_sb_i" -ge $(($(mmha_short_timeout) * 100 + 100)) ] && return 1
+        sleep 0.01
+        _sb_i=$((_sb_i + 1))
+    done
+    read -r _sb_rc <"$_sb_f.rc"
+    rm -f "$_sb_f.sent" "$_sb_f.rc"
+    [ "$_sb_rc" = 0 ]
+}
+
+# mm_io_stop_join: the end of a stop that mm_io_stop_begin left under
+# way, waited for (within the helper's bound) and logged when it failed.
+mm_io_stop_join() {
+    _sj_f=$(mmha_state_file io-stop)
+    [ -e "$_sj_f.sent" ] || return 0
+    _sj_i=0
+    while [ ! -s "$_sj_f.rc" ] && [ "$_sj_i" -lt $(($(mmha_short_timeout) * 50 + 50)) ]; do
+        sleep 0.02
+        _sj_i=$((_sj_i + 1))
+    done
+    [ "$(cat "$_sj_f.rc" 2>/dev/null)" = 0 ] ||
         ocf_log err "could not stop the IO thread from $MMHA_R_SOURCE_HOST:$MMHA_R_SOURCE_PORT"
-    fi
+    rm -f "$_sj_f.sent" "$_sj_f.rc"
 }
 
 # mm_tail_verdict: mmha_decide_tail on what mm_stop_receiving saw; a
@@ -219,10 +273,14 @@ mm_promote_commit() {
         _pm_why="the writer record (epoch $1) did not reach the CIB"
     fi
     if [ -n "$_pm_why" ]; then
+        mm_io_stop_join
         mm_promote_undo "$_pm_cibf" "$3" "$4" "$_pm_efile" >&2
         ocf_exit_reason "$_pm_why; read-only again, records as they were"
         return 1
     fi
+    # A monitor must not find the IO thread's stop under way: its
+    # semi-sync check would restart the thread, from the old writer.
+    mm_io_stop_join
     # The history, the score and the writer's attributes nothing in the
     # role change reads: written after it, in parallel.
     mmha_detach mm_promoted_records "$_pm_rec" "$2"

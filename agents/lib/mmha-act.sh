@@ -645,18 +645,23 @@ mm_readonly() {
     return "$_rc"
 }
 
-# mm_semisync source|replica|off: this server's semi-synchronous side for
+# mm_semisync source|replica|off [keep-io]: this server's semi-synchronous side for
 # its role (mmha-binlog semisync: the dialect's names; a replica's IO
 # thread restarted when its side changed).  A failure is logged; the
 # monitor sees the settings and tries again.
 mm_semisync() {
     _sm_t=''
-    [ "$1" = source ] && _sm_t="--semisync-timeout $OCF_RESKEY_semisync_timeout"
+    case "$1" in
+    source*) _sm_t="--semisync-timeout $OCF_RESKEY_semisync_timeout" ;;
+    esac
+    case "$1" in
+    *" keep-io") _sm_t="$_sm_t --keep-io" ;;
+    esac
     # shellcheck disable=SC2086 # the optional option, split on purpose
-    _sm_err=$(mmha_helper mmha-binlog semisync "$1" $_sm_t \
+    _sm_err=$(mmha_helper mmha-binlog semisync "${1%% *}" $_sm_t \
         --timeout "$(mmha_short_timeout)" --format shell 2>&1 >/dev/null) && return 0
     _sm_rc=$?
-    ocf_log warn "semi-sync not switched to $1 (mmha-binlog exit $_sm_rc): $(printf '%s\n' "$_sm_err" | tail -n 1)"
+    ocf_log warn "semi-sync not switched to ${1%% *} (mmha-binlog exit $_sm_rc): $(printf '%s\n' "$_sm_err" | tail -n 1)"
     return "$_sm_rc"
 }
 

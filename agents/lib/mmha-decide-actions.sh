@@ -192,8 +192,9 @@ mmha_decide_promote() {
         "${O_PREV_CRMD:-}" "${O_PREV_LAST_OP:-}" "${O_PREV_LAST_RC:-}")" \
         "${O_LOST_AGE_MS:-}" "${O_CONSENSUS_MS:-}" "${O_LINK_RULE:-}")"
     if [ "${O_SEMISYNC:-off}" = on ]; then
-        # Semi-sync before the first write is accepted.
-        echo "do semisync source"
+        # Semi-sync before the first write is accepted.  The IO thread is
+        # stopped or its stop under way (mm_io_stop_begin): never restarted.
+        echo "do semisync source keep-io"
         # Only another node's acknowledged writes can be missing here.  The
         # attribute is a monitor old: an IO thread stopped since (not
         # reconnecting: stopped, or failed) acknowledged nothing after.

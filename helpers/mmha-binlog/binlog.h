@@ -49,6 +49,8 @@ struct args {
     bool dry_run;          /* repoint --dry-run */
     const char *action;    /* replica stop, ...; semisync source, ... */
     bool io_thread;        /* replica stop/start --io-thread */
+    bool keep_io;          /* semisync --keep-io */
+    const char *sent_file; /* replica stop/start --sent-file FILE */
     int64_t net_timeout_s; /* replica net-timeout SECONDS */
     /* semisync source --semisync-timeout MS (0: not given) */
     int64_t semisync_timeout_ms;

@@ -12,6 +12,7 @@
  * Every statement comes from the dialect table (STOP SLAVE / STOP REPLICA,
  * slave_net_timeout / replica_net_timeout).
  */
+#include <errno.h>
 #include <mysqld_error.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +56,37 @@ int run_sql(struct mmha_conn *c, enum mmha_sql key)
     if (e != 0) {
         mmha_err("%s: %s", sql, mysql_error(c->my));
         return mmha_exit_for_errno(e);
+    }
+    return MMHA_EXIT_OK;
+}
+
+/*
+ * run_sql, and FILE created once the statement is sent: a caller that
+ * goes on while a stop waits on an unanswering source knows the server
+ * has it (the IO thread queues nothing once the stop is in).
+ */
+static int run_sql_marked(struct mmha_conn *c, enum mmha_sql key,
+                          const char *file)
+{
+    const char *sql = mmha_sql_text(&c->version, key);
+    MYSQL_RES *res;
+    FILE *f;
+
+    if (mysql_send_query(c->my, sql, (unsigned long)strlen(sql)) != 0) {
+        mmha_err("%s: %s", sql, mysql_error(c->my));
+        return mmha_exit_for_errno(mysql_errno(c->my));
+    }
+    f = fopen(file, "w");
+    if (f == NULL || fclose(f) != 0) {
+        mmha_warn("--sent-file %s: %s", file, strerror(errno));
+    }
+    if (mysql_read_query_result(c->my) != 0) {
+        mmha_err("%s: %s", sql, mysql_error(c->my));
+        return mmha_exit_for_errno(mysql_errno(c->my));
+    }
+    res = mysql_store_result(c->my);
+    if (res != NULL) {
+        mysql_free_result(res);
     }
     return MMHA_EXIT_OK;
 }
@@ -108,7 +140,8 @@ static int stop_start(struct args *a, struct mmha_conn *c, struct mmha_out *o)
     if (stop) {
         kill_wait_cap(c, saved, sizeof(saved));
     }
-    rc = run_sql(c, key);
+    rc = a->sent_file != NULL ? run_sql_marked(c, key, a->sent_file)
+                              : run_sql(c, key);
     kill_wait_restore(c, saved);
     mmha_out_str(o, "status", mmha_exit_name(rc));
     if (state_out(c, o) != MMHA_EXIT_OK && rc == MMHA_EXIT_OK) {

@@ -9,6 +9,10 @@
  *   semisync replica              a reader: its IO thread acknowledges
  *   semisync off                  neither side
  *   semisync status               nothing changed
+ *   --keep-io                     the IO thread left as it is (a
+ *                                 promotion's, whose stop may still be
+ *                                 under way: a restart would take it up
+ *                                 again from the old writer)
  *
  * Each prints the state afterwards; semisync_read and semisync_out serve
  * capture too. Every name comes from the dialect table (MariaDB and MySQL
@@ -197,7 +201,7 @@ static int apply(const struct args *a, struct mmha_conn *c,
         mmha_err("%s: %s", sql, mysql_error(c->my));
         return mmha_exit_for_errno(e);
     }
-    return io_restart(c, before, replica);
+    return a->keep_io ? MMHA_EXIT_OK : io_restart(c, before, replica);
 }
 
 int cmd_semisync(struct args *a, struct mmha_conn *c, struct mmha_out *o)

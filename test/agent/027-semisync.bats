@@ -145,6 +145,8 @@ SEMISYNC"
 SEMISYNC=on"
     run -0 mmha_decide_promote "$promote
 SEMISYNC_OLD=acking"
+    # The IO thread's stop may still be under way: never restarted here.
+    assert_line "do semisync source keep-io"
     [ "$(grep -n 'do semisync source' <<<"$output" | cut -d: -f1)" -lt \
         "$(grep -n 'must commit' <<<"$output" | cut -d: -f1)" ]
     refute_line --partial "warn "

@@ -183,6 +183,48 @@ pair_up() {
     run -0 bed_wait_replicating 2 10
 }
 
+@test "replica stop --io-thread --sent-file, source hung: the file exists while the stop still waits, and nothing arrives after it" {
+    local mark=$BATS_TEST_TMPDIR/sent pid
+    pair_up
+    kill -STOP "$(bed_pid 1)"
+    binlog replica stop --io-thread --sent-file "$mark" --timeout 10 \
+        --defaults-file "$(bed_cnf 2)" --format shell >"$BATS_TEST_TMPDIR/out" &
+    pid=$!
+    run -0 wait_until 5 "[ -e '$mark' ]"
+    # Sent, and still waiting on the source that does not answer.
+    kill -0 "$pid"
+    run -0 bed_sql 2 "SELECT COUNT(*) FROM information_schema.processlist WHERE info LIKE 'STOP SLAVE%'"
+    assert_output 1
+    wait "$pid" || fail "the stop failed"
+    kill -CONT "$(bed_pid 1)"
+    run -0 grep -x REPLICA_IO_RUNNING=no "$BATS_TEST_TMPDIR/out"
+    # The source writes again: the stopped thread received none of it.
+    bed_sql 1 "CREATE TABLE IF NOT EXISTS test.after_stop (id INT PRIMARY KEY); INSERT INTO test.after_stop VALUES (1)"
+    sleep 0.5
+    run -0 bed_sql 2 "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'after_stop'"
+    assert_output 0
+    bed_sql 2 "START SLAVE IO_THREAD"
+    run -0 bed_wait_replicating 2 10
+}
+
+@test "semisync source --keep-io: the replica side off, a running IO thread not restarted" {
+    pair_up
+    run -0 bed_sql 2 "SELECT id FROM information_schema.processlist WHERE command = 'Slave_IO'"
+    local io=$output
+    [ -n "$io" ]
+    run -0 binlog semisync source --semisync-timeout 1000 --keep-io \
+        --defaults-file "$(bed_cnf 2)" --format shell
+    assert_line SEMISYNC_REPLICA_ENABLED=0
+    # The same thread: not restarted, so the side applies at its next connect.
+    run -0 bed_sql 2 "SELECT id FROM information_schema.processlist WHERE command = 'Slave_IO'"
+    assert_output "$io"
+    run -64 --separate-stderr mmha-binlog capture --keep-io --check-args
+    assert_equal "$stderr" "mmha-binlog: --keep-io is for semisync"
+    run -64 --separate-stderr mmha-binlog semisync status --sent-file "$BATS_TEST_TMPDIR/x" --check-args
+    assert_equal "$stderr" "mmha-binlog: --io-thread and --sent-file are for replica stop and replica start"
+    bed_sql 2 "SET GLOBAL rpl_semi_sync_master_enabled = 0"
+}
+
 @test "no replica: a write does not wait; a hung replica: one write waits the timeout, then the source is degraded; both counted unacknowledged" {
     pair_up
     # Gone (its IO thread stopped): nothing to wait for (wait_no_slave

@@ -326,7 +326,8 @@ _cluster_fence_watcher() {
                 _cluster_fence_do "$action" "$target"
                 rc=$?
                 echo "$rc" >"$id.tmp" && mv "$id.tmp" "$id.res"
-                if [ "$action" = reboot ] && [ "$rc" = 0 ]; then
+                if [ "$action" = reboot ] && [ "$rc" = 0 ] &&
+                    [ ! -e "$fdir/stay-off" ]; then
                     _cluster_boot "${target#node}"
                     rc=$?
                 fi
@@ -348,6 +349,19 @@ cluster_fence_hold() {
     case $1 in
     on) touch "$CLUSTER_DIR/fence/hold" ;;
     off) rm -f "$CLUSTER_DIR/fence/hold" ;;
+    *) return 2 ;;
+    esac
+}
+
+# cluster_fence_boot on|off: whether a fencing reboot boots the node again
+# (on, the default) or leaves it off like a machine slow to come back,
+# until cluster_restart_node.  The bed's node is back within ~2 s, sooner
+# than a reader recovering from a failed monitor may be promotable.
+cluster_fence_boot() {
+    _cluster_load || return 1
+    case $1 in
+    on) rm -f "$CLUSTER_DIR/fence/stay-off" ;;
+    off) touch "$CLUSTER_DIR/fence/stay-off" ;;
     *) return 2 ;;
     esac
 }
