@@ -180,9 +180,12 @@ mm_stop_receiving() {
 # cut-off writer) up to rpl_semi_sync_slave_kill_conn_timeout, capped at
 # 1 s by mmha-binlog: measured, ~1 s of every semi-sync crash failover.
 # Once the server has the stop, the thread queues nothing more, and such a
-# source sends nothing: past 200 ms the promotion goes on without the
-# statement's end (mm_io_stop_join, once writable).  The stop runs
-# detached from this shell's output, so the step's $(...) does not wait.
+# source sends nothing: 20 ms after it was sent (a source that answers
+# has ended the stop by then, ~15 ms) the promotion goes on without the
+# statement's end (mm_io_stop_join, once writable).  200 ms here was
+# measured to cost semi-sync crash failovers ~0.2 s against asynchronous
+# ones.  The stop runs detached from this shell's output, so the step's
+# $(...) does not wait.
 mm_io_stop_begin() {
     _sb_f=$(mmha_state_file io-stop)
     (
@@ -193,8 +196,8 @@ mm_io_stop_begin() {
     ) >/dev/null 2>&1 &
     _sb_i=0
     while [ ! -s "$_sb_f.rc" ]; do
-        # Sent, 200 ms gone: under way.  Not sent: the bound is the helper's.
-        [ "$_sb_i" -ge 20 ] && [ -e "$_sb_f.sent" ] && return 2
+        # Sent, 20 ms gone: under way.  Not sent: the bound is the helper's.
+        [ "$_sb_i" -ge 2 ] && [ -e "$_sb_f.sent" ] && return 2
         [ "$_sb_i" -ge $(($(mmha_short_timeout) * 100 + 100)) ] && return 1
         sleep 0.01
         _sb_i=$((_sb_i + 1))
