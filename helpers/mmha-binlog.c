@@ -308,9 +308,12 @@ static bool check_args(const struct args *a)
         mmha_err("replica reconnect needs --repl-defaults-file FILE");
         return false;
     }
-    if (!is_stop_start && (a->io_thread || a->sent_file != NULL)) {
-        mmha_err("--io-thread and --sent-file are for replica stop and "
-                 "replica start");
+    if (!is_stop_start && a->io_thread) {
+        mmha_err("--io-thread is for replica stop and replica start");
+        return false;
+    }
+    if (!is_stop_start && a->sent_file != NULL) {
+        mmha_err("--sent-file is for replica stop and replica start");
         return false;
     }
     if (!is_semisync && a->keep_io) {

@@ -152,7 +152,8 @@ accepted() {
     case "$1=$2" in
     --defaults-file=* | --defaults-extra-file=* | --socket=* | --user=* | \
         --pidfile=* | --state-file=* | --offset-from=* | --epoch-file=* | \
-        --status-file=* | --repl-defaults-file=* | --reference=*)
+        --status-file=* | --repl-defaults-file=* | --reference=* | \
+        --sent-file=*)
         [ -n "$2" ] && [ "${#2}" -lt 4096 ] && [[ $2 != *$'\n'* ]]
         return
         ;;

@@ -221,7 +221,7 @@ pair_up() {
     run -64 --separate-stderr mmha-binlog capture --keep-io --check-args
     assert_equal "$stderr" "mmha-binlog: --keep-io is for semisync"
     run -64 --separate-stderr mmha-binlog semisync status --sent-file "$BATS_TEST_TMPDIR/x" --check-args
-    assert_equal "$stderr" "mmha-binlog: --io-thread and --sent-file are for replica stop and replica start"
+    assert_equal "$stderr" "mmha-binlog: --sent-file is for replica stop and replica start"
     bed_sql 2 "SET GLOBAL rpl_semi_sync_master_enabled = 0"
 }
 
